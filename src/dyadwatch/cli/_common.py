@@ -1,0 +1,83 @@
+"""Options and output shared by every command group."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="DYADWATCH_DB",
+        help="Warehouse file (DuckDB). Default: warehouse.duckdb in your user data directory.",
+        show_default=False,
+    ),
+]
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table for people, csv/json for programs.")]
+FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")]
+
+
+def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = None) -> None:
+    """Print a pandas DataFrame as a rich table, CSV or JSON; NULL shows as 'no data' in tables.
+
+    Notes (basis, coverage) go to stderr for csv/json so pipes stay clean.
+    """
+    notes = [n for n in (notes or []) if n]
+    if fmt == Format.csv:
+        sys.stdout.write(df.to_csv(index=False))
+        for n in notes:
+            typer.echo(n, err=True)
+    elif fmt == Format.json:
+        records = [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict("records")]
+        typer.echo(json.dumps(records, indent=1, ensure_ascii=False))
+        for n in notes:
+            typer.echo(n, err=True)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=title, show_lines=False)
+        for c in df.columns:
+            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
+        for row in df.itertuples(index=False):
+            t.add_row(*[_cell(v) for v in row])
+        console = Console()
+        console.print(t)
+        for n in notes:
+            console.print(f"[dim]{n}[/dim]")
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is getattr(__import__("pandas"), "NA"):
+        return "[dim]no data[/dim]"
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+def _jsonable(v):
+    import pandas as pd
+
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v

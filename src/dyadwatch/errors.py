@@ -1,0 +1,53 @@
+"""One error hierarchy for dyadwatch.
+
+Every error names what went wrong, where (file, line or column) and the fix.
+Subclasses also inherit the matching builtin so callers can catch either.
+The CLI turns them into a one-paragraph message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+
+class DyadwatchError(Exception):
+    """Base class of every error dyadwatch raises on purpose."""
+
+    exit_code = 1
+
+
+class SourceFormatError(ValueError, DyadwatchError):
+    """A file is not in the layout its source expects."""
+
+    exit_code = 3
+
+
+class UnknownSourceError(KeyError, DyadwatchError):
+    exit_code = 2
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class UnknownCountryError(LookupError, DyadwatchError):
+    exit_code = 2
+
+
+class NoDataError(LookupError, DyadwatchError):
+    """The warehouse (and the embedded pack) hold nothing for this request."""
+
+    exit_code = 4
+
+
+class UnitOfAnalysisError(TypeError, DyadwatchError):
+    """Two tables of different units of analysis were joined."""
+
+    exit_code = 2
+
+
+class ClaimFileError(ValueError, DyadwatchError):
+    exit_code = 3
+
+
+class MissingExtraError(ImportError, DyadwatchError):
+    """An optional heavy dependency is not installed."""
+
+    exit_code = 2
