@@ -111,8 +111,9 @@ TABLES: dict[str, TableSpec] = {
         _spec(
             "arms_transfers", "deal-delivery-year",
             "SIPRI trade register: one row per deal and delivery year, with TIV (SIPRI trend-indicator values, millions).",
-            ("supplier", S), ("recipient", S), ("order_year", I16), ("delivery_year", I16),
-            ("designation", S), ("category", S), ("units", F64), ("tiv", F64), ("status", S),
+            ("deal_id", I64), ("supplier", S), ("recipient", S), ("supplier_name", S), ("recipient_name", S),
+            ("order_year", I16), ("delivery_year", I16), ("designation", S), ("description", S),
+            ("category", S), ("units", F64), ("tiv", F64), ("status", S),
         ),
         _spec(
             "speeches", "speech",

@@ -12,6 +12,7 @@ import ibis
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.pack import PackTable
 
 SOURCE_PREFERENCE = ("unvotes", "voeten")  # unvotes reaches 2019; voeten keeps absences
 
@@ -74,3 +75,39 @@ def agreement(
     df["year"] = df["year"].astype(int)
     df["n"] = df["n"].astype(int)
     return df.reset_index(drop=True)
+
+
+def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.DataFrame:
+    """Undirected dyad-years (iso3_a < iso3_b) among ``states``: every roll-call year, n and agreement."""
+    source = pick_source(wh, source)
+    votes = wh.table("votes")
+    v = votes.filter((votes.source == source) & votes.iso3.isin(states) & votes.vote.isin([1, 2, 3]))
+    va = v.select(rcid="rcid", iso3_a="iso3", vote_a="vote")
+    vb = v.select(rcid="rcid", iso3_b="iso3", vote_b="vote")
+    pair = va.join(vb, (va.rcid == vb.rcid) & (va.iso3_a < vb.iso3_b))
+    rc = wh.table("roll_calls").filter(lambda t: t.source == source).select("rcid", "year")
+    pair = pair.join(rc, "rcid")
+    per = pair.group_by(["iso3_a", "iso3_b", "year"]).aggregate(
+        n=pair.rcid.count(), agreement=(pair.vote_a == pair.vote_b).cast("float64").mean()
+    )
+    years = rc.select("year").distinct()
+    names = ibis.memtable({"iso3": sorted(set(states))})
+    dyads = names.select(iso3_a="iso3").cross_join(names.select(iso3_b="iso3"))
+    dyads = dyads.filter(dyads.iso3_a < dyads.iso3_b)
+    grid = dyads.cross_join(years)
+    out = grid.left_join(per, ["iso3_a", "iso3_b", "year"]).select(
+        "iso3_a", "iso3_b", "year", n=ibis.coalesce(per.n, 0), agreement=per.agreement
+    )
+    df = out.order_by(["iso3_a", "iso3_b", "year"]).to_pandas()
+    df.insert(0, "source", source)
+    return df.astype({"year": int, "n": int})
+
+
+PACK_TABLES = [
+    PackTable(
+        "votes",
+        {"unvotes": ("unga/un_votes.rda", "unga/un_roll_calls.rda", "unga/un_roll_call_issues.rda")},
+        lambda wh, focus: agreement_panel(wh, list(focus)),
+        "UNGA voting measures, undirected focus dyad-years",
+    )
+]

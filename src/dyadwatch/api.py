@@ -1,0 +1,111 @@
+"""The Python API behind the CLI: results with their basis (warehouse or embedded pack) and sources.
+
+``votes`` and ``alliances`` use the warehouse when it holds the data and the
+embedded pack otherwise, and say which in ``Result.basis``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dyadwatch import countries, pack
+from dyadwatch.warehouse import Warehouse, default_path
+
+
+@dataclass
+class Result:
+    data: pd.DataFrame
+    basis: str  # "warehouse" or "pack"
+    sources: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    def basis_note(self) -> str:
+        if self.basis == "pack":
+            return (
+                "Basis: dyadwatch's embedded pack (figures computed from "
+                + ", ".join(self.sources)
+                + "); ingest the files to use your own warehouse."
+            )
+        return f"Basis: your warehouse (source {', '.join(self.sources)})."
+
+
+def open_warehouse(db: str | Path | None = None) -> Warehouse | None:
+    """The warehouse read-only, or None when the file does not exist yet."""
+    path = Path(db) if db else default_path()
+    return Warehouse(path, read_only=True) if path.exists() else None
+
+
+def _dyad(a: str, b: str) -> tuple[countries.Country, countries.Country]:
+    return countries.resolve(a), countries.resolve(b)
+
+
+def votes(
+    a: str,
+    b: str,
+    *,
+    db: str | Path | None = None,
+    source: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    wh: Warehouse | None = None,
+) -> Result:
+    """UNGA voting agreement per year for the dyad (columns year, n, agreement, ...)."""
+    from dyadwatch.indicators import votes as iv
+
+    ca, cb = _dyad(a, b)
+    notes = [countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)]
+    own = wh or open_warehouse(db)
+    try:
+        if own is not None and own.sources_of("votes"):
+            src = iv.pick_source(own, source)
+            df = iv.agreement(own, ca.iso3, cb.iso3, source=src, year_from=year_from, year_to=year_to)
+            return Result(df, "warehouse", [src], [n for n in notes if n])
+    finally:
+        if own is not None and wh is None:
+            own.close()
+    pack.require_focus(ca.iso3, cb.iso3)
+    p = pack.load("votes")
+    lo, hi = sorted([ca.iso3, cb.iso3])
+    df = p[(p.iso3_a == lo) & (p.iso3_b == hi)].drop(columns=["iso3_a", "iso3_b"])
+    src = sorted(df.pop("source").unique().tolist())
+    if year_from is not None:
+        df = df[df.year >= year_from]
+    if year_to is not None:
+        df = df[df.year <= year_to]
+    return Result(df.reset_index(drop=True), "pack", src, [n for n in notes if n])
+
+
+def alliances(
+    a: str,
+    b: str,
+    *,
+    db: str | Path | None = None,
+    source: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    wh: Warehouse | None = None,
+) -> Result:
+    """Alliance obligations of a towards b per year (defense, offense, neutral, nonagg, consul, entente)."""
+    from dyadwatch.indicators import alliances as ia
+
+    ca, cb = _dyad(a, b)
+    own = wh or open_warehouse(db)
+    try:
+        if own is not None and own.sources_of("alliance_dyad_year"):
+            df = ia.obligations(own, ca.iso3, cb.iso3, source=source, year_from=year_from, year_to=year_to)
+            return Result(df, "warehouse", sorted(df["source"].unique().tolist()))
+    finally:
+        if own is not None and wh is None:
+            own.close()
+    pack.require_focus(ca.iso3, cb.iso3)
+    src = source or ia.SOURCE_PREFERENCE[0]
+    cov_row = pack.load("alliance_coverage").set_index("source").loc[src]
+    cov = {"lo": int(cov_row.lo), "hi": int(cov_row.hi), "measured": str(cov_row.measured).split()}
+    p = pack.load("alliances")
+    rows = p[(p.source == src) & (p.iso3_a == ca.iso3) & (p.iso3_b == cb.iso3)]
+    df = ia.fill_years(rows, cov, year_from, year_to)
+    df["source"] = src
+    return Result(df, "pack", [src])
