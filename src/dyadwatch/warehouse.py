@@ -139,12 +139,14 @@ class Warehouse:
         paths: Sequence[Path],
         *,
         force: bool = False,
+        options: dict | None = None,
         progress=None,
     ) -> IngestResult:
         """Load ``paths`` with ``source`` and replace that source's rows, atomically.
 
         Re-ingesting files already ingested (same sha256s) is a no-op unless
-        ``force``. ``progress`` is an optional callable(step: str).
+        ``force``. ``options`` go to the loader as keyword arguments (e.g. the
+        country of a statement); ``progress`` is an optional callable(step: str).
         """
         t0 = time.perf_counter()
         paths = [Path(p) for p in paths]
@@ -153,14 +155,14 @@ class Warehouse:
                 raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
         meta = source.META
         digests = [sha256(p) for p in paths]
-        key = json.dumps(sorted(digests))
+        key = json.dumps(sorted(digests) + ([options] if options else []), sort_keys=True)
         if not force and any(i["source"] == meta.name and i["sha256"] == key for i in self.ingests()):
             return IngestResult(meta.name, [str(p) for p in paths], {}, 0.0, skipped=True)
         if progress:
             progress(f"reading {', '.join(p.name for p in paths)}")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
-            loaded: dict[str, pa.Table] = source.load(paths)
+            loaded: dict[str, pa.Table] = source.load(paths, **(options or {}))
         notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
         tables = {name: _conform(name, tbl, meta.name) for name, tbl in loaded.items()}
         if progress:

@@ -30,6 +30,7 @@ class ReportContext:
     year_to: int | None
     wh: object | None  # dyadwatch.warehouse.Warehouse, or None when only the embedded pack is used
     basis_notes: list[str] = field(default_factory=list)
+    used_sources: list[str] = field(default_factory=list)  # filled as sections render, for the sources section
 
 
 def esc(text: object) -> str:

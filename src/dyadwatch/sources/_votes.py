@@ -18,7 +18,7 @@ ISSUES = ("me", "nu", "di", "hr", "co", "ec")
 def cow_for(iso3: pd.Series, year: pd.Series) -> np.ndarray:
     """COW code of each (iso3, year): DEU is 260 until 1990 and 255 after."""
     pairs = pd.DataFrame({"iso3": iso3.to_numpy(), "year": year.to_numpy()})
-    uniq = pairs.drop_duplicates()
+    uniq = pairs.drop_duplicates().copy()
     uniq["cow"] = [countries.to_cow(i, int(y)) for i, y in zip(uniq.iso3, uniq.year, strict=True)]
     return pairs.merge(uniq, on=["iso3", "year"], how="left")["cow"].to_numpy()
 
@@ -58,7 +58,7 @@ def roll_calls_table(rc: pd.DataFrame) -> pa.Table:
         year = year.fillna(rc["fallback_year"])
     rc["year"] = year.astype("int16")
     for i in ISSUES:
-        rc[f"issue_{i}"] = rc[f"issue_{i}"].fillna(False).astype(bool)
+        rc[f"issue_{i}"] = rc[f"issue_{i}"].astype("boolean").fillna(False).astype(bool)
     rc["important"] = rc["important"].astype("boolean")
     cols = ["rcid", "date", "year", "session", "resolution", "important"] + [f"issue_{i}" for i in ISSUES] + [
         "description"

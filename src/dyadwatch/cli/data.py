@@ -1,0 +1,145 @@
+"""Data commands: `sources`, `cite`, `ingest`, `ingests`, `countries`, `pack build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sources", rich_help_panel="Data")(sources_cmd)
+    app.command("cite", rich_help_panel="Data")(cite)
+    app.command("ingest", rich_help_panel="Data")(ingest)
+    app.command("ingests", rich_help_panel="Data")(ingests)
+    app.command("countries", rich_help_panel="Data")(countries_cmd)
+    pack_app = typer.Typer(help="The embedded default pack of computed figures.", no_args_is_help=True)
+    pack_app.command("build")(pack_build)
+    pack_app.command("show")(pack_show)
+    app.add_typer(pack_app, name="pack", rich_help_panel="Data")
+
+
+def sources_cmd(fmt: FormatOpt = Format.table) -> None:
+    """List every source dyadwatch reads: name, what it is, which files to ingest, licence.
+
+    Then `dyadwatch ingest NAME FILE...` loads one, and `dyadwatch cite NAME` gives its citation.
+    """
+    from dyadwatch import sources
+
+    rows = [
+        {"name": m.META.name, "title": m.META.title, "files": m.META.files, "tables": ", ".join(m.META.tables),
+         "licence": m.META.licence}
+        for m in sources.registry().values()
+    ]
+    emit(pd.DataFrame(rows), fmt, title="Sources")
+
+
+def cite(
+    source: Annotated[str, typer.Argument(help="A source name from `dyadwatch sources`.")],
+    bibtex: Annotated[bool, typer.Option("--bibtex", help="BibTeX instead of plain text.")] = False,
+) -> None:
+    """Print how to cite a source (plain text, or BibTeX with --bibtex)."""
+    from dyadwatch import sources
+
+    m = sources.get(source).META
+    if bibtex:
+        typer.echo(m.bibtex_entry())
+    else:
+        typer.echo(f"{m.citation}. {m.title}, version {m.version}. {m.publisher}. {m.url} (licence: {m.licence})")
+
+
+def ingest(
+    source: Annotated[str, typer.Argument(help="Source name (see `dyadwatch sources`).")],
+    paths: Annotated[list[Path], typer.Argument(help="The publisher's file(s), as downloaded.")],
+    force: Annotated[bool, typer.Option("--force", help="Re-read files already ingested.")] = False,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", "-o", help="KEY=VALUE passed to the loader (e.g. country=CHN for `text`)."),
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="For `text`: the speaker's country.")] = None,
+    date: Annotated[str | None, typer.Option(help="For `text`: the statement's date (YYYY-MM-DD).")] = None,
+    kind: Annotated[str | None, typer.Option(help="For `text`: statement, speech, joint-statement...")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Load a source's files into the warehouse, in one transaction.
+
+    A failed or interrupted ingest leaves the warehouse exactly as it was; ingesting the same
+    files again changes nothing (use --force to re-read them).
+
+    Example: `dyadwatch ingest voeten UNVotesPublished.RData`
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from dyadwatch import sources
+    from dyadwatch.warehouse import Warehouse
+
+    src = sources.get(source)
+    opts = dict(o.split("=", 1) for o in (option or []) if "=" in o)
+    opts.update({k: v for k, v in {"country": country, "date": date, "kind": kind}.items() if v})
+    with Warehouse(db) as wh, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
+    ) as bar:
+        task = bar.add_task(f"{source}: starting", total=None)
+        res = wh.ingest(src, paths, force=force, options=opts,
+                        progress=lambda s: bar.update(task, description=f"{source}: {s}"))
+        where = wh.path
+    if res.skipped:
+        typer.echo(f"{source}: already ingested (same files, same sha256); nothing changed. Use --force to re-read.")
+        return
+    rows = ", ".join(f"{t}: {n:,} rows" for t, n in res.rows.items())
+    typer.echo(f"{source}: {rows} in {res.seconds:.1f} s → {where}")
+    for note in res.notes:
+        typer.secho(f"note: {note}", fg="yellow", err=True)
+
+
+def ingests(fmt: FormatOpt = Format.table, db: DbOpt = None) -> None:
+    """What the warehouse holds: every ingest with source, version, files, sha256, rows and time."""
+    from dyadwatch.api import open_warehouse
+
+    wh = open_warehouse(db)
+    rows = wh.ingests() if wh else []
+    if wh:
+        wh.close()
+    df = pd.DataFrame(rows, columns=["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds",
+                                     "notes"])
+    emit(df, fmt, title="Ingests", notes=[] if rows else ["The warehouse is empty: see `dyadwatch sources`."])
+
+
+def countries_cmd(
+    query: Annotated[str | None, typer.Argument(help="A name or code to resolve; omit to list all.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Resolve a country name or code (ISO3, ISO2, COW number, m49:NNN, gw:NNN), or list them all."""
+    from dataclasses import asdict
+
+    from dyadwatch import countries
+
+    items = [countries.resolve(query)] if query else countries.all_countries()
+    emit(pd.DataFrame([asdict(c) for c in items]), fmt, title="Countries")
+
+
+def pack_build(
+    data: Annotated[Path, typer.Option("--data", help="Folder laid out like shared/data (unga/, alliances/ ...).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write (default: the installed pack).")] = None,
+) -> None:
+    """Rebuild the embedded pack of computed figures from the publishers' files."""
+    from dyadwatch import pack
+
+    path = pack.build(data, out, progress=lambda s: typer.echo(s, err=True))
+    typer.echo(str(path))
+
+
+def pack_show(fmt: FormatOpt = Format.table) -> None:
+    """What the embedded pack holds and which files (with sha256) it was computed from."""
+    from dyadwatch import pack
+
+    m = pack.manifest_data()
+    rows = [
+        {"table": t, "rows": v["rows"], "sources": ", ".join(v["sources"]), "what": v["doc"]}
+        for t, v in m["tables"].items()
+    ]
+    emit(pd.DataFrame(rows), fmt, title="Embedded pack", notes=[f"Focus countries: {', '.join(m['focus'])}"])

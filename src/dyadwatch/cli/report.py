@@ -1,0 +1,42 @@
+"""`dyadwatch report A B`: the self-contained HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dyadwatch.cli._common import DbOpt, FromOpt, ToOpt
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report", rich_help_panel="Reports")(report)
+
+
+def report(
+    a: Annotated[str, typer.Argument(help="First state (e.g. CHN).")],
+    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder (or .html file) to write.")] = Path("report-out"),
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write one self-contained HTML report on the dyad and print its path.
+
+    Works offline: charts are inlined, nothing loads from the network. Without ingested data it
+    uses dyadwatch's embedded pack for the focus countries and says so at the top.
+
+    Example: `dyadwatch report CHN RUS --out reports/`
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from dyadwatch.report import build_report
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+        task = bar.add_task("report", total=None)
+        path = build_report(
+            a, b, out, db=db, year_from=year_from, year_to=year_to,
+            progress=lambda s: bar.update(task, description=f"section: {s}"),
+        )
+    typer.echo(str(path))

@@ -1,0 +1,29 @@
+from dyadwatch import api
+from dyadwatch.indicators import alliances
+
+
+def test_atop_timeline_china_russia(votes_wh):
+    df = alliances.obligations(votes_wh, "CHN", "RUS", source="atop", year_from=1945, year_to=2018).set_index("year")
+    assert (df.loc[1950:1980, "defense"] == 1).all()  # the 1950 Sino-Soviet treaty, to its end in 1980
+    assert (df.loc[1981:2000, "defense"] == 0).all()
+    assert (df.loc[2001:2018, "consul"] == 1).all()  # the 2001 Treaty of Good-Neighbourliness
+    assert (df.loc[2001:2018, "nonagg"] == 1).all()
+    assert df["entente"].isna().all()  # ATOP does not code entente: no data, not 0
+
+
+def test_outside_coverage_is_null(votes_wh):
+    df = alliances.obligations(votes_wh, "CHN", "RUS", source="atop", year_from=2015, year_to=2022).set_index("year")
+    assert df.loc[2018, "consul"] == 1
+    assert df.loc[2019:2022, "defense"].isna().all()
+
+
+def test_cow_source(votes_wh):
+    df = alliances.obligations(votes_wh, "CHN", "RUS", source="cow_alliance", year_from=1996, year_to=2012)
+    assert (df.entente == 1).all() and df.offense.isna().all()
+
+
+def test_pack_and_warehouse_agree(votes_wh):
+    w = api.alliances("CHN", "RUS", wh=votes_wh, year_from=1900, year_to=2018)
+    p = api.alliances("CHN", "RUS", db="/nonexistent/warehouse.duckdb", year_from=1900, year_to=2018)
+    assert p.basis == "pack" and w.basis == "warehouse"
+    assert w.data.astype(str).equals(p.data.astype(str))

@@ -1,0 +1,81 @@
+"""Real bad files: each gets one clear message, a non-zero exit, and an unchanged warehouse."""
+
+import gzip
+
+import pytest
+
+from helpers import run_cli, snapshot
+
+
+@pytest.fixture
+def seeded(shared, tmp_path, capsys):
+    db = tmp_path / "bad.duckdb"
+    code, _, err = run_cli(capsys, "ingest", "cow_alliance", shared / "alliances/cow_alliance.rda", "--db", db)
+    assert code == 0, err
+    return db
+
+
+def _bad(tmp_path, name, content: bytes):
+    p = tmp_path / name
+    p.write_bytes(content)
+    return p
+
+
+LFS = b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 12345\n"
+HTML = b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not Found</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "content", "message"),
+    [
+        ("voeten", "UNVotesPublished.RData", LFS, "Git LFS pointer"),
+        ("atop", "atop_v4_member_level.csv", HTML, "HTML/XML page"),
+        ("unvotes", "un_votes.rda", b"", "empty"),
+        ("atop", "atop_v4_member_level.csv", b"a,b,c\n1,2,3\n", "missing column"),
+        ("cow_alliance", "cow_alliance.rda", b"ccode1,ccode2\n2,20\n", "not an R data file"),
+    ],
+)
+def test_bad_files(seeded, tmp_path, capsys, source, name, content, message):
+    path = _bad(tmp_path, name, content)
+    before = snapshot(seeded)
+    code, out, err = run_cli(capsys, "ingest", source, path, "--db", seeded)
+    assert code != 0
+    assert message in err and str(path) in err
+    assert "Fix" in err or "fix" in err or "expects" in err
+    assert snapshot(seeded) == before
+
+
+def test_truncated_rda(seeded, shared, tmp_path, capsys):
+    data = (shared / "alliances/atop_alliance.rda").read_bytes()
+    path = _bad(tmp_path, "atop_alliance.rda", data[: len(data) // 3])
+    before = snapshot(seeded)
+    code, _, err = run_cli(capsys, "ingest", "atop", path, "--db", seeded)
+    assert code == 3 and "truncated or corrupt" in err
+    assert snapshot(seeded) == before
+
+
+def test_file_of_another_source(seeded, shared, capsys):
+    before = snapshot(seeded)
+    code, _, err = run_cli(capsys, "ingest", "atop", shared / "alliances/cow_alliance.rda", "--db", seeded)
+    assert code == 3 and "expected an R object named 'atop_alliance'" in err
+    code, _, err = run_cli(capsys, "ingest", "voeten", shared / "alliances/atop_alliance.rda", "--db", seeded)
+    assert code == 3 and "missing column" in err
+    assert snapshot(seeded) == before
+
+
+def test_gzip_that_is_not_r(seeded, tmp_path, capsys):
+    path = _bad(tmp_path, "cow_alliance.rda", gzip.compress(b"hello, not R"))
+    code, _, err = run_cli(capsys, "ingest", "cow_alliance", path, "--db", seeded)
+    assert code == 3 and "cannot be read" in err
+
+
+def test_unknown_country_and_source(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "votes", "Chna", "RUS", "--db", tmp_path / "none.duckdb")
+    assert code == 2 and "Closest matches: China (CHN)" in err
+    code, _, err = run_cli(capsys, "ingest", "nosuch", tmp_path / "x.csv", "--db", tmp_path / "x.duckdb")
+    assert code == 2 and "Known sources:" in err
+
+
+def test_missing_file(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "ingest", "voeten", tmp_path / "nope.RData", "--db", tmp_path / "x.duckdb")
+    assert code == 3 and "no such file" in err
