@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine with Python 3.11:
+#   make report   install, then write the China–Russia report (from the embedded pack)
+#   make test     install with test tools, then run the whole test suite
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: report test lint install lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+report: install
+	$(BIN)/dyadwatch report CHN RUS --out report-out
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+# Refresh requirements.lock after changing dependencies in pyproject.toml.
+lock:
+	rm -rf /tmp/dyadwatch-lock && $(PYTHON) -m venv /tmp/dyadwatch-lock
+	/tmp/dyadwatch-lock/bin/pip install --quiet ".[test]"
+	/tmp/dyadwatch-lock/bin/pip freeze --exclude dyadwatch | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) report-out .pytest_cache

@@ -1,0 +1,72 @@
+"""The report: self-contained, works from the embedded pack, and renders in a real browser."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dyadwatch.report import build_report
+from helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def pack_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    return build_report("CHN", "RUS", out, db=out / "no-warehouse.duckdb")
+
+
+def test_report_from_embedded_pack(pack_report):
+    html = pack_report.read_text("utf-8")
+    assert "<h1>China and Russia</h1>" in html
+    for title in ("Voting together at the UN General Assembly", "Alliance obligations", "Sources"):
+        assert title in html
+    assert "embedded pack" in html
+    assert html.count("<svg") >= 2
+    # Self-contained: nothing is loaded from elsewhere.
+    assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
+    assert "Voeten" in html and "Leeds" in html  # sources cited
+
+
+def test_report_cli_prints_path(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "report", "China", "Russia", "--out", tmp_path, "--db", tmp_path / "none.duckdb")
+    assert code == 0, err
+    path = Path(out.strip().splitlines()[-1])
+    assert path.exists() and path.name == "dyadwatch-CHN-RUS.html"
+
+
+def _chromium() -> str:
+    exe = os.environ.get("DYADWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: .ci/run must apt-get install chromium")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    return exe
+
+
+@pytest.mark.browser
+def test_report_renders_in_chromium(pack_report, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+        page.goto(pack_report.as_uri())
+        assert page.title() == "dyadwatch: China and Russia"
+        assert page.locator("section").count() >= 3
+        box = page.locator("figure.chart svg").first.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 150
+        page.click("nav >> text=Sources")
+        assert page.locator("#sources").is_visible()
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        browser.close()
+    assert not errors
+    assert (tmp_path / "report.png").stat().st_size > 10_000
