@@ -38,7 +38,7 @@ HTML = b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>N
 def test_bad_files(seeded, tmp_path, capsys, source, name, content, message):
     path = _bad(tmp_path, name, content)
     before = snapshot(seeded)
-    code, out, err = run_cli(capsys, "ingest", source, path, "--db", seeded)
+    code, _out, err = run_cli(capsys, "ingest", source, path, "--db", seeded)
     assert code != 0
     assert message in err and str(path) in err
     assert "Fix" in err or "fix" in err or "expects" in err

@@ -16,8 +16,9 @@ def _independent_voeten(shared, c1: int, c2: int) -> pd.DataFrame:
     a = x[x.ccode == c1][["rcid", "y", "vote"]]
     b = x[x.ccode == c2][["rcid", "vote"]]
     m = a.merge(b, on="rcid", suffixes=("_a", "_b"))
-    g = m.groupby("y").apply(lambda d: pd.Series({"n": len(d), "agreement": (d.vote_a == d.vote_b).mean()}),
-                             include_groups=False)
+    g = m.groupby("y").apply(
+        lambda d: pd.Series({"n": len(d), "agreement": (d.vote_a == d.vote_b).mean()}), include_groups=False
+    )
     return g.reset_index().rename(columns={"y": "year"})
 
 
@@ -29,8 +30,10 @@ def _independent_unvotes(shared, c1: str, c2: str) -> pd.DataFrame:
     b = v[v.country_code == c2][["rcid", "vote"]]
     m = a.merge(b, on="rcid", suffixes=("_a", "_b"))
     m["year"] = m.rcid.map(years)
-    g = m.groupby("year").apply(lambda d: pd.Series({"n": len(d), "agreement": (d.vote_a.astype(str) == d.vote_b.astype(str)).mean()}),
-                                include_groups=False)
+    g = m.groupby("year").apply(
+        lambda d: pd.Series({"n": len(d), "agreement": (d.vote_a.astype(str) == d.vote_b.astype(str)).mean()}),
+        include_groups=False,
+    )
     return g.reset_index()
 
 

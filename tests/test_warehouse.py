@@ -47,9 +47,22 @@ class _BadRows:
     @staticmethod
     def load(paths):
         # Second table fails to conform after the first was written: the transaction must undo both.
-        good = pa.table({"version": ["x"], "iso3_a": ["CHN"], "iso3_b": ["RUS"], "cow_a": [710], "cow_b": [365],
-                         "year": [1950], "defense": [1], "offense": [1], "neutral": [0], "nonagg": [0],
-                         "consul": [0], "entente": [None]})
+        good = pa.table(
+            {
+                "version": ["x"],
+                "iso3_a": ["CHN"],
+                "iso3_b": ["RUS"],
+                "cow_a": [710],
+                "cow_b": [365],
+                "year": [1950],
+                "defense": [1],
+                "offense": [1],
+                "neutral": [0],
+                "nonagg": [0],
+                "consul": [0],
+                "entente": [None],
+            }
+        )
         return {"alliance_dyad_year": good, "votes": pa.table({"rcid": ["not a number"]})}
 
 
@@ -72,7 +85,9 @@ def test_killed_ingest_leaves_warehouse_unchanged(shared, tmp_path):
     env = {**os.environ, "DYADWATCH_TEST_PAUSE_IN_INGEST": str(marker), "DYADWATCH_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dyadwatch", "ingest", "atop", str(shared / "alliances/atop_alliance.rda")],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 60
     while not marker.exists() and time.time() < deadline and proc.poll() is None:

@@ -192,8 +192,15 @@ class Warehouse:
             con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    next_id, meta.name, meta.version, json.dumps([str(p) for p in paths]),
-                    key, json.dumps(rows), dt.datetime.now(), time.perf_counter() - t0, json.dumps(notes),
+                    next_id,
+                    meta.name,
+                    meta.version,
+                    json.dumps([str(p) for p in paths]),
+                    key,
+                    json.dumps(rows),
+                    dt.datetime.now(),
+                    time.perf_counter() - t0,
+                    json.dumps(notes),
                 ],
             )
             con.execute("COMMIT")
@@ -213,8 +220,14 @@ def _test_pause() -> None:
 
 def _duck_type(t: pa.DataType) -> str:
     return {
-        pa.string(): "VARCHAR", pa.int8(): "TINYINT", pa.int16(): "SMALLINT", pa.int32(): "INTEGER",
-        pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN", pa.date32(): "DATE",
+        pa.string(): "VARCHAR",
+        pa.int8(): "TINYINT",
+        pa.int16(): "SMALLINT",
+        pa.int32(): "INTEGER",
+        pa.int64(): "BIGINT",
+        pa.float64(): "DOUBLE",
+        pa.bool_(): "BOOLEAN",
+        pa.date32(): "DATE",
     }.get(t, "VARCHAR" if pa.types.is_string(t) else "DOUBLE")
 
 

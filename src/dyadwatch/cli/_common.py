@@ -22,7 +22,7 @@ DbOpt = Annotated[
 ]
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -64,7 +64,7 @@ def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = No
 
 
 def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is getattr(__import__("pandas"), "NA"):
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is __import__("pandas").NA:
         return "[dim]no data[/dim]"
     if isinstance(v, float):
         return f"{v:.3f}"

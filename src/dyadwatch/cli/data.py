@@ -31,8 +31,13 @@ def sources_cmd(fmt: FormatOpt = Format.table) -> None:
     from dyadwatch import sources
 
     rows = [
-        {"name": m.META.name, "title": m.META.title, "files": m.META.files, "tables": ", ".join(m.META.tables),
-         "licence": m.META.licence}
+        {
+            "name": m.META.name,
+            "title": m.META.title,
+            "files": m.META.files,
+            "tables": ", ".join(m.META.tables),
+            "licence": m.META.licence,
+        }
         for m in sources.registry().values()
     ]
     emit(pd.DataFrame(rows), fmt, title="Sources")
@@ -80,12 +85,14 @@ def ingest(
     src = sources.get(source)
     opts = dict(o.split("=", 1) for o in (option or []) if "=" in o)
     opts.update({k: v for k, v in {"country": country, "date": date, "kind": kind}.items() if v})
-    with Warehouse(db) as wh, Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
-    ) as bar:
+    with (
+        Warehouse(db) as wh,
+        Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar,
+    ):
         task = bar.add_task(f"{source}: starting", total=None)
-        res = wh.ingest(src, paths, force=force, options=opts,
-                        progress=lambda s: bar.update(task, description=f"{source}: {s}"))
+        res = wh.ingest(
+            src, paths, force=force, options=opts, progress=lambda s: bar.update(task, description=f"{source}: {s}")
+        )
         where = wh.path
     if res.skipped:
         typer.echo(f"{source}: already ingested (same files, same sha256); nothing changed. Use --force to re-read.")
@@ -104,8 +111,9 @@ def ingests(fmt: FormatOpt = Format.table, db: DbOpt = None) -> None:
     rows = wh.ingests() if wh else []
     if wh:
         wh.close()
-    df = pd.DataFrame(rows, columns=["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds",
-                                     "notes"])
+    df = pd.DataFrame(
+        rows, columns=["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
+    )
     emit(df, fmt, title="Ingests", notes=[] if rows else ["The warehouse is empty: see `dyadwatch sources`."])
 
 

@@ -36,7 +36,12 @@ def report(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
         task = bar.add_task("report", total=None)
         path = build_report(
-            a, b, out, db=db, year_from=year_from, year_to=year_to,
+            a,
+            b,
+            out,
+            db=db,
+            year_from=year_from,
+            year_to=year_to,
             progress=lambda s: bar.update(task, description=f"section: {s}"),
         )
     typer.echo(str(path))

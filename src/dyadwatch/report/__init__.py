@@ -64,9 +64,7 @@ def build_report(
 def _page(a, b, sections: list[Section], ctx: ReportContext) -> str:
     css = resources.files("dyadwatch.report").joinpath("report.css").read_text("utf-8")
     nav = "".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in sections)
-    body = "".join(
-        f'<section id="{esc(s.anchor)}"><h2>{esc(s.title)}</h2>{s.html}</section>' for s in sections
-    )
+    body = "".join(f'<section id="{esc(s.anchor)}"><h2>{esc(s.title)}</h2>{s.html}</section>' for s in sections)
     basis = "".join(f"<li>{esc(n)}</li>" for n in dict.fromkeys(ctx.basis_notes))
     today = dt.date.today().isoformat()
     return f"""<!DOCTYPE html>

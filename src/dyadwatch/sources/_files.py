@@ -91,7 +91,9 @@ def require_columns(df: pd.DataFrame, columns: list[str], path: Path, source: st
 
 def unknown_codes(values, mapping: dict, path: Path, column: str, what: str) -> None:
     """Fail naming the codes in ``column`` that ``mapping`` does not know."""
-    bad = sorted({v for v in values if v not in mapping}, key=str)
+    bad = sorted(
+        {int(v) if isinstance(v, float) and v.is_integer() else v for v in values if v not in mapping}, key=str
+    )
     if bad:
         raise SourceFormatError(
             f"{path}: column {column!r} has {what} dyadwatch does not know: {bad[:10]}"

@@ -60,7 +60,9 @@ def roll_calls_table(rc: pd.DataFrame) -> pa.Table:
     for i in ISSUES:
         rc[f"issue_{i}"] = rc[f"issue_{i}"].astype("boolean").fillna(False).astype(bool)
     rc["important"] = rc["important"].astype("boolean")
-    cols = ["rcid", "date", "year", "session", "resolution", "important"] + [f"issue_{i}" for i in ISSUES] + [
-        "description"
-    ]
+    cols = (
+        ["rcid", "date", "year", "session", "resolution", "important"]
+        + [f"issue_{i}" for i in ISSUES]
+        + ["description"]
+    )
     return pa.Table.from_pandas(rc[cols], preserve_index=False)

@@ -67,7 +67,9 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
 
     cmap = countries.cow_to_iso3_map()
     unknown_codes(df["ccode"].unique().tolist(), cmap, path, "ccode", "COW codes")
-    rc = df.drop_duplicates("rcid")[["rcid", "session", "importantvote", "date", "fallback_year", "unres", *ISSUES]].copy()
+    rc = df.drop_duplicates("rcid")[
+        ["rcid", "session", "importantvote", "date", "fallback_year", "unres", *ISSUES]
+    ].copy()
     if rc["rcid"].duplicated().any():  # pragma: no cover - drop_duplicates guarantees it
         raise SourceFormatError(f"{path}: roll calls repeat")
     per_rc = df.groupby("rcid")[["date", "session"]].nunique()

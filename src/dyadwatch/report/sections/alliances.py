@@ -19,7 +19,7 @@ def _periods(df: pd.DataFrame) -> list[tuple[str, int, int]]:
     for o in OBLIGATIONS:
         on = df.loc[df[o].fillna(0).astype(int) == 1, "year"].tolist()
         start = prev = None
-        for y in on + [None]:
+        for y in [*on, None]:
             if start is None:
                 start = prev = y
             elif y == prev + 1:
@@ -36,8 +36,9 @@ def render(ctx: ReportContext) -> Section:
     parts, used = [], []
     for source in ("atop", "cow_alliance"):
         try:
-            res = api.alliances(ctx.a.iso3, ctx.b.iso3, source=source, wh=ctx.wh, year_from=ctx.year_from,
-                                year_to=ctx.year_to)
+            res = api.alliances(
+                ctx.a.iso3, ctx.b.iso3, source=source, wh=ctx.wh, year_from=ctx.year_from, year_to=ctx.year_to
+            )
         except NoDataError:
             continue
         used.append(source)
