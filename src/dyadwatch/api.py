@@ -51,8 +51,17 @@ def votes(
     year_from: int | None = None,
     year_to: int | None = None,
     wh: Warehouse | None = None,
+    measure: str | list[str] | None = "agreement",
+    issue: str | None = None,
+    important: bool = False,
+    match: str | None = None,
+    ci: float | None = None,
+    seed: int = 0,
+    percentile: bool = False,
 ) -> Result:
-    """UNGA voting agreement per year for the dyad (columns year, n, agreement, ...)."""
+    """UNGA voting similarity per year for the dyad: columns year, n and the chosen measures
+    (``measure="all"`` for every one; see ``indicators.votes_measures``), ``<m>_lo``/``<m>_hi``
+    with ``ci``, ``<m>_pct`` (percentile among all dyads that year) with ``percentile``."""
     from dyadwatch.indicators import votes as iv
 
     ca, cb = _dyad(a, b)
@@ -61,16 +70,20 @@ def votes(
     try:
         if own is not None and own.sources_of("votes"):
             src = iv.pick_source(own, source)
-            df = iv.agreement(own, ca.iso3, cb.iso3, source=src, year_from=year_from, year_to=year_to)
+            df = iv.measures(
+                own, ca.iso3, cb.iso3, measure=measure, source=src, year_from=year_from, year_to=year_to,
+                issue=issue, important=important, match=match, ci=ci, seed=seed,
+            )  # fmt: skip
+            if percentile:
+                df = iv.add_percentiles(own, df, ca.iso3, cb.iso3, source=src, issue=issue, important=important,
+                                        match=match)  # fmt: skip
             return Result(df, "warehouse", [src], [n for n in notes if n])
     finally:
         if own is not None and wh is None:
             own.close()
     pack.require_focus(ca.iso3, cb.iso3)
-    p = pack.load("votes")
-    lo, hi = sorted([ca.iso3, cb.iso3])
-    df = p[(p.iso3_a == lo) & (p.iso3_b == hi)].drop(columns=["iso3_a", "iso3_b"])
-    src = sorted(df.pop("source").unique().tolist())
+    df, src = iv.from_pack(ca.iso3, cb.iso3, measure=measure, issue=issue, important=important, match=match,
+                           ci=ci, seed=seed, percentile=percentile)  # fmt: skip
     if year_from is not None:
         df = df[df.year >= year_from]
     if year_to is not None:

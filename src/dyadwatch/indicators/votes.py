@@ -4,15 +4,35 @@ Only roll calls on which both states cast yes (1), abstain (2) or no (3)
 count; absences (8) and non-membership (9) are excluded, and ``n`` is the
 number of roll calls that remain. A year with roll calls but none shared has
 ``n = 0`` and NULL measures: missing is not zero.
+
+The relational part — counting the 3×3 joint-vote table per year — is an
+Ibis expression; the measures (``votes_measures``) are formulas of that table.
+All dyads at once: ``votes_panel``; ideal points: ``idealpoints``.
 """
 
 from __future__ import annotations
 
 import ibis
+import numpy as np
 import pandas as pd
 
-from dyadwatch.errors import NoDataError
+from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.indicators import votes_measures as vm
 from dyadwatch.pack import PackTable
+
+ISSUE_AREAS = {
+    "me": "Palestinian conflict (Middle East)",
+    "nu": "nuclear weapons and material",
+    "di": "arms control and disarmament",
+    "hr": "human rights",
+    "co": "colonialism",
+    "ec": "economic development",
+}
+
+
+class SubsetError(ValueError, DyadwatchError):
+    exit_code = 2
+
 
 SOURCE_PREFERENCE = ("unvotes", "voeten")  # unvotes reaches 2019; voeten keeps absences
 
@@ -38,14 +58,44 @@ def pick_source(wh, source: str | None = None) -> str:
     )
 
 
-def dyad_votes_expr(wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None):
-    """Roll calls on which both a and b cast a yes/abstain/no vote: columns rcid, year, vote_a, vote_b."""
-    votes = wh.table("votes")
+def roll_calls_expr(
+    wh,
+    source: str,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    *,
+    issue: str | None = None,
+    important: bool = False,
+    match: str | None = None,
+):
+    """The roll calls of ``source`` in a subset: period, issue area, important votes, description keyword."""
     rc = wh.table("roll_calls").filter(lambda t: t.source == source)
     if year_from is not None:
         rc = rc.filter(rc.year >= year_from)
     if year_to is not None:
         rc = rc.filter(rc.year <= year_to)
+    if issue:
+        if issue not in ISSUE_AREAS:
+            raise SubsetError(f"Unknown issue area {issue!r}; choose from {', '.join(ISSUE_AREAS)}.")
+        rc = rc.filter(rc[f"issue_{issue}"])
+    if important:
+        rc = rc.filter(rc.important.fill_null(False))
+    if match:
+        if source == "voeten":
+            raise SubsetError(
+                "--match searches roll-call descriptions, which the voeten file does not have. "
+                "Fix: use --source unvotes (ingest the three unvotes .rda files)."
+            )
+        rc = rc.filter(rc.description.lower().contains(match.lower()))
+    return rc
+
+
+def dyad_votes_expr(
+    wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None, **subset
+):
+    """Roll calls on which both a and b cast a yes/abstain/no vote: columns rcid, year, vote_a, vote_b."""
+    votes = wh.table("votes")
+    rc = roll_calls_expr(wh, source, year_from, year_to, **subset)
     va = votes.filter((votes.source == source) & (votes.iso3 == a) & votes.vote.isin([1, 2, 3]))
     vb = votes.filter((votes.source == source) & (votes.iso3 == b) & votes.vote.isin([1, 2, 3]))
     pair = va.select(rcid="rcid", vote_a="vote").join(vb.select(rcid="rcid", vote_b="vote"), "rcid")
@@ -68,9 +118,7 @@ def agreement(
     if year_to is not None:
         rc = rc.filter(rc.year <= year_to)
     years = rc.select("year").distinct()
-    out = years.left_join(per_year, "year").select(
-        "year", n=ibis.coalesce(per_year.n, 0), agreement=per_year.agreement
-    )
+    out = years.left_join(per_year, "year").select("year", n=ibis.coalesce(per_year.n, 0), agreement=per_year.agreement)
     df = out.order_by("year").to_pandas()
     df["year"] = df["year"].astype(int)
     df["n"] = df["n"].astype(int)
@@ -103,11 +151,216 @@ def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.D
     return df.astype({"year": int, "n": int})
 
 
+def _cells_expr(pair):
+    """Per year, the nine counts c{k}{l}: shared roll calls with a voting k and b voting l (1 yes .. 3 no)."""
+    aggs = {
+        f"c{k}{j}": ((pair.vote_a == k) & (pair.vote_b == j)).cast("int64").sum() for k in (1, 2, 3) for j in (1, 2, 3)
+    }
+    return pair.group_by("year").aggregate(**aggs)
+
+
+CELL_COLS = [f"c{k}{j}" for k in (1, 2, 3) for j in (1, 2, 3)]
+
+
+def measures(
+    wh,
+    a: str,
+    b: str,
+    *,
+    measure: str | list[str] | None = "all",
+    source: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    issue: str | None = None,
+    important: bool = False,
+    match: str | None = None,
+    ci: float | None = None,
+    seed: int = 0,
+    reps: int = 500,
+) -> pd.DataFrame:
+    """Per year (every year with selected roll calls): ``n`` and the chosen measures for the dyad.
+
+    With ``ci`` (e.g. 0.95), ``<measure>_lo``/``<measure>_hi`` hold seeded percentile-bootstrap
+    bounds over roll calls. Years with selected roll calls but none shared: n = 0, NULL measures.
+    """
+    names = vm.parse_measures(measure)
+    source = pick_source(wh, source)
+    subset = {"issue": issue, "important": important, "match": match}
+    pair = dyad_votes_expr(wh, a, b, source, year_from, year_to, **subset)
+    cells = _cells_expr(pair).to_pyarrow().to_pandas()
+    years = roll_calls_expr(wh, source, year_from, year_to, **subset).select("year").distinct()
+    years = years.to_pyarrow().to_pandas()
+    df = years.merge(cells, on="year", how="left").fillna({c: 0 for c in CELL_COLS})
+    df = df.sort_values("year").reset_index(drop=True)
+    tables = df[CELL_COLS].to_numpy(dtype=np.int64).reshape(-1, 3, 3)
+    out = vm.frame(tables, df[["year"]].astype(int), names)
+    if ci is not None:
+        bands = vm.bootstrap(tables, ci=ci, seed=seed, reps=reps, keys=out["year"].to_numpy())
+        for k in names:
+            at = out.columns.get_loc(k) + 1
+            out.insert(at, f"{k}_hi", bands[k][1])
+            out.insert(at, f"{k}_lo", bands[k][0])
+    return out
+
+
+def issue_breakdown(
+    wh, a: str, b: str, *, source: str | None = None, period: int = 10, measure: str = "agreement"
+) -> pd.DataFrame:
+    """Per issue area and period (decades by default): n and ``measure`` for the dyad, plus all roll calls."""
+    source = pick_source(wh, source)
+    rows = []
+    for issue in [None, *ISSUE_AREAS]:
+        pair = dyad_votes_expr(wh, a, b, source, issue=issue)
+        pair = pair.mutate(year=(pair.year // period) * period)
+        cells = _cells_expr(pair).to_pyarrow().to_pandas()
+        if cells.empty:
+            continue
+        ms = vm.measures_from_cells(cells[CELL_COLS].to_numpy(dtype=np.int64).reshape(-1, 3, 3))
+        rows.append(
+            pd.DataFrame(
+                {"issue": issue or "all", "period": cells["year"].astype(int), "n": ms["n"], measure: ms[measure]}
+            )
+        )
+    if not rows:
+        raise NoDataError(f"No shared roll calls of {a} and {b} in source {source}.")
+    return pd.concat(rows).sort_values(["issue", "period"]).reset_index(drop=True)
+
+
+def add_percentiles(wh, df: pd.DataFrame, a: str, b: str, *, source: str, **subset) -> pd.DataFrame:
+    """``df`` (from ``measures``) with ``<m>_pct``: the dyad's percentile among all dyads each year."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    names = [m for m in vm.MEASURES if m in df]
+    panel = vp.panel_from_frames(*vp.load_frames(wh, source, **subset), names)
+    pct = vp.dyad_rows(vp.with_percentiles(panel, names), a, b)
+    return df.merge(pct[["year", *[f"{m}_pct" for m in names]]], on="year", how="left")
+
+
+def from_pack(
+    a: str,
+    b: str,
+    *,
+    measure: str | list[str] | None = "agreement",
+    issue: str | None = None,
+    important: bool = False,
+    match: str | None = None,
+    ci: float | None = None,
+    seed: int = 0,
+    percentile: bool = False,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The dyad's rows of the embedded pack, shaped like ``measures`` (and its sources)."""
+    from dyadwatch import pack
+
+    if issue or important or match:
+        raise NoDataError(
+            "Subsets (--issue, --important, --match) need the roll calls themselves, which the embedded pack "
+            "does not hold. Fix: `dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`."
+        )
+    if ci is not None and (abs(ci - PACK_CI) > 1e-9 or seed != PACK_SEED):
+        raise NoDataError(
+            f"The embedded pack holds {PACK_CI:.0%} bootstrap intervals with seed {PACK_SEED} only. "
+            "Fix: use --ci 0.95 --seed 0, or ingest the unvotes files to compute others."
+        )
+    names = vm.parse_measures(measure)
+    p = pack.load("votes")
+    lo, hi = sorted([a, b])
+    rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
+    cols = ["year", "n", *names]
+    if ci is not None:
+        cols += [f"{k}_{e}" for k in names for e in ("lo", "hi")]
+    if percentile:
+        cols += [f"{k}_pct" for k in names]
+    return rows[cols].reset_index(drop=True), sorted(rows["source"].unique().tolist())
+
+
+# ---- the embedded pack: computed figures for the focus countries (pack.FOCUS) ----
+
+_UNVOTES_FILES = {"unvotes": ("unga/un_votes.rda", "unga/un_roll_calls.rda", "unga/un_roll_call_issues.rda")}
+PACK_CI, PACK_SEED, PACK_REPS = 0.95, 0, 500
+
+
+def _pack_votes(wh, focus) -> pd.DataFrame:
+    """Focus dyad-years (every roll-call year): n, every measure, its percentile among all dyads that
+    year, and 95% bootstrap bounds — the same numbers ``measures(..., ci=0.95, seed=0, reps=300)`` gives."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    source = pick_source(wh, "unvotes")
+    votes, rc = vp.load_frames(wh, source)
+    panel = vp.with_percentiles(vp.panel_from_frames(votes, rc))
+    focus = sorted(set(focus))
+    index, cells = vp.panel_cells(votes[votes.iso3.isin(focus)], rc)
+    grid = pd.DataFrame([(a, b) for i, a in enumerate(focus) for b in focus[i + 1 :]], columns=["iso3_a", "iso3_b"])
+    grid = grid.merge(pd.DataFrame({"year": sorted(rc.year.astype(int).unique())}), how="cross")
+    pos = grid.merge(index.reset_index(), on=["iso3_a", "iso3_b", "year"], how="left")["index"]
+    full = np.zeros((len(grid), 3, 3), dtype=np.int64)
+    full[pos.notna().to_numpy()] = cells[pos.dropna().astype(int).to_numpy()]
+    df = vm.frame(full, grid)
+    bands = vm.bootstrap(full, ci=PACK_CI, seed=PACK_SEED, reps=PACK_REPS, keys=grid["year"].to_numpy())
+    for k in vm.MEASURES:
+        df[f"{k}_lo"], df[f"{k}_hi"] = bands[k]
+    pct = panel[["iso3_a", "iso3_b", "year", *[f"{k}_pct" for k in vm.MEASURES]]]
+    df = df.merge(pct, on=["iso3_a", "iso3_b", "year"], how="left")
+    df = df[df.groupby(["iso3_a", "iso3_b"])["n"].transform("sum") > 0]
+    df.insert(0, "source", source)
+    lead = ["source", "iso3_a", "iso3_b", "year", "n"]
+    df = df[lead + [c for c in df.columns if c not in lead]]
+    # Rounding far below the sampling error (see the bounds) keeps the pack small: measures to 4
+    # decimals, bootstrap bounds to 3, percentiles to 0.1 point.
+    for c in df.columns[len(lead) :]:
+        df[c] = df[c].round(1 if c.endswith("_pct") else 3 if c.endswith(("_lo", "_hi")) else 4)
+    return df.astype({"year": int, "n": int}).reset_index(drop=True)
+
+
+def _pack_neighbours(wh, focus) -> pd.DataFrame:
+    """Each focus country's ten nearest voting neighbours (all states) in the latest year, by agreement and kappa."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    source = pick_source(wh, "unvotes")
+    panel = vp.panel_from_frames(*vp.load_frames(wh, source))
+    year = int(panel.year.max())
+    out = []
+    for s in sorted(set(focus)):
+        for m in ("agreement", "kappa"):
+            try:
+                nb = vp.neighbours(panel, s, year, measure=m, top=10)
+            except NoDataError:
+                continue
+            out.append(nb.assign(iso3_focus=s, by=m))
+    df = pd.concat(out, ignore_index=True)
+    df.insert(0, "source", source)
+    cols = ["source", "iso3_focus", "by", "rank", "year", "iso3", "n", *vm.MEASURES]
+    return df[cols].round(4)
+
+
+def issue_panel(votes: pd.DataFrame, roll_calls: pd.DataFrame, period: int = 10) -> pd.DataFrame:
+    """All dyads: n and agreement per issue area ("all" = every roll call) and period, from frames."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    out = []
+    for issue in [None, *ISSUE_AREAS]:
+        rc = roll_calls if issue is None else roll_calls[roll_calls[f"issue_{issue}"].fillna(False).astype(bool)]
+        rc = rc.assign(year=(rc["year"].astype(int) // period) * period)
+        p = vp.panel_from_frames(votes, rc, ["agreement"])
+        out.append(p[p.n > 0].assign(issue=issue or "all").rename(columns={"year": "period"}))
+    return pd.concat(out, ignore_index=True)
+
+
+def _pack_issues(wh, focus) -> pd.DataFrame:
+    """Focus dyads: agreement by issue area and decade (the report's issue breakdown)."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    source = pick_source(wh, "unvotes")
+    votes, _ = vp.load_frames(wh, source)
+    cols = ["rcid", "year", *[f"issue_{i}" for i in ISSUE_AREAS]]
+    rc = roll_calls_expr(wh, source).select(*cols).to_pyarrow().to_pandas()
+    df = issue_panel(votes[votes.iso3.isin(list(focus))], rc)
+    df.insert(0, "source", source)
+    df = df[["source", "iso3_a", "iso3_b", "issue", "period", "n", "agreement"]].round(4)
+    return df.sort_values(["iso3_a", "iso3_b", "issue", "period"]).reset_index(drop=True)
+
+
 PACK_TABLES = [
-    PackTable(
-        "votes",
-        {"unvotes": ("unga/un_votes.rda", "unga/un_roll_calls.rda", "unga/un_roll_call_issues.rda")},
-        lambda wh, focus: agreement_panel(wh, list(focus)),
-        "UNGA voting measures, undirected focus dyad-years",
-    )
+    PackTable("votes", _UNVOTES_FILES, _pack_votes, "UNGA voting measures, undirected focus dyad-years"),
+    PackTable("votes_neighbours", _UNVOTES_FILES, _pack_neighbours, "Nearest UNGA voting neighbours, latest year"),
+    PackTable("votes_issues", _UNVOTES_FILES, _pack_issues, "UNGA agreement by issue area and decade"),
 ]

@@ -1,0 +1,39 @@
+"""The report's UN-votes section, from the embedded pack (fresh machine) and from a warehouse."""
+
+from __future__ import annotations
+
+from dyadwatch import countries
+from dyadwatch.indicators import votes_measures as vm
+from dyadwatch.report.base import ReportContext, esc
+from dyadwatch.report.sections import votes as section
+
+
+def _ctx(a, b, wh=None, **kw):
+    return ReportContext(countries.resolve(a), countries.resolve(b), kw.get("year_from"), kw.get("year_to"), wh)
+
+
+def test_section_from_the_pack_alone():
+    ctx = _ctx("CHN", "RUS")
+    sec = section.render(ctx)
+    html = sec.html
+    for k in vm.MEASURES:  # one plain sentence per measure
+        assert esc(vm.PLAIN[k]) in html
+    for piece in ("Among all pairs of states", "Ideal points", "By issue area", "human-rights roll calls",
+                  "Nearest voting neighbours", "Who votes with whom", "bootstrap"):  # fmt: skip
+        assert piece in html, piece
+    assert html.count("<svg") >= 5
+    assert "No ideal points" not in html and "no data</td>" in html  # pre-1971 years: no data, not zero
+    assert sorted(sec.sources) == ["idealpoints", "unvotes"]
+    assert any("embedded pack" in n for n in ctx.basis_notes)
+
+
+def test_section_from_a_warehouse(votes_wh):
+    ctx = _ctx("CHN", "USA", votes_wh, year_from=1990)
+    sec = section.render(ctx)
+    assert "Among all pairs of states" in sec.html and "Nearest voting neighbours" in sec.html
+    assert any("your warehouse" in n for n in ctx.basis_notes)
+
+
+def test_section_for_a_dyad_outside_the_pack_says_so():
+    sec = section.render(_ctx("CHN", "FJI"))
+    assert "No UN vote data" in sec.html and "focus countries" in sec.html and sec.sources == []
