@@ -150,6 +150,8 @@ class Warehouse:
         """
         t0 = time.perf_counter()
         paths = [Path(p) for p in paths]
+        if hasattr(source, "expand_paths"):  # corpus sources accept folders (e.g. UNGDC's YEAR/ tree)
+            paths = [Path(p) for p in source.expand_paths(paths)]
         for p in paths:
             if not p.exists():
                 raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")

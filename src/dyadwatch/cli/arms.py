@@ -1,0 +1,65 @@
+"""`dyadwatch arms A B`: SIPRI arms transfers from A (supplier) to B (recipient)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from dyadwatch import countries
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+
+
+class View(enum.StrEnum):
+    year = "year"
+    category = "category"
+    systems = "systems"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("arms", rich_help_panel="Indicators")(arms)
+
+
+def arms(
+    a: Annotated[str, typer.Argument(help="Supplier state: name, ISO2/ISO3 or COW code (e.g. RUS).")],
+    b: Annotated[str, typer.Argument(help="Recipient state (e.g. CHN).")],
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    by: Annotated[
+        View,
+        typer.Option(
+            "--by",
+            help="year: one row per delivery year; category: per year and weapon category; "
+            "systems: the top weapon systems.",
+        ),
+    ] = View.year,
+    top: Annotated[int, typer.Option(help="How many systems with --by systems.")] = 10,
+    fmt: FormatOpt = Format.table,
+    db: DbOpt = None,
+) -> None:
+    """Arms delivered from A to B in SIPRI trend-indicator values (TIV, millions).
+
+    With `--by year` (default) one row per delivery year: `tiv` delivered, `deals`, `units`,
+    A's total exports and B's total imports, and the shares (B's share of A's exports, A's
+    share of B's imports). Years inside the register without deliveries show 0.
+
+    Example: `dyadwatch arms RUS CHN --format csv`
+    """
+    from dyadwatch.indicators import arms as ia
+    from dyadwatch.warehouse import Warehouse, default_path
+
+    ca, cb = countries.resolve(a), countries.resolve(b)
+    with Warehouse(db or default_path(), read_only=True) as wh:
+        if by == View.year:
+            df = ia.transfers(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
+        elif by == View.category:
+            df = ia.by_category(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
+        else:
+            df = ia.top_systems(wh, ca.iso3, cb.iso3, n=top, year_from=year_from, year_to=year_to)
+    emit(
+        df,
+        fmt,
+        title=f"Arms transfers {ca.name} → {cb.name} (SIPRI TIV, millions)",
+        notes=["Source: SIPRI Arms Transfers Database (© SIPRI). TIV measures military capability, not price."],
+    )

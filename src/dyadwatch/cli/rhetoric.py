@@ -1,0 +1,76 @@
+"""`dyadwatch rhetoric A B`: normative vocabulary and speech similarity of A and B."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from dyadwatch import countries
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+
+
+class View(enum.StrEnum):
+    rates = "rates"
+    kwic = "kwic"
+    collocates = "collocates"
+    similarity = "similarity"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rhetoric", rich_help_panel="Indicators")(rhetoric)
+
+
+def rhetoric(
+    a: Annotated[str, typer.Argument(help="First state: name, ISO2/ISO3 or COW code (e.g. CHN).")],
+    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).")],
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    terms: Annotated[
+        list[str] | None,
+        typer.Option("--terms", "-t", help="Concepts of the lexicon (repeat or comma-separate); default all."),
+    ] = None,
+    view: Annotated[
+        View,
+        typer.Option(
+            help="rates: uses per 10,000 words; kwic: keyword in context; collocates: words that "
+            "distinguish A and B's use of a term from --reference's; similarity: TF-IDF similarity."
+        ),
+    ] = View.rates,
+    reference: Annotated[str, typer.Option(help="Reference state for --view rates/collocates.")] = "USA",
+    kind: Annotated[
+        str | None, typer.Option(help="Kind of text: ungd (UN General Debate), statement …; default all.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    db: DbOpt = None,
+) -> None:
+    """Concept uses per 10,000 words (one row per country-year-term), KWIC, collocates or similarity.
+
+    Concepts and their surface forms come from the versioned lexicon (data/lexicon.yaml):
+    democracy, human rights, sovereignty, hegemony, multipolarity, Cold War mentality, NATO …
+
+    Example: `dyadwatch rhetoric CHN RUS --terms democracy,hegemony --format csv`
+    """
+    from dyadwatch.indicators import rhetoric as rh
+    from dyadwatch.indicators import textsim
+    from dyadwatch.warehouse import Warehouse, default_path
+
+    ca, cb = countries.resolve(a), countries.resolve(b)
+    ref = countries.resolve(reference)
+    picked = [t for item in (terms or []) for t in item.split(",") if t.strip()]
+    kinds = [kind] if kind else None
+    span = {"year_from": year_from, "year_to": year_to}
+    notes = [f"Lexicon version {rh.lexicon().version}."]
+    with Warehouse(db or default_path(), read_only=True) as wh:
+        if view == View.rates:
+            df = rh.rates(wh, [ca.iso3, cb.iso3], terms=picked, kinds=kinds, **span)
+        elif view == View.kwic:
+            df = rh.kwic(wh, [ca.iso3, cb.iso3], (picked or ["democracy"])[0], kinds=kinds, **span)
+        elif view == View.collocates:
+            df = rh.collocates(wh, [ca.iso3, cb.iso3], ref.iso3, (picked or ["democracy"])[0], kinds=kinds, **span)
+            notes.append(f"z > 0: typical of {ca.iso3}+{cb.iso3}; z < 0: typical of {ref.iso3} (weighted log-odds).")
+        else:
+            df = textsim.dyad_similarity(wh, ca.iso3, cb.iso3, kind=kind or textsim.KIND, **span)
+            notes = ["TF-IDF cosine similarity per year among that year's speakers; rank 1 = nearest."]
+    emit(df, fmt, title=f"Rhetoric: {ca.name} and {cb.name} ({view.value})", notes=notes)

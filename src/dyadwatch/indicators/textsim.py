@@ -1,0 +1,104 @@
+"""Speech similarity: per year, TF-IDF cosine similarity between every pair of speakers.
+
+Text vectors are numerical work, not relational, so they live here and use
+scikit-learn. Each year is its own corpus (IDF from that year's speeches), so
+a similarity says how alike two speeches are *relative to that year's
+debate*. One document per country and year: several texts of the same kind
+are joined. Years with fewer speakers (before 2010 the shared corpus holds only
+16 countries) rank the dyad among fewer peers; ``n_speakers`` says how many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dyadwatch.errors import NoDataError
+
+KIND = "ungd"
+
+
+def vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # Sublinear tf: a word said 20 times is not 20 times as telling; min_df=2 drops one-off tokens (names, typos).
+    return TfidfVectorizer(
+        lowercase=True, stop_words="english", sublinear_tf=True, min_df=2, token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
+    )
+
+
+def similarity_matrix(texts: Mapping[str, str]) -> pd.DataFrame:
+    """Cosine similarity of the TF-IDF vectors of ``texts`` (key → text), as a square DataFrame."""
+    keys = sorted(texts)
+    if len(keys) < 2:
+        raise NoDataError(f"Speech similarity needs at least two speakers; got {keys}.")
+    docs = [texts[k] for k in keys]
+    try:
+        x = vectorizer().fit_transform(docs)
+    except ValueError:  # every token in fewer than 2 documents: fall back to no document-frequency floor
+        v = vectorizer().set_params(min_df=1)
+        x = v.fit_transform(docs)
+    sim = (x @ x.T).toarray()  # rows are L2-normalised, so the dot product is the cosine
+    np.fill_diagonal(sim, 1.0)
+    return pd.DataFrame(sim, index=keys, columns=keys)
+
+
+def _year_texts(wh, year_from: int | None, year_to: int | None, kind: str) -> pd.DataFrame:
+    if not wh.sources_of("speeches"):
+        raise NoDataError(f"No speeches in {wh.path}. Fix: `dyadwatch ingest ungdc UNGDC_FOLDER`.")
+    t = wh.table("speeches")
+    t = t.filter(t.kind == kind)
+    if year_from is not None:
+        t = t.filter(t.year >= year_from)
+    if year_to is not None:
+        t = t.filter(t.year <= year_to)
+    df = t.select("iso3", "year", "text").to_pandas()
+    return df.groupby(["year", "iso3"], as_index=False)["text"].agg("\n".join)
+
+
+def _rank(row: pd.Series, who: str, other: str) -> int:
+    """1 + the number of other speakers closer to ``who`` than ``other`` is."""
+    peers = row.drop(labels=[who])
+    return int((peers > peers[other]).sum()) + 1
+
+
+def dyad_similarity(
+    wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None, kind: str = KIND
+) -> pd.DataFrame:
+    """Per year both spoke: similarity, b's rank among a's nearest speakers and a's among b's, n_speakers."""
+    texts = _year_texts(wh, year_from, year_to, kind)
+    have = texts.groupby("year")["iso3"].agg(set)
+    rows = []
+    for year, codes in have.items():
+        if a not in codes or b not in codes:
+            continue
+        sub = texts[texts.year == year]
+        m = similarity_matrix(dict(zip(sub.iso3, sub.text, strict=True)))
+        rows.append(
+            (int(year), float(m.loc[a, b]), _rank(m.loc[a], a, b), _rank(m.loc[b], b, a), len(codes) - 1,
+             float(m.loc[a].drop(a).mean()), float(m.loc[b].drop(b).mean()))
+        )  # fmt: skip
+    if not rows:
+        raise NoDataError(f"No year in which both {a} and {b} have a {kind!r} speech in {wh.path}.")
+    cols = ["year", "similarity", "rank_b_for_a", "rank_a_for_b", "n_peers", "mean_sim_a", "mean_sim_b"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def nearest(wh, a: str, year: int, *, n: int = 10, kind: str = KIND) -> pd.DataFrame:
+    """The ``n`` speakers whose speech in ``year`` is most similar to a's."""
+    texts = _year_texts(wh, year, year, kind)
+    if a not in set(texts.iso3):
+        raise NoDataError(f"{a} has no {kind!r} speech in {year} in {wh.path}.")
+    m = similarity_matrix(dict(zip(texts.iso3, texts.text, strict=True)))
+    s = m.loc[a].drop(a).sort_values(ascending=False).head(n)
+    return pd.DataFrame({"rank": range(1, len(s) + 1), "iso3": s.index, "similarity": s.to_numpy()})
+
+
+def year_similarities(texts: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """Long form (a, b, similarity) for every unordered pair, from (iso3, text) pairs of one year."""
+    m = similarity_matrix(dict(texts))
+    iu = np.triu_indices(len(m), k=1)
+    keys = np.array(m.index)
+    return pd.DataFrame({"a": keys[iu[0]], "b": keys[iu[1]], "similarity": m.to_numpy()[iu]})

@@ -1,0 +1,87 @@
+"""CAMEO event codes and the Goldstein conflict-cooperation scale, as GDELT publishes them.
+
+Two tab-separated files with a header: ``CAMEO.eventcodes.txt``
+(``CAMEOEVENTCODE``, ``EVENTDESCRIPTION``) and ``CAMEO.goldsteinscale.txt``
+(``CAMEOEVENTCODE``, ``GOLDSTEINSCALE``). Either or both; codes are kept as
+text with their leading zeros ("010" is not "10").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+
+from dyadwatch.errors import SourceFormatError
+from dyadwatch.sources import SourceMeta
+from dyadwatch.sources.text import read_utf8
+
+META = SourceMeta(
+    name="cameo",
+    title="CAMEO event codes and Goldstein scale",
+    publisher="Philip A. Schrodt et al. (CAMEO codebook); files as distributed by the GDELT Project",
+    licence="open (CAMEO codebook; GDELT lookup files)",
+    citation=(
+        "Schrodt, Philip A. 2012. CAMEO Conflict and Mediation Event Observations Event and Actor Codebook, "
+        "version 1.1b3; Goldstein, Joshua S. 1992. A Conflict-Cooperation Scale for WEIS Events Data. "
+        "Journal of Conflict Resolution 36(2): 369-385"
+    ),
+    url="https://www.gdeltproject.org/data/lookups/",
+    version="GDELT lookups CAMEO.eventcodes.txt, CAMEO.goldsteinscale.txt",
+    tables=("cameo_codes",),
+    files="CAMEO.eventcodes.txt and/or CAMEO.goldsteinscale.txt (tab-separated, with header)",
+)
+
+_KINDS = {"EVENTDESCRIPTION": "description", "GOLDSTEINSCALE": "goldstein"}
+
+
+def _read(path: Path) -> tuple[str, dict[str, str]]:
+    text = read_utf8(path, META.name)
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    header = [h.strip().upper() for h in rows[0]]
+    if len(header) != 2 or header[0] != "CAMEOEVENTCODE" or header[1] not in _KINDS:
+        raise SourceFormatError(
+            f"{path}: line 1 is {rows[0]!r}; expected the tab-separated header CAMEOEVENTCODE followed by "
+            "EVENTDESCRIPTION or GOLDSTEINSCALE. Fix: download the lookup file from "
+            "https://www.gdeltproject.org/data/lookups/."
+        )
+    out = {}
+    for i, r in enumerate(rows[1:], start=2):
+        if not r or not "".join(r).strip():
+            continue
+        if len(r) != 2 or not r[0].strip().isdigit() or not 2 <= len(r[0].strip()) <= 4:
+            raise SourceFormatError(
+                f"{path}: line {i} is {r!r}; expected a 2- to 4-digit CAMEO code, a tab, and a value."
+            )
+        out[r[0].strip()] = r[1].strip()
+    return _KINDS[header[1]], out
+
+
+def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
+    parts: dict[str, dict[str, str]] = {}
+    for p in map(Path, paths):
+        kind, values = _read(p)
+        parts[kind] = values
+    if not parts:
+        raise SourceFormatError("cameo needs CAMEO.eventcodes.txt and/or CAMEO.goldsteinscale.txt.")
+    codes = sorted(set().union(*(v.keys() for v in parts.values())))
+    gold = []
+    for c in codes:
+        v = parts.get("goldstein", {}).get(c)
+        try:
+            gold.append(float(v) if v not in (None, "") else None)
+        except ValueError:
+            raise SourceFormatError(f"Goldstein value {v!r} of CAMEO code {c} is not a number.") from None
+    table = pa.table(
+        {
+            "code": codes,
+            "root_code": [c[:2] for c in codes],
+            "level": pa.array([len(c) - 1 for c in codes], pa.int8()),  # 1 root, 2 base, 3 detailed
+            "description": [parts.get("description", {}).get(c) for c in codes],
+            "goldstein": pa.array(gold, pa.float64()),
+        }
+    )
+    return {"cameo_codes": table}
