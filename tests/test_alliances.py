@@ -27,3 +27,16 @@ def test_pack_and_warehouse_agree(votes_wh):
     p = api.alliances("CHN", "RUS", db="/nonexistent/warehouse.duckdb", year_from=1900, year_to=2018)
     assert p.basis == "pack" and w.basis == "warehouse"
     assert w.data.astype(str).equals(p.data.astype(str))
+
+
+def test_successor_codes_merge_into_one_dyad_year(votes_wh):
+    # COW 260 (FRG) and 255 (Germany) both have 1990 rows; as DEU they become one, obligations combined.
+    dup = votes_wh.con.execute(
+        "SELECT count(*) FROM (SELECT source, iso3_a, iso3_b, year FROM alliance_dyad_year "
+        "GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()[0]
+    assert dup == 0
+    df = alliances.obligations(votes_wh, "DEU", "USA", source="atop", year_from=1989, year_to=1991)
+    assert (df.defense == 1).all()
+    notes = [i["notes"] for i in votes_wh.ingests() if i["source"] == "atop"]
+    assert any("under two COW codes" in n for n in notes)

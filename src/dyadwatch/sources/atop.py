@@ -79,6 +79,21 @@ def dyad_year_table(df: pd.DataFrame, path: Path, version: str, prefix: str, obl
     )
     for o in ["defense", "offense", "neutral", "nonagg", "consul", "entente"]:
         out[o] = df[f"{prefix}_{o}"].astype("Int8") if o in obligations else pd.array([pd.NA] * len(df), "Int8")
+    key = ["iso3_a", "iso3_b", "year"]
+    merged = out.duplicated(key, keep=False)
+    if merged.any():
+        # In 1990 both COW 260 (FRG, to 3 Oct) and 255 (Germany, from 3 Oct) have rows; both are DEU.
+        # An obligation counts as in force that year if either code had it.
+        sample = out.loc[merged, key].drop_duplicates().head(3).to_dict("records")
+        warn(
+            f"{path}: {int(merged.sum())} rows name the same state twice in a year under two COW codes "
+            f"(successor rules, e.g. {sample}); merged, an obligation in force under either code counts."
+        )
+        out = out.sort_values(["cow_a", "cow_b"]).groupby(key, as_index=False, sort=False).agg(
+            {"version": "first", "cow_a": "last", "cow_b": "last",
+             **{o: "max" for o in ["defense", "offense", "neutral", "nonagg", "consul", "entente"]}}
+        )
+        out = out.sort_values(key, kind="stable").reset_index(drop=True)
     return pa.Table.from_pandas(out, preserve_index=False)
 
 
