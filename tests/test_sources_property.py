@@ -69,3 +69,9 @@ def test_voeten_rejects_duplicate_rows(tmp_path):
 def test_voeten_rejects_unknown_cow_codes(tmp_path):
     with pytest.raises(SourceFormatError, match="COW codes dyadwatch does not know: \\[999\\]"):
         voeten.load([_write(tmp_path, _frame([(1, 2, 1), (1, 999, 3)]))])
+
+
+def test_voeten_rejects_two_codes_for_one_state(tmp_path):
+    # COW 260 (FRG) and 255 (Germany) are both DEU: on one roll call that would be two German votes.
+    with pytest.raises(SourceFormatError, match="two codes map to one state"):
+        voeten.load([_write(tmp_path, _frame([(1, 260, 1), (1, 255, 3), (1, 2, 1)]))])

@@ -66,3 +66,14 @@ def roll_calls_table(rc: pd.DataFrame) -> pa.Table:
         + ["description"]
     )
     return pa.Table.from_pandas(rc[cols], preserve_index=False)
+
+
+def check_successor_duplicates(votes: pd.DataFrame, path: Path) -> None:
+    """After successor rules, one state still casts one vote per roll call."""
+    dup = votes.duplicated(["rcid", "iso3"], keep=False)
+    if dup.any():
+        sample = votes.loc[dup, ["rcid", "iso3"]].head(4).to_dict("records")
+        raise SourceFormatError(
+            f"{path}: two codes map to one state on the same roll call, e.g. {sample}; the successor rules in "
+            "countries.py do not fit this file. Fix: report it with the file's name and version."
+        )

@@ -16,7 +16,7 @@ from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
 from dyadwatch.sources._files import read_rdata, require_columns, unknown_codes
-from dyadwatch.sources._votes import ISSUES, check_votes, cow_for, roll_calls_table
+from dyadwatch.sources._votes import ISSUES, check_successor_duplicates, check_votes, cow_for, roll_calls_table
 
 META = SourceMeta(
     name="unvotes",
@@ -100,6 +100,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
 
     year = votes["rcid"].map(dict(zip(rc["rcid"], pd.to_datetime(rc["date"]).dt.year, strict=True)))
     votes["cow"] = cow_for(votes["iso3"], year)
+    check_successor_duplicates(votes, vpath)
     vt = pa.Table.from_pandas(votes[["rcid", "iso3", "cow", "vote"]], preserve_index=False)
     return {"roll_calls": rct, "votes": vt}
 

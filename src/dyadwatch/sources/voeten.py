@@ -17,7 +17,7 @@ from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
 from dyadwatch.sources._files import read_rdata, require_columns, unknown_codes, warn
-from dyadwatch.sources._votes import ISSUES, check_votes, roll_calls_table
+from dyadwatch.sources._votes import ISSUES, check_successor_duplicates, check_votes, roll_calls_table
 
 META = SourceMeta(
     name="voeten",
@@ -87,5 +87,6 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     check_votes(votes, rc, path, "ccode")
     votes["iso3"] = votes["ccode"].map(cmap)
     votes["cow"] = votes["ccode"].astype("int16")
+    check_successor_duplicates(votes, path)
     vt = pa.Table.from_pandas(votes[["rcid", "iso3", "cow", "vote"]], preserve_index=False)
     return {"roll_calls": roll_calls_table(rc), "votes": vt}
