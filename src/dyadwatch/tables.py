@@ -248,7 +248,7 @@ TABLES: dict[str, TableSpec] = {
         _spec(
             "arms_transfers",
             "deal-delivery-year",
-            "SIPRI trade register: one row per deal and delivery year, with TIV (SIPRI trend-indicator values, millions).",
+            "SIPRI trade register: one row per deal and delivery year, with TIV (trend-indicator values, millions).",
             ("deal_id", I64),
             ("supplier", S),
             ("recipient", S),

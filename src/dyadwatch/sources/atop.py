@@ -89,9 +89,17 @@ def dyad_year_table(df: pd.DataFrame, path: Path, version: str, prefix: str, obl
             f"{path}: {int(merged.sum())} rows name the same state twice in a year under two COW codes "
             f"(successor rules, e.g. {sample}); merged, an obligation in force under either code counts."
         )
-        out = out.sort_values(["cow_a", "cow_b"]).groupby(key, as_index=False, sort=False).agg(
-            {"version": "first", "cow_a": "last", "cow_b": "last",
-             **{o: "max" for o in ["defense", "offense", "neutral", "nonagg", "consul", "entente"]}}
+        out = (
+            out.sort_values(["cow_a", "cow_b"])
+            .groupby(key, as_index=False, sort=False)
+            .agg(
+                {
+                    "version": "first",
+                    "cow_a": "last",
+                    "cow_b": "last",
+                    **{o: "max" for o in ["defense", "offense", "neutral", "nonagg", "consul", "entente"]},
+                }
+            )
         )
         out = out.sort_values(key, kind="stable").reset_index(drop=True)
     return pa.Table.from_pandas(out, preserve_index=False)

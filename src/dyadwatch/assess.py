@@ -1,0 +1,536 @@
+"""Alliance or alignment: the verdict on a dyad, its evidence, reference dyads and a concord/tension scorecard.
+
+Vocabulary (docs/assess.md):
+
+* **alliance** — an active defence or offence obligation (ATOP, else COW);
+* **alignment** — no such obligation, but a consultation / non-aggression /
+  neutrality / entente tie, or UNGA voting in the top of all dyads that year;
+* **rivalry** — no treaty tie and UNGA voting in the bottom of all dyads;
+* **unaligned** — none of these.
+
+Thresholds live in ``data/assess.yaml`` (versioned); behavioural rules are
+relative to all dyads of the same year, never absolute cut-offs. Works from
+the embedded pack on a fresh machine, from the warehouse when it has the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from dyadwatch import countries
+from dyadwatch.errors import DyadwatchError, NoDataError
+
+VERDICTS = ("alliance", "alignment", "unaligned", "rivalry")
+
+
+@dataclass
+class Evidence:
+    dimension: str
+    rule: str
+    value: str
+    threshold: str
+    source: str
+    fired: bool = False  # this line decided (or supports) the verdict
+    strength: float = 0.0  # 0..1, for ordering the strongest lines
+    year: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Assessment:
+    a: str
+    b: str
+    year: int
+    verdict: str
+    evidence: list[Evidence]
+    basis: str
+    sources: list[str]
+    config_version: str
+    notes: list[str] = field(default_factory=list)
+
+    def strongest(self, n: int = 3) -> list[Evidence]:
+        return sorted(self.evidence, key=lambda e: (not e.fired, -e.strength))[:n]
+
+    def as_dict(self) -> dict:
+        return {
+            "a": self.a, "b": self.b, "year": self.year, "verdict": self.verdict,
+            "evidence": [e.as_dict() for e in self.evidence], "basis": self.basis, "sources": self.sources,
+            "config_version": self.config_version, "notes": self.notes,
+        }  # fmt: skip
+
+
+@cache
+def config(path: str | None = None) -> dict:
+    """The assessment rules (``data/assess.yaml``, or another file with the same keys)."""
+    p = Path(path) if path else Path(str(resources.files("dyadwatch.data").joinpath("assess.yaml")))
+    return yaml.safe_load(p.read_text("utf-8"))
+
+
+# ----------------------------------------------------------------- data access
+
+
+def _alliances(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
+    """Both directions' obligations per year (max of a→b and b→a), its source and basis."""
+    from dyadwatch import api
+
+    cfg = config()["alliance"]
+    last: Exception | None = None
+    for src in cfg["source_preference"]:
+        try:
+            ab = api.alliances(a, b, wh=wh, db=db, source=src)
+            ba = api.alliances(b, a, wh=wh, db=db, source=src)
+        except NoDataError as e:
+            last = e
+            continue
+        cols = [c for c in ("defense", "offense", "neutral", "nonagg", "consul", "entente") if c in ab.data]
+        x = ab.data.set_index("year")[cols].astype("Float64")
+        y = ba.data.set_index("year")[cols].astype("Float64")
+        both = pd.concat([x, y]).groupby(level=0).max(min_count=1)
+        return both.reset_index(), src, ab.basis
+    raise NoDataError(f"No alliance data for {a}–{b}: {last}")
+
+
+_PANEL: dict = {}
+
+
+def _votes(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
+    """Per year: n, the vote measures and their percentiles among all dyads (``<m>_pct``, 0–100)."""
+    from dyadwatch import api
+
+    cfg = config()["votes"]
+    names = [cfg["measure"], cfg["fallback_measure"]]
+    own_wh = wh
+    if own_wh is None:
+        own_wh = api.open_warehouse(db)
+    try:
+        if own_wh is not None and own_wh.sources_of("votes"):
+            return _votes_wh(own_wh, a, b, names)
+    finally:
+        if wh is None and own_wh is not None:
+            own_wh.close()
+    from dyadwatch import pack
+
+    pack.require_focus(a, b)
+    p = pack.load("votes")
+    lo, hi = sorted([a, b])
+    rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
+    keep = ["year", "n", *[c for c in p.columns if c.split("_pct")[0] in names and c in p]]
+    return rows[[c for c in keep if c in rows]].reset_index(drop=True), ",".join(sorted(set(rows.source))), "pack"
+
+
+def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str, str]:
+    from dyadwatch.indicators import votes as iv
+    from dyadwatch.indicators import votes_panel as vp
+
+    src = iv.pick_source(wh)
+    key = (str(wh.path), src, len(wh.ingests()))  # a new ingest invalidates the cached panel
+    if key not in _PANEL:  # all dyads, all years: computed once per warehouse (state) and process
+        panel = vp.all_dyads(wh, source=src, measures=names)
+        _PANEL[key] = vp.with_percentiles(panel, names)
+    rows = vp.dyad_rows(_PANEL[key], a, b)
+    cols = ["year", "n", *names, *[f"{m}_pct" for m in names]]
+    return rows[[c for c in cols if c in rows]].reset_index(drop=True), src, "warehouse"
+
+
+def _regimes(a: str, b: str, wh) -> tuple[pd.DataFrame, str]:
+    from dyadwatch.indicators import regimes
+
+    df, basis = regimes.load_scores([a, b], wh=wh)
+    return regimes.dyad(df, a, b), basis
+
+
+# --------------------------------------------------------------------- verdict
+
+
+def _label(obs: dict[str, float]) -> str:
+    from dyadwatch.indicators.alliances import LABELS
+
+    on = [LABELS.get(k, k) for k, v in obs.items() if v == 1]
+    return ", ".join(on) if on else "none"
+
+
+def _treaty_lines(al: pd.DataFrame, src: str, year: int) -> tuple[list[Evidence], float]:
+    """Evidence from treaties and the tie level: 2 alliance, 1 alignment tie, 0.5 weak tie only, 0 none."""
+    cfg = config()["alliance"]
+    measured = al.dropna(how="all", subset=[c for c in al.columns if c != "year"])
+    covered = measured[measured.year <= year]
+    if covered.empty:
+        return [Evidence("treaties", "no treaty data for the year", "no data", "—", src, year=year)], 0
+    row = covered.iloc[-1]
+    y = int(row.year)
+    carried = year - y
+    if carried > cfg["carry_forward_years"]:
+        return [Evidence("treaties", f"treaty data end in {y}, too long before {year}", "no data",
+                         f"carry forward ≤ {cfg['carry_forward_years']} years", src, year=year)], 0  # fmt: skip
+    obs = {k: (None if pd.isna(row[k]) else float(row[k])) for k in al.columns if k != "year"}
+    when = f"{y}" + (f" (carried forward to {year}: {src} ends in {y})" if carried else "")
+    ally = {k: obs.get(k) for k in cfg["alliance"] if k in obs}
+    tie = {k: obs.get(k) for k in cfg["alignment"] if k in obs}
+    lines = []
+    if any(v == 1 for v in ally.values()):
+        lines.append(Evidence("treaties", "an active defence or offence obligation → alliance",
+                              f"{_label(ally)} in force, {when}", "any of " + "/".join(cfg["alliance"]) + " = 1",
+                              src, True, 1.0, y))  # fmt: skip
+        level = 2
+    else:
+        lines.append(Evidence("treaties", "no defence or offence obligation → not an alliance",
+                              f"none in force, {when}", "all of " + "/".join(cfg["alliance"]) + " = 0", src,
+                              True, 0.9, y))  # fmt: skip
+        level = 0
+    weak = {k: obs.get(k) for k in cfg["weak"] if k in obs}
+    if any(v == 1 for v in tie.values()):
+        thr = "any of " + "/".join(cfg["alignment"]) + " = 1"
+        lines.append(Evidence("treaties", "consultation / entente tie → alignment",
+                              f"{_label({**tie, **weak})} in force, {when}", thr, src, level < 2, 0.8, y))  # fmt: skip
+        level = max(level, 1)
+    elif any(v == 1 for v in weak.values()) and level < 2:
+        lines.append(Evidence("treaties", "non-aggression / neutrality pledge only → alignment unless votes opposed",
+                              f"{_label(weak)} in force, {when}", "any of " + "/".join(cfg["weak"]) + " = 1",
+                              src, False, 0.5, y))  # fmt: skip
+        level = 0.5
+    return lines, level
+
+
+def _vote_line(vt: pd.DataFrame, src: str, year: int) -> tuple[Evidence, float | None]:
+    cfg = config()["votes"]
+    m = cfg["measure"] if f"{cfg['measure']}_pct" in vt else cfg["fallback_measure"]
+    col = f"{m}_pct"
+    if col not in vt:
+        win = vt[(vt.year <= year) & (vt.year > year - cfg["window"])] if "agreement" in vt else vt.iloc[0:0]
+        value = f"agreement {win.agreement.mean():.2f} ({len(win)} years), unranked" if len(win) else "no data"
+        return Evidence("UN votes", "percentile among all dyads not available in this basis (not used)", value, "—",
+                        src, year=year), None  # fmt: skip
+    win = vt[(vt.year <= year) & (vt.year > year - cfg["window"]) & vt[col].notna()]
+    if win.empty:
+        return Evidence("UN votes", f"no UNGA votes in the {cfg['window']} years to {year}", "no data", "—", src,
+                        year=year), None  # fmt: skip
+    pct = float(win[col].mean())
+    raw = float(win[m].mean()) if m in win else float("nan")
+    span = f"{int(win.year.min())}–{int(win.year.max())}"
+    value = f"{m} {raw:.2f}, percentile {pct:.0f} among all dyads ({span} mean)"
+    hi, lo = cfg["aligned_percentile"], cfg["opposed_percentile"]
+    if pct >= hi:
+        rule, fired = "UNGA voting in the top of all dyads → behavioural alignment", True
+    elif pct <= lo:
+        rule, fired = "UNGA voting in the bottom of all dyads → behavioural opposition", True
+    else:
+        rule, fired = "UNGA voting neither aligned nor opposed", False
+    strength = min(1.0, abs(pct - 50) / 50)
+    return Evidence("UN votes", rule, value, f"aligned ≥ p{hi}, opposed ≤ p{lo}", src, fired, strength,
+                    int(win.year.max())), pct  # fmt: skip
+
+
+def _regime_line(rg: pd.DataFrame, year: int) -> Evidence | None:
+    cfg = config()["regimes"]
+    m = cfg["measure"]
+    d = rg[(rg.year <= year) & rg[f"{m}_gap"].notna()]
+    if d.empty:
+        return None
+    r = d.iloc[-1]
+    gap = float(r[f"{m}_gap"])
+    similar = gap < cfg["similar_gap"]
+    return Evidence(
+        "political systems", "similar regimes (supporting only, never the verdict)" if similar
+        else "different regimes (supporting only, never the verdict)",
+        f"{m} {r[f'{m}_a']:.2f} vs {r[f'{m}_b']:.2f}, gap {gap:.2f} ({int(r.year)})",
+        f"similar if gap < {cfg['similar_gap']}", "democracy", False, 0.3 if similar else 0.2, int(r.year),
+    )  # fmt: skip
+
+
+def assess(a: str, b: str, *, year: int | None = None, wh=None, db: str | Path | None = None) -> Assessment:
+    """The verdict for the dyad in ``year`` (default: the latest year with vote or treaty data)."""
+    ca, cb = countries.resolve(a), countries.resolve(b)
+    a, b = ca.iso3, cb.iso3
+    if a == b:
+        raise DyadwatchError(f"A dyad needs two different states; got {a} twice.")
+    notes, sources, bases = [], set(), set()
+    try:
+        al, asrc, abasis = _alliances(a, b, wh, db)
+        sources.add(asrc)
+        bases.add(abasis)
+    except NoDataError as e:
+        al, asrc = None, "atop"
+        notes.append(str(e))
+    try:
+        vt, vsrc, vbasis = _votes(a, b, wh, db)
+        sources.update(vsrc.split(","))
+        bases.add(vbasis)
+    except NoDataError as e:
+        vt, vsrc = None, "unvotes"
+        notes.append(str(e))
+    if al is None and vt is None:
+        raise NoDataError(f"No treaty or vote data for {a}–{b}; nothing to assess. " + " ".join(notes))
+    if year is None:
+        ys = []
+        if vt is not None and len(vt):
+            ys.append(int(vt.year.max()))
+        if al is not None and len(al):
+            ys.append(int(al.dropna(how="all", subset=[c for c in al.columns if c != "year"]).year.max()))
+        year = max(ys)
+    evidence: list[Evidence] = []
+    level: float = 0
+    if al is not None:
+        lines, level = _treaty_lines(al, asrc, year)
+        evidence += lines
+    pct = None
+    if vt is not None:
+        line, pct = _vote_line(vt, vsrc, year)
+        evidence.append(line)
+    try:
+        rg, _rbasis = _regimes(a, b, wh)
+        line = _regime_line(rg, year)
+        if line:
+            evidence.append(line)
+            sources.add("democracy")
+    except DyadwatchError as e:
+        notes.append(f"Regime scores: {e}")
+    if pct is None and not any(e.dimension == "treaties" and e.value != "no data" for e in evidence):
+        raise NoDataError(
+            f"No treaty or UN vote data for {a}–{b} in {year}: ATOP covers 1815–2018 (COW 1816–2012), "
+            "UN votes 1946–2019. Choose a year inside them with --year."
+        )
+    cfg = config()["votes"]
+    opposed = pct is not None and pct <= cfg["opposed_percentile"]
+    if level == 2:
+        verdict = "alliance"
+    elif level == 1 or (pct is not None and pct >= cfg["aligned_percentile"]):
+        verdict = "alignment"
+    elif level == 0.5 and not opposed:
+        verdict = "alignment"
+    elif opposed:
+        verdict = "rivalry"
+    else:
+        verdict = "unaligned"
+    for e in evidence:  # the weak-tie line decides when it makes the alignment
+        if e.rule.startswith("non-aggression / neutrality") and verdict == "alignment" and level == 0.5:
+            e.fired = True
+    basis = "pack" if bases == {"pack"} else ("warehouse" if bases == {"warehouse"} else "warehouse + pack")
+    return Assessment(a, b, int(year), verdict, evidence, basis, sorted(sources), str(config()["version"]), notes)
+
+
+def references(*, year: int | None = None, wh=None, db=None, dyads: list[list[str]] | None = None) -> pd.DataFrame:
+    """The reference dyads' verdicts and key values side by side (one row per dyad)."""
+    rows = []
+    for x, y in dyads or config()["reference_dyads"]:
+        try:
+            r = assess(x, y, year=year, wh=wh, db=db)
+        except DyadwatchError as e:
+            rows.append({"dyad": f"{x}–{y}", "year": year, "verdict": "no data", "treaties": str(e)[:80],
+                         "un_votes": None, "regimes": None})  # fmt: skip
+            continue
+        by: dict[str, Evidence] = {}
+        for e in r.evidence:  # per dimension, the line naming what is in force
+            if e.dimension not in by or by[e.dimension].value.startswith("none"):
+                by[e.dimension] = e
+        rows.append({
+            "dyad": f"{x}–{y}", "year": r.year, "verdict": r.verdict,
+            "treaties": by["treaties"].value if "treaties" in by else "no data",
+            "un_votes": by["UN votes"].value if "UN votes" in by else "no data",
+            "regimes": by["political systems"].value if "political systems" in by else "no data",
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------- scorecard
+
+
+def _direction(first: float | None, last: float | None, band: float, closer_is_higher: bool = True) -> str:
+    if first is None or last is None or np.isnan(first) or np.isnan(last):
+        return "no data"
+    d = last - first if closer_is_higher else first - last
+    if abs(d) < band:
+        return "stable"
+    return "converging" if d > 0 else "diverging"
+
+
+def _series_row(dim: str, s: pd.Series, label: str, band: float, src: str, fmt: str = "{:.3f}",
+                closer_is_higher: bool = True) -> dict:  # fmt: skip
+    """A scorecard row from a year-indexed series: latest value and direction over the window."""
+    n = config()["scorecard"]["years"]
+    s = s.dropna().sort_index()
+    if s.empty:
+        return {"dimension": dim, "latest": "no data", "year": None, "direction": "no data",
+                "reason": f"no {label} for this dyad", "source": src}  # fmt: skip
+    last_y = int(s.index[-1])
+    w = s[s.index > last_y - n]
+    first, last = float(w.iloc[0]), float(w.iloc[-1])
+    d = _direction(first, last, band, closer_is_higher)
+    verb = {"converging": "closer", "diverging": "further apart", "stable": "about the same"}.get(d, "")
+    reason = f"{label} {fmt.format(first)} in {int(w.index[0])} → {fmt.format(last)} in {last_y}: {verb}"
+    return {"dimension": dim, "latest": fmt.format(last), "year": last_y, "direction": d, "reason": reason,
+            "source": src}  # fmt: skip
+
+
+def _no_row(dim: str, why: str) -> dict:
+    return {"dimension": dim, "latest": "no data", "year": None, "direction": "no data", "reason": why, "source": ""}
+
+
+def scorecard(a: str, b: str, *, wh=None, db=None) -> pd.DataFrame:
+    """Concord and tension per dimension: latest value, direction over the last N years, one-line reason."""
+    a, b = countries.resolve(a).iso3, countries.resolve(b).iso3
+    sc = config()["scorecard"]
+    band = sc["stable"]
+    rows = []
+    try:
+        al, src, _ = _alliances(a, b, wh, db)
+        cfg = config()["alliance"]
+        f = al.set_index("year")
+        lvl = np.where(f[cfg["alliance"]].max(axis=1) == 1, 2.0,
+                       np.where(f[[c for c in cfg["alignment"] if c in f]].max(axis=1) == 1, 1.0, 0.0))  # fmt: skip
+        s = pd.Series(lvl, index=f.index).where(f.notna().any(axis=1))
+        rows.append(_series_row("treaties", s, "treaty tie level (0 none, 1 alignment, 2 alliance)", band["treaties"],
+                                src, "{:.0f}"))  # fmt: skip
+    except NoDataError as e:
+        rows.append(_no_row("treaties", str(e)))
+    try:
+        vt, src, _ = _votes(a, b, wh, db)
+        m = config()["votes"]["measure"]
+        col = next((c for c in (f"{m}_pct", "agreement_pct") if c in vt), None)
+        if col:
+            rows.append(_series_row("UN votes", vt.set_index("year")[col], f"{col.replace('_pct', '')} percentile",
+                                    band["votes"], src, "{:.0f}"))  # fmt: skip
+        else:
+            rows.append(_series_row("UN votes", vt.set_index("year")["agreement"], "agreement", 0.02, src))
+    except NoDataError as e:
+        rows.append(_no_row("UN votes", str(e)))
+    rows.append(_trade_row(a, b, wh, band["trade"]))
+    rows.append(_energy_row(a, b, wh, band["energy"]))
+    rows.append(_arms_row(a, b, wh, band["arms"]))
+    rows.append(_events_row(a, b, wh, band["events"]))
+    rows.append(_rhetoric_row(a, b, wh, band["rhetoric"]))
+    rows.append(_region_row(a, b, wh, db, sc["third_region"], band["third_region"]))
+    try:
+        rg, _ = _regimes(a, b, wh)
+        rows.append(_series_row("political systems", rg.set_index("year")["polyarchy_gap"], "polyarchy gap",
+                                band["regimes"], "democracy", closer_is_higher=False))  # fmt: skip
+    except DyadwatchError as e:
+        rows.append(_no_row("political systems", str(e)))
+    out = pd.DataFrame(rows)
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def _need(wh, table: str, hint: str) -> str | None:
+    if wh is None or not wh.has(table):
+        return f"no {table} data ingested ({hint})"
+    return None
+
+
+def _trade_row(a, b, wh, band) -> dict:
+    if _need(wh, "trade_dyad_year", "") and _need(wh, "trade_flows", ""):
+        return _no_row("trade dependence", "no trade data ingested (`dyadwatch ingest cow_trade …` or `comtrade …`)")
+    from dyadwatch.indicators import trade
+
+    try:
+        df = trade.trade(wh, a, b)
+    except DyadwatchError as e:
+        return _no_row("trade dependence", str(e))
+    df = df[df.period.str.len() == 4]
+    # Only years with both sides' shares: a year with one side missing would compare different things.
+    df = df[df.share_of_a_trade.notna() & df.share_of_b_trade.notna()]
+    s = df.set_index(df.period.astype(int))[["share_of_a_trade", "share_of_b_trade"]].max(axis=1)
+    return _series_row(
+        "trade dependence",
+        s,
+        "the more dependent side's trade share",
+        band,
+        ",".join(sorted({x for v in df.source.dropna() for x in str(v).split(",")})),
+    )
+
+
+def _energy_row(a, b, wh, band) -> dict:
+    if _need(wh, "energy_flows", ""):
+        return _no_row("energy", "no energy_flows ingested (`dyadwatch ingest china_crude …`)")
+    from dyadwatch.indicators import energy
+
+    for imp, org in ((a, b), (b, a)):
+        try:
+            df = energy.origin_shares(wh, "crude_oil", imp, None, "A")
+        except DyadwatchError:
+            continue
+        s = df[df.origin == org].set_index("period").share_value
+        if len(s):
+            s.index = s.index.astype(int)
+            return _series_row("energy", s, f"{org}'s share of {imp}'s crude imports (value)", band, "energy_flows")
+    return _no_row("energy", f"no crude flows between {a} and {b} in the ingested data")
+
+
+def _arms_row(a, b, wh, band) -> dict:
+    if _need(wh, "arms_transfers", ""):
+        return _no_row("arms", "no arms transfers ingested (`dyadwatch ingest sipri …`)")
+    from dyadwatch.indicators import arms
+
+    best = None
+    for sup, rec in ((a, b), (b, a)):
+        try:
+            df = arms.transfers(wh, sup, rec)
+        except DyadwatchError:
+            continue
+        if best is None or df.tiv.sum() > best[1].tiv.sum():
+            best = ((sup, rec), df)
+    if best is None or best[1].tiv.sum() == 0:
+        return _no_row("arms", f"no arms deliveries between {a} and {b} in the ingested register")
+    (sup, rec), df = best
+    return _series_row(
+        "arms", df.set_index("year").share_of_b_imports, f"{sup}'s share of {rec}'s arms imports", band, "sipri"
+    )
+
+
+def _events_row(a, b, wh, band) -> dict:
+    if _need(wh, "events", ""):
+        return _no_row("events", "no events ingested (`dyadwatch ingest gdelt …`)")
+    try:
+        from dyadwatch.indicators import events
+
+        df = events.dyad_events(wh, a, b, period="year")
+    except (DyadwatchError, TypeError, AttributeError, ImportError) as e:
+        return _no_row("events", f"events indicator: {e}")
+    col = next((c for c in ("goldstein_mean", "mean_goldstein", "goldstein", "net_cooperation") if c in df), None)
+    if col is None:
+        return _no_row("events", "the events indicator has no Goldstein column")
+    s = df.set_index(df["period"].astype(str).str[:4].astype(int) if "period" in df else df.index)[col]
+    return _series_row("events", s.groupby(level=0).mean(), f"events {col}", band, ",".join(wh.sources_of("events")))
+
+
+def _rhetoric_row(a, b, wh, band) -> dict:
+    if _need(wh, "speeches", ""):
+        return _no_row("rhetoric", "no speeches ingested (`dyadwatch ingest ungdc …`)")
+    from dyadwatch.indicators import textsim
+
+    try:
+        df = textsim.dyad_similarity(wh, a, b)
+    except DyadwatchError as e:
+        return _no_row("rhetoric", str(e))
+    return _series_row("rhetoric", df.set_index("year").similarity, "General Debate speech similarity", band, "ungdc")
+
+
+def _region_row(a, b, wh, db, region: dict, band) -> dict:
+    """How alike the two vote with a third region's states: gap in mean agreement (smaller = concord)."""
+    from dyadwatch import api
+
+    gaps = {}
+    try:
+        per = []
+        for s in region["states"]:
+            if s in (a, b):
+                continue
+            va = api.votes(a, s, wh=wh, db=db).data.set_index("year").agreement
+            vb = api.votes(b, s, wh=wh, db=db).data.set_index("year").agreement
+            per.append((va - vb).abs())
+        if not per:
+            return _no_row("third region", f"{a} or {b} is itself in {region['name']}")
+        gaps = pd.concat(per, axis=1).mean(axis=1)
+    except DyadwatchError as e:
+        return _no_row("third region", str(e))
+    return _series_row(
+        "third region", gaps, f"gap in UNGA agreement with {region['name']}", band, "unvotes", closer_is_higher=False
+    )

@@ -1,0 +1,105 @@
+"""Economy: bilateral trade, asymmetric shares, composition, and the basis (reported/mirror) of each figure."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dyadwatch.errors import NoDataError
+from dyadwatch.indicators import trade as tr
+from dyadwatch.indicators import trade_composition as tc
+from dyadwatch.indicators import trade_region as trg
+from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+
+ORDER = 40
+TITLE = "Economic interdependence"
+
+
+def render(ctx: ReportContext) -> Section:
+    import altair as alt
+
+    wh, a, b = ctx.wh, ctx.a.iso3, ctx.b.iso3
+    if wh is None or not (wh.has("trade_flows") or wh.has("trade_dyad_year")):
+        return Section(TITLE, "<p>No trade data ingested: run `dyadwatch ingest cow_trade cow_trade_ndy.rda "
+                              "cow_trade_sy.rda` or `dyadwatch ingest comtrade FILE`.</p>")  # fmt: skip
+    try:
+        df = tr.trade(wh, a, b, year_from=ctx.year_from, year_to=ctx.year_to)
+    except NoDataError as e:
+        return Section(TITLE, f"<p>No trade between {esc(ctx.a.name)} and {esc(ctx.b.name)}: {esc(e)}</p>")
+    used = sorted({s for v in df.source.dropna() for s in v.split(",")})
+    parts = []
+    # NULL shares are kept (not dropped) so the lines break where there is no data instead of bridging gaps.
+    annual = df[df.period.str.fullmatch(r"\d{4}")].assign(y=lambda d: d.period.astype(int)).set_index("y")
+    if not annual.empty:
+        annual = annual.reindex(range(annual.index.min(), annual.index.max() + 1))
+        annual["period"] = annual.index.astype(str)
+    long = annual.melt(
+        id_vars=["period"], value_vars=["share_of_a_trade", "share_of_b_trade"], var_name="side", value_name="share"
+    )
+    if long.share.notna().any():
+        long["side"] = long.side.map({"share_of_a_trade": f"{b}'s share of {a}'s trade",
+                                      "share_of_b_trade": f"{a}'s share of {b}'s trade"})  # fmt: skip
+        long["year"] = long.period.str[:4].astype(int)
+        c = (
+            alt.Chart(long, title="Each side's share of the other's total trade")
+            .mark_line(point=True)
+            .encode(x=alt.X("year:Q", axis=alt.Axis(format="d")), y=alt.Y("share:Q", axis=alt.Axis(format="%")),
+                    color="side:N", tooltip=["period", "side", alt.Tooltip("share:Q", format=".1%")])
+            .properties(width=760, height=260)
+        )  # fmt: skip
+        parts.append(chart(c))
+    last = df.dropna(subset=["turnover"]).tail(8)
+    show = last[["period", "exports_a_to_b", "imports_a_from_b", "turnover", "growth", "share_of_a_trade",
+                 "share_of_b_trade", "asymmetry", "rank", "basis"]].copy()  # fmt: skip
+    for c_ in ("exports_a_to_b", "imports_a_from_b", "turnover"):
+        show[c_] = show[c_] / 1e9
+    show["rank"] = show["rank"].astype("Int64")
+    parts.append(table_html(show.rename(columns={"exports_a_to_b": f"{a}→{b} (bn USD)",
+                                                 "imports_a_from_b": f"{b}→{a} (bn USD)", "turnover": "turnover (bn)"}),
+                            caption="Latest periods"))  # fmt: skip
+    notes = tr.coverage_notes(df, a, b)
+    notes += tr.reporting_notes(wh, df, a, b)
+    if df.share_of_b_trade.isna().all():
+        notes.append(f"{b}'s total trade is not in the warehouse for these periods, so its share cannot be computed.")
+    comp = _composition(wh, a, b)
+    if comp is not None:
+        label, cdf = comp
+        used.append("comtrade")
+        bar = (
+            alt.Chart(cdf.head(10), title=label)
+            .mark_bar()
+            .encode(x=alt.X("share:Q", axis=alt.Axis(format="%")), y=alt.Y("name:N", sort="-x", title=None),
+                    tooltip=["code", "name", alt.Tooltip("share:Q", format=".1%")])
+            .properties(width=600, height=240)
+        )  # fmt: skip
+        parts.append(chart(bar))
+    facts = trg.facts_for(wh, [a, b])
+    facts = facts[facts.entity_a.isin([a, b]) & facts.entity_b.isin([a, b])]
+    if not facts.empty:
+        used.append("facts")
+        parts.append(
+            table_html(facts[["metric", "period", "value", "unit", "publisher"]], fmt="{:.1f}",
+                       caption="Published figures (as their publishers give them; not computed by dyadwatch)")
+        )  # fmt: skip
+    ctx.basis_notes.extend(notes)
+    html = "".join(parts) + "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)
+    return Section(TITLE, html, sources=sorted(set(used)))
+
+
+def _composition(wh, a: str, b: str) -> tuple[str, pd.DataFrame] | None:
+    """The latest HS-chapter composition available for either direction."""
+    if not wh.has("trade_flows"):
+        return None
+    t = wh.table("trade_flows")
+    q = t.filter((t.hs_level == 2) & (((t.reporter == a) & (t.partner == b)) | ((t.reporter == b) & (t.partner == a))))
+    rows = q.select("reporter", "flow", "period").distinct().to_pandas()
+    if rows.empty:
+        return None
+    r = rows.sort_values("period").iloc[-1]
+    x, y = (r.reporter, b if r.reporter == a else a)
+    try:
+        df = tc.composition(wh, x, y, r.period, level="chapter", flow=r.flow)
+    except NoDataError:
+        return None
+    df["name"] = df.code + " " + df.description.fillna("").str.slice(0, 40)
+    verb = "imports from" if r.flow == "M" else "exports to"
+    return f"{x}'s {verb} {y} by HS chapter, {r.period} ({df.basis.iloc[0]})", df
