@@ -45,8 +45,10 @@ def chart(spec) -> str:
     return f'<figure class="chart">{vlc.vegalite_to_svg(d)}</figure>'
 
 
-def table_html(df, caption: str | None = None, max_rows: int = 200, fmt: str = "{:.3f}") -> str:
-    """A plain HTML table; NULL cells read 'no data'."""
+def table_html(
+    df, caption: str | None = None, max_rows: int = 200, fmt: str = "{:.3f}", collapse_after: int = 25
+) -> str:
+    """A plain HTML table; NULL cells read 'no data'; more than ``collapse_after`` rows fold into <details>."""
     import pandas as pd
 
     head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
@@ -63,4 +65,7 @@ def table_html(df, caption: str | None = None, max_rows: int = 200, fmt: str = "
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     more = f"<p class='note'>{len(df) - max_rows} more rows not shown.</p>" if len(df) > max_rows else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+    table = f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+    if len(df) > collapse_after:  # long tables fold away so the page reads as prose and charts
+        return f"<details><summary>{esc(caption or 'Table')}: {len(df)} rows</summary>{table}</details>"
+    return table
