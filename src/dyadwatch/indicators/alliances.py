@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch.errors import NoDataError
 from dyadwatch.pack import PackTable
 
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul", "entente")
@@ -24,20 +23,12 @@ SOURCE_PREFERENCE = ("atop", "cow_alliance")
 
 
 def pick_source(wh, source: str | None = None) -> str:
-    have = wh.sources_of("alliance_dyad_year")
-    if source:
-        if source not in have:
-            raise NoDataError(
-                f"No alliance data from {source!r} in {wh.path} (have: {have or 'none'}). "
-                f"Fix: `dyadwatch ingest {source} FILE`."
-            )
-        return source
-    for s in SOURCE_PREFERENCE:
-        if s in have:
-            return s
-    raise NoDataError(
-        f"No alliance data in {wh.path}. Fix: `dyadwatch ingest atop atop_alliance.rda` "
-        "or `dyadwatch ingest cow_alliance cow_alliance.rda`."
+    """The alliance source to use: the one asked for, else ATOP, else COW."""
+    return wh.pick_source(
+        "alliance_dyad_year",
+        SOURCE_PREFERENCE,
+        source,
+        "`dyadwatch ingest atop atop_alliance.rda` or `dyadwatch ingest cow_alliance cow_alliance.rda`",
     )
 
 

@@ -39,22 +39,12 @@ SOURCE_PREFERENCE = ("unvotes", "voeten")  # unvotes reaches 2019; voeten keeps 
 
 def pick_source(wh, source: str | None = None) -> str:
     """The vote source to use: the one asked for, else the first ingested of SOURCE_PREFERENCE."""
-    have = wh.sources_of("votes")
-    if source:
-        if source not in have:
-            raise NoDataError(
-                f"No votes from source {source!r} in {wh.path}; ingested vote sources: {have or 'none'}. "
-                f"Fix: `dyadwatch ingest {source} FILE...`."
-            )
-        return source
-    for s in SOURCE_PREFERENCE:
-        if s in have:
-            return s
-    if have:
-        return have[0]
-    raise NoDataError(
-        f"No UN vote data in {wh.path}. Fix: `dyadwatch ingest voeten UNVotesPublished.RData` "
-        "or `dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`."
+    return wh.pick_source(
+        "votes",
+        SOURCE_PREFERENCE,
+        source,
+        "`dyadwatch ingest voeten UNVotesPublished.RData` or "
+        "`dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`",
     )
 
 
