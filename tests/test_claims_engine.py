@@ -128,11 +128,16 @@ def test_published_facts_are_labelled_and_computed_independently(facts_wh, share
     assert out["aug"].status == "not checkable" and "2023-04" in out["aug"].missing
 
 
-def test_facts_missing_table_is_not_checkable():
+def test_fact_in_neither_warehouse_nor_pack_is_not_checkable():
+    out = _eval(claim_yaml(("t", "fact", "{period: '2022', basis: published fact, fact: kz_lithium_output}", "≥", 1)))
+    assert out["t"].status == "not checkable" and "kz_lithium_output" in out["t"].missing
+
+
+def test_published_fact_from_the_pack_without_a_warehouse():
     out = _eval(
         claim_yaml(("t", "fact", "{period: '2022', basis: published fact, fact: cn_ru_trade_turnover}", "≥", 1))
     )
-    assert out["t"].status == "not checkable" and "facts" in out["t"].missing
+    assert out["t"].status == "supported" and out["t"].basis.startswith("published fact")
 
 
 def test_regime_metrics_match_the_raw_file(facts_wh, shared):

@@ -212,10 +212,10 @@ def test_words_section(speech_wh):
 
     ctx = ReportContext(countries.resolve("CHN"), countries.resolve("RUS"), 2021, 2022, speech_wh)
     sec = section.render(ctx)
-    assert sec.sources == ["ungdc"] and sec.html.count("<svg") == 2
+    assert sec.sources == ["ungdc"] and sec.html.count("<svg") == 3  # concepts, concepts over time, similarity
     assert "in context" in sec.html and "USA" in sec.html
     assert section.reference_for("USA", "CHN") == "GBR"
-    empty = section.render(ReportContext(ctx.a, ctx.b, None, None, None))
+    empty = section.render(ReportContext(ctx.a, countries.resolve("FJI"), None, None, None))  # not in the pack
     assert "No speeches ingested" in empty.html
 
 

@@ -122,3 +122,64 @@ def alliances(
     df = ia.fill_years(rows, cov, year_from, year_to)
     df["source"] = src
     return Result(df, "pack", [src])
+
+
+def _with_wh(db, wh, fn):
+    """Run ``fn(warehouse or None)`` with the caller's warehouse, else the default one opened read-only."""
+    own = wh or open_warehouse(db)
+    try:
+        return fn(own)
+    finally:
+        if own is not None and wh is None:
+            own.close()
+
+
+def trade(
+    a: str,
+    b: str,
+    *,
+    db: str | Path | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    wh: Warehouse | None = None,
+) -> Result:
+    """The dyad's trade per period (USD; see ``indicators.trade.trade``): the warehouse's flows when it holds
+    trade data, else COW trade v4 (to 2014) from the embedded pack for focus dyads."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    ca, cb = _dyad(a, b)
+    df, basis = _with_wh(db, wh, lambda w: tp.load_trade(w, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to))
+    srcs = sorted({s for v in df.source.dropna() for s in str(v).split(",")})
+    return Result(df, basis, srcs)
+
+
+def energy_crude(
+    importer: str,
+    origin: str,
+    *,
+    db: str | Path | None = None,
+    benchmarks: tuple[str, ...] = (),
+    freq: str = "M",
+    wh: Warehouse | None = None,
+) -> Result:
+    """One origin's crude in the importer's imports per month (freq M) or full year (A): shares, unit value,
+    discounts (see ``indicators.energy.crude``); from the warehouse, else the embedded pack."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    ci, co = _dyad(importer, origin)
+    bms = tuple(countries.resolve(x).iso3 for x in benchmarks)
+
+    def run(w):
+        df, basis = tp.load_crude(w, ci.iso3, co.iso3, benchmarks=bms, freq=freq)
+        return Result(df, basis, ["china_crude"] if basis == "pack" else sorted(w.sources_of("energy_flows")))
+
+    return _with_wh(db, wh, run)
+
+
+def facts(entities: list[str], *, db: str | Path | None = None, wh: Warehouse | None = None) -> Result:
+    """Published facts about any of ``entities`` (as their publishers give them), from the warehouse or the pack."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    iso = [countries.resolve(e).iso3 for e in entities]
+    df, basis = _with_wh(db, wh, lambda w: tp.facts_for(w, iso))
+    return Result(df, basis, ["facts"])

@@ -34,7 +34,7 @@ class PackTable:
     """A table of the pack. Indicator modules declare theirs as ``PACK_TABLES = [PackTable(...)]``."""
 
     name: str
-    inputs: dict[str, tuple[str, ...]]  # source name -> files relative to the data folder (shared/data layout)
+    inputs: dict[str, tuple[str, ...]]  # source name -> files or folders relative to the data folder
     build: Callable  # (warehouse, focus: tuple[str, ...]) -> DataFrame
     doc: str
 
@@ -84,7 +84,7 @@ def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str],
             manifest["inputs"][name] = {
                 "version": src.META.version,
                 "citation": src.META.citation,
-                "files": {f: sha256(data_dir / f) for f in files},
+                "files": {f: _digest(data_dir, f, sha256) for f in files},
             }
         out_dir.mkdir(parents=True, exist_ok=True)
         for t in pack_tables():
@@ -97,6 +97,17 @@ def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str],
     load.cache_clear()
     manifest_data.cache_clear()
     return out_dir
+
+
+def _digest(data_dir: Path, name: str, sha256: Callable[[Path], str]) -> str:
+    """A file's sha256; for a folder (a corpus), the sha256 of its files' relative paths and digests."""
+    path = data_dir / name
+    if not path.is_dir():
+        return sha256(path)
+    import hashlib
+
+    lines = sorted(f"{f.relative_to(path)} {sha256(f)}" for f in path.rglob("*") if f.is_file())
+    return f"{len(lines)} files, sha256 of their list {hashlib.sha256(chr(10).join(lines).encode()).hexdigest()}"
 
 
 @cache

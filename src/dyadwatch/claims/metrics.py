@@ -146,18 +146,32 @@ def fact_period_spellings(period: str) -> list[str]:
     return out
 
 
+def _facts_frame(ctx: Context) -> pd.DataFrame:
+    """The facts table: the warehouse's when it has one, else the embedded pack's (transcribed with citations)."""
+    if "facts_frame" not in ctx.cache:
+        from dyadwatch.indicators.trade_pack import load_facts
+
+        try:
+            ctx.cache["facts_frame"] = load_facts(ctx.wh)[0]
+        except NoDataError as e:
+            raise NotCheckable(
+                "table 'facts' is empty (ingest the published figures: `dyadwatch ingest facts reference_facts.csv`)"
+            ) from e
+    return ctx.cache["facts_frame"]
+
+
 def _fact(ctx: Context, name: str, period: str, entity: str | None = None) -> tuple[float, dict]:
-    t = ctx.need_table("facts", "ingest the published figures: `dyadwatch ingest facts reference_facts.csv`")
+    t = _facts_frame(ctx)
     key = ("fact", name, period, entity)
     if key not in ctx.cache:
         spellings = fact_period_spellings(period)
-        q = t.filter((t.metric == name) & t.period.isin(spellings))
+        q = t[(t.metric == name) & t.period.isin(spellings)]
         if entity:
-            q = q.filter((t.entity_a == entity) | (t.entity_b == entity))
-        ctx.cache[key] = q.to_pandas()
+            q = q[(q.entity_a == entity) | (q.entity_b == entity)]
+        ctx.cache[key] = q
     rows = ctx.cache[key]
     if rows.empty:
-        have = t.filter(t.metric == name).select("period").to_pandas().period.tolist()
+        have = t[t.metric == name].period.tolist()
         hint = f"; published periods for it: {', '.join(sorted(map(str, have)))}" if have else ""
         raise NotCheckable(f"published fact {name!r} for {period} (not in the facts table{hint})")
     r = rows.iloc[0]

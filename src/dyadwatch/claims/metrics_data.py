@@ -1,9 +1,10 @@
 """Trade and energy metrics for claims, over ``indicators.trade`` and ``indicators.energy``.
 
-Registered into :data:`dyadwatch.claims.metrics.METRICS` on import. They need
-a warehouse with the trade or energy files ingested (the embedded pack holds no
-trade flows); without one a claim is "not checkable" and says which ingest
-would settle it.
+Registered into :data:`dyadwatch.claims.metrics.METRICS` on import. They read
+the warehouse when it holds the trade or energy files, else the embedded pack
+(COW trade to 2014 for the focus dyads; China's crude and pipeline-gas import
+shares, unit values and gains; the pipeline registry). What neither holds is
+"not checkable", naming the ingest that would settle it.
 """
 
 from __future__ import annotations
@@ -42,12 +43,26 @@ TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "growth", "s
 
 
 def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None, year_to=None) -> pd.DataFrame:
-    wh = _need_wh(ctx, f"trade {a}–{b}", _TRADE_FIX)
+    from dyadwatch.indicators import trade_pack as tp
+
     key = ("trade", a, b, period, year_from, year_to)
-    if key not in ctx.cache:
+    if key in ctx.cache:
+        return ctx.cache[key]
+    if tp._has_trade(ctx.wh):
         fn = ctx.indicator("trade", "trade")
-        ctx.cache[key] = _call(fn, wh, a, b, period, year_from=year_from, year_to=year_to)
-    return ctx.cache[key]
+        ctx.cache[key] = _call(fn, ctx.wh, a, b, period, year_from=year_from, year_to=year_to)
+        return ctx.cache[key]
+    # No trade in a warehouse: the embedded pack's COW figures (annual, focus dyads, to 2014).
+    why = f"trade {a}–{b}{' in ' + period if period else ''}: the embedded pack holds COW trade to 2014 only"
+    if period and not period.isdigit():
+        raise NotCheckable(f"{why} (annual); ingest {_TRADE_FIX}")
+    yf, yt = (int(period), int(period)) if period else (year_from, year_to)
+    try:
+        df, _ = tp.load_trade(None, a, b, year_from=yf, year_to=yt)
+    except DyadwatchError as e:
+        raise NotCheckable(f"{why}; ingest {_TRADE_FIX}") from e
+    ctx.cache[key] = df
+    return df
 
 
 def _label(period: str) -> str:
@@ -169,20 +184,47 @@ def _energy(ctx: Context, name: str):
 )
 def energy_imports(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
-
-    wh = _need_wh(ctx, "energy imports", _ENERGY_FIX)
-    imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
-    com, m = p.get("commodity", "crude_oil"), p.measure or "value"
-    df = _call(_energy(ctx, "origin_shares"), wh, com, imp, p.period)
+    from dyadwatch.indicators import energy as en
+    from dyadwatch.indicators import trade_pack as tp
     from dyadwatch.indicators.trade import parse_period
 
-    row = df[(df.origin == org) & (df.period == parse_period(p.period).label())]
+    imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
+    com, m = p.get("commodity", "crude_oil"), p.measure or "value"
+    label = parse_period(p.period).label()
+    commodity = en.COMMODITIES.get(com, com)
+    in_wh = tp._has_commodity(ctx.wh, commodity)
+    if in_wh:
+        df = _call(_energy(ctx, "origin_shares"), ctx.wh, com, imp, p.period)
+        src, where = _sources(ctx.wh, "energy_flows"), ""
+    else:
+        # The pack keeps shares and unit values per month and full year (no values or volumes, no ranges).
+        freq = "A" if len(label) == 4 else "M"
+        if commodity == "pipeline_gas":
+            df = _call(tp.load_gas, None, imp, freq)[0]
+        else:
+            df = _call(tp.load_crude, None, imp, org, freq=freq)[0].assign(origin=org)
+        src, where = [_ENERGY_SOURCE.get(commodity, com)], " [embedded pack]"
+    row = df[(df.origin == org) & (df.period == label)] if m in df.columns else df.iloc[0:0]
     v = _num(row[m].iloc[0]) if not row.empty else None
     if v is None:
-        raise NotCheckable(f"{m} of {imp}'s {com} imports from {org} in {p.period}")
+        extra = "" if in_wh else f" (not in the embedded pack; {_ENERGY_FIX})"
+        raise NotCheckable(f"{m} of {imp}'s {com} imports from {org} in {p.period}{extra}")
     scale = float(p.get("scale", 1))
-    formula = _sc(f"origin_shares({com}, {imp}, {p.period})[{org}].{m}", scale)
-    return Measured(v * scale, formula, _sources(wh, "energy_flows"), "computed")
+    formula = _sc(f"origin_shares({com}, {imp}, {p.period})[{org}].{m}{where}", scale)
+    return Measured(v * scale, formula, src, "computed")
+
+
+_ENERGY_SOURCE = {"crude_oil": "china_crude", "pipeline_gas": "china_gas"}
+
+
+def _crude(ctx: Context, imp: str, org: str) -> tuple[pd.DataFrame, list[str], str]:
+    """Monthly crude figures for (importer, origin): warehouse else pack; with sources and a formula tag."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    df, basis = _call(tp.load_crude, ctx.wh, imp, org)
+    if basis == "pack":
+        return df, ["china_crude"], " [embedded pack]"
+    return df, _sources(ctx.wh, "energy_flows"), ""
 
 
 def _sources(wh, table: str) -> list[str]:
@@ -199,10 +241,9 @@ def crude_discount(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
     from dyadwatch.indicators.trade import parse_period
 
-    wh = _need_wh(ctx, "crude imports", _ENERGY_FIX)
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     m = p.measure or "discount"
-    df = _call(_energy(ctx, "crude"), wh, imp, org, None, freq="M")
+    df, src, tag = _crude(ctx, imp, org)
     months = [p.period] if len(p.period) == 7 else parse_period(p.period).months()
     sel = df[df.period.isin(months)]
     if len(sel) < len(months) or sel[m].isna().any():
@@ -211,7 +252,7 @@ def crude_discount(ctx: Context, p: Params) -> Measured:
     v = _agg(sel[m].tolist(), how)
     scale = float(p.get("scale", 1))
     return Measured(v * scale, f"{how} over {len(sel)} months of {m} = 1 − unit value({org}) / unit value(average)"
-                    + (f" × {scale:g}" if scale != 1 else ""), _sources(wh, "energy_flows"), "computed")  # fmt: skip
+                    + tag + (f" × {scale:g}" if scale != 1 else ""), src, "computed")  # fmt: skip
 
 
 @metric(
@@ -222,16 +263,15 @@ def crude_discount(ctx: Context, p: Params) -> Measured:
 def crude_first_month(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
 
-    wh = _need_wh(ctx, "crude imports", _ENERGY_FIX)
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     m, thr = p.measure or "discount", float(p.get("threshold"))
-    df = _call(_energy(ctx, "crude"), wh, imp, org, None, freq="M")
+    df, src, tag = _crude(ctx, imp, org)
     df = df[df.period >= str(p.get("start"))].sort_values("period")
     hit = df[df[m] >= thr]
     if hit.empty:
         raise NotCheckable(f"no month from {p.get('start')} with {m} ≥ {thr} in the data")
-    return Measured(str(hit.period.iloc[0]), f"min(month ≥ {p.get('start')} : {m}({org}) ≥ {thr:g})",
-                    _sources(wh, "energy_flows"), "computed")  # fmt: skip
+    return Measured(str(hit.period.iloc[0]), f"min(month ≥ {p.get('start')} : {m}({org}) ≥ {thr:g}){tag}",
+                    src, "computed")  # fmt: skip
 
 
 @metric(
@@ -242,17 +282,18 @@ def crude_first_month(ctx: Context, p: Params) -> Measured:
 )
 def crude_gains(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
+    from dyadwatch.indicators import trade_pack as tp
 
-    wh = _need_wh(ctx, "crude imports", _ENERGY_FIX)
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     bm = p.get("benchmark", "average")
-    df = _call(_energy(ctx, "gains"), wh, imp, org, str(p.get("start")), str(p.get("end")), benchmark=bm)
+    df, basis = _call(tp.load_gains, ctx.wh, imp, org, str(p.get("start")), str(p.get("end")), benchmark=bm)
+    src, tag = (["china_crude"], " [embedded pack]") if basis == "pack" else (_sources(ctx.wh, "energy_flows"), "")
     if df.gain.isna().any():
         raise NotCheckable(f"unit values for months {df.period[df.gain.isna()].tolist()}")
     scale = float(p.get("scale", 1))
     return Measured(float(df.gain.sum()) * scale,
-                    f"Σ over {len(df)} months (unit value[{bm}] − unit value[{org}]) × volume[{org}]"
-                    + (f" × {scale:g}" if scale != 1 else ""), _sources(wh, "energy_flows"), "computed")  # fmt: skip
+                    f"Σ over {len(df)} months (unit value[{bm}] − unit value[{org}]) × volume[{org}]{tag}"
+                    + (f" × {scale:g}" if scale != 1 else ""), src, "computed")  # fmt: skip
 
 
 @metric(
@@ -261,8 +302,9 @@ def crude_gains(ctx: Context, p: Params) -> Measured:
     ("name", "status", "agg"),
 )
 def pipeline_capacity(ctx: Context, p: Params) -> Measured:
-    wh = _need_wh(ctx, "the pipeline registry", "`dyadwatch ingest gem gem_asia_gas_tracker_utf16.csv`")
-    df = _call(_energy(ctx, "pipelines"), wh, None, str(p.get("name")))
+    from dyadwatch.indicators import trade_pack as tp
+
+    df, _ = _call(tp.load_pipelines, ctx.wh, str(p.get("name")))
     if p.get("status"):
         df = df[df.status == p.get("status")]
     df = df[df.capacity_bcm_y.notna()]

@@ -164,13 +164,17 @@ def article_comparisons(wh) -> pd.DataFrame:
     projects are summed (Nord Stream 1 and Nord Stream 2 are two projects; the Power of Siberia phases
     share one capacity). Units of other projects that merely mention the name are left out.
     """
+    reg = wh.table("pipelines").to_pandas() if wh.has("pipelines") else None
+    return comparisons(reg)
+
+
+def comparisons(registry: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`article_comparisons` over a registry frame (the warehouse's or the embedded pack's)."""
     rows = []
-    have = wh.has("pipelines")
     for label, (name, stated) in ARTICLE_PIPELINES.items():
         cap, status, src = np.nan, None, None
-        if have:
-            t = wh.table("pipelines")
-            hit = t.filter(t.name.lower().contains(name.lower())).to_pandas()
+        if registry is not None:
+            hit = registry[registry.name.str.lower().str.contains(name.lower(), regex=False)].copy()
             hit["project"] = hit.name.str.split(" – ").str[0]
             hit = hit[hit.project.str.lower().str.contains(name.lower(), regex=False)]
             if not hit.empty:

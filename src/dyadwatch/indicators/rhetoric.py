@@ -16,12 +16,13 @@ concepts and their surface forms are data: ``data/lexicon.yaml`` (versioned).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import pandas as pd
@@ -87,6 +88,36 @@ def _compile(forms: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
 
 
+@cache
+def _anchors(forms: tuple[str, ...]) -> tuple[str, ...]:
+    """The first word of every form: a match can only start where one of these occurs."""
+    return tuple(sorted({normalise(f.rstrip("*")).split()[0] for f in forms}))
+
+
+def _finditer(pattern: re.Pattern, anchors: tuple[str, ...], s: str) -> Iterable[re.Match]:
+    """Exactly ``pattern.finditer(s)``, trying the pattern only where an anchor word occurs.
+
+    Python's regex engine tries an alternation at every position of the text, which made
+    counting ~20 concepts in 1,000 speeches take 10 s; ``str.find`` locates the few candidate
+    starts in C. Every match starts with an anchor and candidates are tried left to right,
+    skipping those inside the previous match, so the matches are the same as finditer's.
+    """
+    starts: set[int] = set()
+    for a in anchors:
+        i = s.find(a)
+        while i >= 0:
+            starts.add(i)
+            i = s.find(a, i + 1)
+    pos = 0
+    for p in sorted(starts):
+        if p < pos:
+            continue
+        m = pattern.match(s, p)  # the (?<!\w) look-behind still sees the character before p
+        if m:
+            yield m
+            pos = m.end()
+
+
 def normalise(text: str) -> str:
     """Lower-case words joined by single spaces; apostrophes dropped, other non-letters are breaks."""
     return " ".join(t.lower().replace("'", "").replace("’", "") for t in _TOKEN.findall(text))
@@ -112,35 +143,45 @@ class Doc:
 
     def __init__(self, text: str):
         self.text = text
-        self.spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        toks = [text[s:e].lower().replace("'", "").replace("’", "") for s, e in self.spans]
-        self.tokens = toks
-        self.norm = " ".join(toks)
-        self.starts = []  # start offset of each token in ``norm``
-        pos = 0
-        for t in toks:
-            self.starts.append(pos)
-            pos += len(t) + 1
+        # Lower-casing and dropping apostrophes on the joined string equals doing it token by token
+        # (no token holds a space, and neither step makes one) and is ~5x faster on a corpus.
+        self.norm = " ".join(_TOKEN.findall(text)).lower().replace("'", "").replace("’", "")
+        self.tokens = self.norm.split(" ") if self.norm else []
+        # start offset of each token in ``norm``
+        self.starts = [0, *itertools.accumulate(len(t) + 1 for t in self.tokens[:-1])] if self.tokens else []
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each token in the original text (for keyword-in-context lines)."""
+        return [(m.start(), m.end()) for m in _TOKEN.finditer(self.text)]
 
     @property
     def words(self) -> int:
         return len(self.tokens)
 
-    def matches(self, concept: Concept) -> list[tuple[int, int]]:
-        """Token index ranges [i, j) of the concept's forms, exclusions removed."""
+    def _scan(self, concept: Concept) -> Iterable[re.Match]:
+        """The concept's matches in ``norm`` with excluded phrases blanked out (offsets kept)."""
         norm = self.norm
         ex = concept.exclude_pattern
-        if ex is not None:  # blank out excluded phrases, keeping offsets
-            norm = ex.sub(lambda m: re.sub(r"\w", "#", m.group()), norm)
+        if ex is not None:  # as ex.sub(...), but searching only where an excluded phrase can start
+            parts, pos = [], 0
+            for m in _finditer(ex, _anchors(concept.exclude), norm):
+                parts += [norm[pos : m.start()], re.sub(r"\w", "#", m.group())]
+                pos = m.end()
+            norm = "".join([*parts, norm[pos:]])
+        return _finditer(concept.pattern, _anchors(concept.forms), norm)
+
+    def matches(self, concept: Concept) -> list[tuple[int, int]]:
+        """Token index ranges [i, j) of the concept's forms, exclusions removed."""
         out = []
-        for m in concept.pattern.finditer(norm):
+        for m in self._scan(concept):
             i = bisect.bisect_right(self.starts, m.start()) - 1
             j = bisect.bisect_left(self.starts, m.end())
             out.append((i, j))
         return out
 
     def count(self, concept: Concept) -> int:
-        return len(self.matches(concept))
+        return sum(1 for _ in self._scan(concept))
 
 
 def _speeches(wh, iso3s: Sequence[str], year_from: int | None, year_to: int | None, kinds: Sequence[str] | None):
@@ -242,11 +283,15 @@ def _stopwords() -> frozenset[str]:
 
 def window_counts(texts: Iterable[str], concept: Concept, window: int = 5) -> Counter:
     """Counts of the words within ``window`` tokens of the concept's matches (the match itself excluded)."""
+    return doc_window_counts((Doc(t) for t in texts), concept, window)
+
+
+def doc_window_counts(docs: Iterable[Doc], concept: Concept, window: int = 5) -> Counter:
+    """``window_counts`` for texts already tokenised (the pack build tokenises each speech once)."""
     stop = _stopwords()
     pat = concept.pattern
     c: Counter = Counter()
-    for text in texts:
-        d = Doc(text)
+    for d in docs:
         for i, j in d.matches(concept):
             for k in [*range(max(0, i - window), i), *range(j, min(d.words, j + window))]:
                 w = d.tokens[k]
@@ -296,9 +341,14 @@ def collocates(
     if not t or not r:
         who = ", ".join(targets) if not t else reference
         raise NoDataError(f"{who} never use(s) {concept.label!r} in the speeches selected; no collocates to compare.")
-    lo = log_odds(t, r)
-    top = lo.head(n).assign(side="target")
-    bottom = lo[lo.z < 0].tail(n).iloc[::-1].assign(side="reference")
-    out = pd.concat([top[top.z > 0], bottom], ignore_index=True)
+    out = distinguishing(t, r, n)
     out.insert(0, "term", concept.key)
     return out
+
+
+def distinguishing(target: Counter, reference: Counter, n: int) -> pd.DataFrame:
+    """The ``n`` words most typical of ``target`` (side "target", z > 0) and of ``reference`` (z < 0)."""
+    lo = log_odds(target, reference)
+    top = lo.head(n).assign(side="target")
+    bottom = lo[lo.z < 0].tail(n).iloc[::-1].assign(side="reference")
+    return pd.concat([top[top.z > 0], bottom], ignore_index=True)

@@ -131,7 +131,9 @@ def cow_all_dyads_expr(
     if year_to is not None:
         d = d.filter(d.year <= year_to)
     s = wh.table("trade_state_year").filter(lambda t: t.source == source)
-    tot = s.select(iso3=s.iso3, year=s.year, total=s.imports + s.exports)
+    # One total per state-year: COW lists Germany under 255 and 260 for 1955–1990 (260's totals mostly NULL);
+    # joining both rows would duplicate every German dyad. Keep the total that exists (max skips NULL).
+    tot = s.group_by([s.iso3, s.year]).aggregate(total=(s.imports + s.exports).max())
     ta = tot.rename(a="iso3", total_a="total")
     tb = tot.rename(b="iso3", total_b="total")
     d = d.mutate(turnover=d.imports + d.exports)

@@ -15,19 +15,23 @@ from dyadwatch.indicators.trade import CIF_MARGIN, Period, trade
 
 def region(
     wh, a: str, b: str, states: list[str], period: str | Period | None = None, *, year_from: int | None = None,
-    year_to: int | None = None, cif_margin: float = CIF_MARGIN,
+    year_to: int | None = None, cif_margin: float = CIF_MARGIN, trade_fn=None,
 ) -> pd.DataFrame:  # fmt: skip
     """For each third state S: A's and B's turnover with S and their shares of S's trade, per period.
 
     Shares need S's total trade; where no total is ingested the share is NULL and the turnovers
     still show who trades more with S. ``basis_a``/``basis_b`` say reported or mirror.
+    ``trade_fn`` (default :func:`trade.trade`, same signature) lets the embedded pack stand in for ``wh``.
     """
+    trade_fn = trade_fn or trade
     frames = []
     for s in states:
         per = {}
         for who, tag in ((a, "a"), (b, "b")):
             try:
-                d = trade(wh, s, who, period, year_from=year_from, year_to=year_to, cif_margin=cif_margin, rank=False)
+                d = trade_fn(
+                    wh, s, who, period, year_from=year_from, year_to=year_to, cif_margin=cif_margin, rank=False
+                )
             except NoDataError:
                 continue
             per[tag] = d.set_index("period")[["turnover", "share_of_a_trade", "basis", "source"]].rename(
@@ -40,7 +44,8 @@ def region(
         df.insert(0, "state", s)
         frames.append(df)
     if not frames:
-        raise NoDataError(f"No trade of {', '.join(states)} with {a} or {b} in {wh.path}.")
+        where = f" in {wh.path}" if wh is not None else ""
+        raise NoDataError(f"No trade of {', '.join(states)} with {a} or {b}{where}.")
     out = pd.concat(frames, ignore_index=True)
     for c in ("turnover_a", "turnover_b", "share_a", "share_b", "basis_a", "basis_b", "source_a", "source_b"):
         if c not in out.columns:
@@ -55,11 +60,15 @@ def facts_for(wh, entities: list[str], prefix: str | None = None) -> pd.DataFram
     """Published facts about any of ``entities`` (optionally metrics starting with ``prefix``)."""
     if not wh.has("facts"):
         return pd.DataFrame(columns=["metric", "entity_a", "entity_b", "period", "value", "unit", "publisher", "url"])
-    t = wh.table("facts")
-    t = t.filter(t.entity_a.isin(entities) | t.entity_b.isin(entities))
+    return filter_facts(wh.table("facts").to_pandas(), entities, prefix)
+
+
+def filter_facts(df: pd.DataFrame, entities: list[str], prefix: str | None = None) -> pd.DataFrame:
+    """Rows of a facts frame about any of ``entities`` (optionally metrics starting with ``prefix``)."""
+    df = df[df.entity_a.isin(entities) | df.entity_b.isin(entities)]
     if prefix:
-        t = t.filter(t.metric.startswith(prefix))
-    return t.order_by(["metric", "period"]).to_pandas()
+        df = df[df.metric.str.startswith(prefix)]
+    return df.sort_values(["metric", "period"], kind="stable").reset_index(drop=True)
 
 
 def region_trend(df: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +101,11 @@ CURRENCY_METRICS = r"settlements|fx"
 
 def currency_shares(wh, entities: list[str]) -> pd.DataFrame:
     """Published settlement-currency and exchange-turnover shares (facts) about ``entities``, by period."""
-    f = facts_for(wh, entities)
+    return currency_rows(facts_for(wh, entities))
+
+
+def currency_rows(f: pd.DataFrame) -> pd.DataFrame:
+    """The settlement-currency and exchange-turnover share rows of a facts frame."""
     return f[f.metric.str.contains("share") & f.metric.str.contains(CURRENCY_METRICS, regex=True)].reset_index(
         drop=True
     )

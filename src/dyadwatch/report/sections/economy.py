@@ -7,7 +7,7 @@ import pandas as pd
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_composition as tc
-from dyadwatch.indicators import trade_region as trg
+from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 
 ORDER = 40
@@ -18,15 +18,24 @@ def render(ctx: ReportContext) -> Section:
     import altair as alt
 
     wh, a, b = ctx.wh, ctx.a.iso3, ctx.b.iso3
-    if wh is None or not (wh.has("trade_flows") or wh.has("trade_dyad_year")):
-        return Section(TITLE, "<p>No trade data ingested: run `dyadwatch ingest cow_trade cow_trade_ndy.rda "
-                              "cow_trade_sy.rda` or `dyadwatch ingest comtrade FILE`.</p>")  # fmt: skip
     try:
-        df = tr.trade(wh, a, b, year_from=ctx.year_from, year_to=ctx.year_to)
+        # The warehouse's flows when it holds trade data, else the embedded pack's COW figures (to 2014).
+        # From 1946 unless asked otherwise, like the other sections: COW's shares before then swing wildly
+        # (Russia's 1920 total trade was tiny, so China's share of it is ~100%) and flatten the modern lines.
+        df, basis = tp.load_trade(wh, a, b, year_from=ctx.year_from or 1946, year_to=ctx.year_to)
     except NoDataError as e:
-        return Section(TITLE, f"<p>No trade between {esc(ctx.a.name)} and {esc(ctx.b.name)}: {esc(e)}</p>")
+        return Section(TITLE, f"<p>No trade data for {esc(ctx.a.name)} and {esc(ctx.b.name)}: {esc(e)} Run "
+                              "`dyadwatch ingest cow_trade cow_trade_ndy.rda cow_trade_sy.rda` or "
+                              "`dyadwatch ingest comtrade FILE`.</p>")  # fmt: skip
     used = sorted({s for v in df.source.dropna() for s in v.split(",")})
     parts = []
+    if basis == "pack":
+        parts.append(
+            f"<p>Trade between {esc(ctx.a.name)} and {esc(ctx.b.name)} as the Correlates of War trade data give it, "
+            f"{df.period.iloc[0]}–{df.period.iloc[-1]}: each side's share of the other's total trade, the "
+            "asymmetry between the shares and each side's rank among the other's partners. COW ends in 2014; "
+            "later years need Comtrade files.</p>"
+        )
     # NULL shares are kept (not dropped) so the lines break where there is no data instead of bridging gaps.
     annual = df[df.period.str.fullmatch(r"\d{4}")].assign(y=lambda d: d.period.astype(int)).set_index("y")
     if not annual.empty:
@@ -57,10 +66,13 @@ def render(ctx: ReportContext) -> Section:
                                                  "imports_a_from_b": f"{b}→{a} (bn USD)", "turnover": "turnover (bn)"}),
                             caption="Latest periods"))  # fmt: skip
     notes = tr.coverage_notes(df, a, b)
-    notes += tr.reporting_notes(wh, df, a, b)
+    if basis == "pack":
+        notes.insert(0, tp.pack_note(used))
+    else:
+        notes += tr.reporting_notes(wh, df, a, b)
     if df.share_of_b_trade.isna().all():
         notes.append(f"{b}'s total trade is not in the warehouse for these periods, so its share cannot be computed.")
-    comp = _composition(wh, a, b)
+    comp = _composition(wh, a, b) if wh is not None else None
     if comp is not None:
         label, cdf = comp
         used.append("comtrade")
@@ -72,13 +84,14 @@ def render(ctx: ReportContext) -> Section:
             .properties(width=600, height=240)
         )  # fmt: skip
         parts.append(chart(bar))
-    facts = trg.facts_for(wh, [a, b])
+    facts, fbasis = tp.facts_for(wh, [a, b])
     facts = facts[facts.entity_a.isin([a, b]) & facts.entity_b.isin([a, b])]
     if not facts.empty:
         used.append("facts")
+        where = " — transcribed in the embedded pack" if fbasis == "pack" else ""
         parts.append(
             table_html(facts[["metric", "period", "value", "unit", "publisher"]], fmt="{:.1f}",
-                       caption="Published figures (as their publishers give them; not computed by dyadwatch)")
+                       caption=f"Published figures (as their publishers give them; not computed by dyadwatch{where})")
         )  # fmt: skip
     ctx.basis_notes.extend(notes)
     html = "".join(parts) + "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)

@@ -1,9 +1,12 @@
-"""Energy: the crude discount, pipeline-gas shares and the pipelines the article compares."""
+"""Energy: the crude discount, pipeline-gas shares and the pipelines the article compares.
+
+From the warehouse when it holds the energy files, else from the embedded pack (China's imports).
+"""
 
 from __future__ import annotations
 
 from dyadwatch.errors import NoDataError
-from dyadwatch.indicators import energy as en
+from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 
 ORDER = 42
@@ -14,17 +17,16 @@ def render(ctx: ReportContext) -> Section:
     import altair as alt
 
     wh = ctx.wh
-    if wh is None or not (wh.has("energy_flows") or wh.has("pipelines")):
-        return Section(TITLE, "<p>No energy data ingested: run `dyadwatch ingest china_crude FILE`, "
-                              "`dyadwatch ingest china_gas FILE` or `dyadwatch ingest gem FILE`.</p>")  # fmt: skip
-    parts, used = [], []
+    parts, used, pack_used = [], [], []
     # Importer/origin: the energy files are China's imports, so the importer is whichever side has them.
     for imp, org in ((ctx.a.iso3, ctx.b.iso3), (ctx.b.iso3, ctx.a.iso3)):
         try:
-            m = en.crude(wh, imp, org)
+            m, basis = tp.load_crude(wh, imp, org)
         except NoDataError:
             continue
         used.append("china_crude")
+        if basis == "pack":
+            pack_used.append("china_crude")
         c = (
             alt.Chart(m, title=f"{org}'s crude in {imp}'s imports: share by value and unit-value discount")
             .transform_fold(["share_value", "discount"], as_=["measure", "value"])
@@ -34,8 +36,12 @@ def render(ctx: ReportContext) -> Section:
             .properties(width=760, height=260)
         )  # fmt: skip
         parts.append(chart(c))
+        parts.append(
+            "<p class='note'>share_value: the origin's part of the importer's crude imports by value; discount: "
+            "1 − the origin's unit value (USD per tonne) / the average unit value of all origins.</p>"
+        )
         try:
-            g = en.gains(wh, imp, org, "2022-04", m.period.max(), benchmark="others")
+            g, _ = tp.load_gains(wh, imp, org, "2022-04", m.period.max(), benchmark="others")
             parts.append(f"<p>Implied gains for {esc(imp)} from 2022-04 to {esc(g.period.max())}, against the "
                          "average unit value of all other origins: "
                          f"<strong>{g.gain.sum() / 1e9:.1f} bn USD</strong>.</p>")  # fmt: skip
@@ -44,12 +50,14 @@ def render(ctx: ReportContext) -> Section:
         break
     for imp, org in ((ctx.a.iso3, ctx.b.iso3), (ctx.b.iso3, ctx.a.iso3)):
         try:
-            gs = en.gas(wh, imp)
+            gs, basis = tp.load_gas(wh, imp)
         except NoDataError:
             continue
         if org not in set(gs.origin):
             continue
         used.append("china_gas")
+        if basis == "pack":
+            pack_used.append("china_gas")
         c = (
             alt.Chart(gs, title=f"{imp}'s pipeline-gas imports by origin (share by value)")
             .mark_bar()
@@ -61,13 +69,23 @@ def render(ctx: ReportContext) -> Section:
             chart(c) + "<p class='note'>Shares by value: the file's gas quantities are derived from values.</p>"
         )
         break
-    if wh.has("pipelines"):
+    comp, basis = tp.load_comparisons(wh)
+    # The pack's registry covers Russia, Central Asia and China: shown beside their energy flows only.
+    if comp.source.notna().any() and (basis == "warehouse" or parts):
         used.append("gem")
-        comp = en.article_comparisons(wh)
+        if basis == "pack":
+            pack_used.append("gem")
         parts.append(table_html(comp[["pipeline", "capacity_bcm_y", "status", "article_bcm_y", "note"]],
                                 caption="Pipeline capacities the article compares (bcm/y)", fmt="{:.1f}"))  # fmt: skip
     if not parts:
         return Section(
-            TITLE, f"<p>No energy flows between {esc(ctx.a.name)} and {esc(ctx.b.name)} in the warehouse.</p>"
+            TITLE,
+            f"<p>No energy flows between {esc(ctx.a.name)} and {esc(ctx.b.name)} in the warehouse or the embedded "
+            "pack: run `dyadwatch ingest china_crude FILE`, `dyadwatch ingest china_gas FILE` or "
+            "`dyadwatch ingest gem FILE`.</p>",
         )
+    if pack_used:
+        note = tp.pack_note(pack_used)
+        ctx.basis_notes.append(note)
+        parts.append(f"<p class='note'>{esc(note)}</p>")
     return Section(TITLE, "".join(parts), sources=used)

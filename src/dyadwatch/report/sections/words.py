@@ -1,13 +1,25 @@
-"""Words: the normative vocabulary of the two against a reference country, KWIC, and speech similarity."""
+"""Words: the normative vocabulary of the two against a reference country, KWIC, and speech similarity.
+
+From the warehouse when it holds speeches; otherwise, for two focus countries,
+from the embedded pack (``indicators/rhetoric_pack.py``: concept counts,
+similarities and ranks, collocate scores computed from the UN General Debate
+Corpus). Keyword-in-context lines quote the speeches, so only the warehouse
+path shows them.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from dyadwatch import pack
 from dyadwatch.errors import NoDataError
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 
 ORDER = 54
 TITLE = "Words: concepts and speech similarity"
 CONCEPTS_SHOWN = ("democracy", "human_rights", "sovereignty", "hegemony", "multipolarity", "cold_war_mentality")
+PERIOD = 5  # years pooled per point of the concepts-over-time chart: one speech a year is a noisy rate
+UNGDC = "ungdc"
 
 
 def reference_for(a: str, b: str) -> str:
@@ -16,37 +28,131 @@ def reference_for(a: str, b: str) -> str:
 
 
 def render(ctx: ReportContext) -> Section:
-    import altair as alt
-
-    from dyadwatch.indicators import rhetoric as rh
-    from dyadwatch.indicators import textsim
-
-    wh = ctx.wh
-    if wh is None or not wh.sources_of("speeches"):
-        return Section(
-            TITLE,
-            "<p>No speeches ingested. Run <code>dyadwatch ingest ungdc UNGDC_FOLDER</code> (UN General Debate "
-            "Corpus) or add statements with <code>dyadwatch ingest text FILE</code>.</p>",
-        )
     a, b = ctx.a.iso3, ctx.b.iso3
     ref = reference_for(a, b)
-    span = {"year_from": ctx.year_from, "year_to": ctx.year_to}
-    df = rh.rates(wh, [a, b, ref], **span, kinds=["ungd"])
-    if df.empty:
-        return Section(TITLE, "<p>No UN General Debate speech of these countries in the years asked for.</p>",
-                       sources=wh.sources_of("speeches"))  # fmt: skip
+    wh = ctx.wh
+    if wh is not None and wh.sources_of("speeches"):
+        return _render(ctx, ref, _Warehouse(wh, ctx), wh.sources_of("speeches"))
+    if all(c in pack.FOCUS for c in (a, b, ref)):
+        ctx.basis_notes.append(
+            "Words: dyadwatch's embedded pack (concept counts, similarities and collocate scores computed from "
+            "the UN General Debate Corpus); ingest the corpus (`dyadwatch ingest ungdc UNGDC_FOLDER`) for "
+            "keyword-in-context lines and other countries."
+        )
+        return _render(ctx, ref, _Pack(ctx), [UNGDC])
+    return Section(
+        TITLE,
+        "<p>No speeches ingested, and the embedded pack covers only the focus countries "
+        f"({esc(', '.join(pack.FOCUS))}). Run <code>dyadwatch ingest ungdc UNGDC_FOLDER</code> (UN General Debate "
+        "Corpus) or add statements with <code>dyadwatch ingest text FILE</code>.</p>",
+    )
+
+
+class _Warehouse:
+    """The section's figures computed from the ingested speeches."""
+
+    basis = "warehouse"
+
+    def __init__(self, wh, ctx: ReportContext):
+        self.wh, self.span = wh, {"year_from": ctx.year_from, "year_to": ctx.year_to}
+
+    def rates(self, iso3s: list[str]) -> pd.DataFrame:
+        from dyadwatch.indicators import rhetoric as rh
+
+        return rh.rates(self.wh, iso3s, **self.span, kinds=["ungd"])
+
+    def similarity(self, a: str, b: str) -> pd.DataFrame:
+        from dyadwatch.indicators import textsim
+
+        return textsim.dyad_similarity(self.wh, a, b, **self.span)
+
+    def collocates(self, a: str, b: str, ref: str) -> list[str]:
+        from dyadwatch.indicators import rhetoric as rh
+
+        try:
+            col = rh.collocates(self.wh, [a, b], ref, "democracy", n=8, **self.span, kinds=["ungd"])
+        except NoDataError as e:
+            return [f"<p class='note'>{esc(e)}</p>"]
+        return [_collocate_table(col, f"Words near “democracy”: {a}+{b} (z > 0) versus {ref} (z < 0)")]
+
+    def kwic(self, a: str, b: str, labels: dict[str, str]) -> list[str]:
+        from dyadwatch.indicators import rhetoric as rh
+
+        out = []
+        for term in ("democracy", "hegemony"):
+            k = rh.kwic(self.wh, [a, b], term, **self.span, kinds=["ungd"])
+            if not k.empty:
+                latest = k.groupby("iso3", group_keys=False).tail(3)  # the latest uses of each side
+                out.append(table_html(latest, caption=f"“{labels[term]}” in context (latest uses of each)"))
+        return out
+
+
+class _Pack:
+    """The same figures from the embedded pack (focus countries only)."""
+
+    basis = "pack"
+
+    def __init__(self, ctx: ReportContext):
+        self.span = {"year_from": ctx.year_from, "year_to": ctx.year_to}
+
+    def rates(self, iso3s: list[str]) -> pd.DataFrame:
+        from dyadwatch.indicators import rhetoric_pack as rp
+
+        return rp.rates(iso3s, **self.span)
+
+    def similarity(self, a: str, b: str) -> pd.DataFrame:
+        from dyadwatch.indicators import rhetoric_pack as rp
+
+        return rp.dyad_similarity(a, b, **self.span)
+
+    def collocates(self, a: str, b: str, ref: str) -> list[str]:
+        from dyadwatch.indicators import rhetoric_pack as rp
+
+        out = []
+        for x in (a, b):  # the pack holds each focus country against the USA, not the pair pooled
+            if x == rp.REFERENCE:
+                continue
+            try:
+                col = rp.collocates(x, "democracy")
+            except NoDataError as e:
+                out.append(f"<p class='note'>{esc(e)}</p>")
+                continue
+            since = int(col.year_from.iloc[0])
+            cap = f"Words near “democracy”: {x} (z > 0) versus {rp.REFERENCE} (z < 0), speeches since {since}"
+            out.append(_collocate_table(col, cap))
+        return out
+
+    def kwic(self, a: str, b: str, labels: dict[str, str]) -> list[str]:
+        return [
+            "<p class='note'>Keyword-in-context lines quote the speeches, which the embedded pack does not hold: "
+            "ingest the corpus (<code>dyadwatch ingest ungdc UNGDC_FOLDER</code>) to read how each side uses "
+            "“democracy” and “hegemony”.</p>"
+        ]
+
+
+def _collocate_table(col: pd.DataFrame, caption: str) -> str:
+    return table_html(col[["side", "word", "count_target", "count_reference", "z"]], caption=caption)
+
+
+def _common_years(df: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
+    """The rows of the years in which every one of ``iso3s`` spoke (all rows when there is none)."""
+    have = df.groupby("year")["iso3"].agg(lambda s: set(iso3s) <= set(s))
+    years = have[have].index
+    return df[df.year.isin(years)] if len(years) else df
+
+
+def _concept_bars(df: pd.DataFrame, labels: dict[str, str], order: list[str], years: str):
+    import altair as alt
+
     pooled = df.groupby(["iso3", "term"], as_index=False)[["count", "words"]].sum()
-    pooled["per_10k"] = pooled["count"] * rh.PER / pooled["words"]
-    labels = {k: c.label for k, c in rh.lexicon().concepts.items()}
+    pooled["per_10k"] = pooled["count"] * 10_000 / pooled["words"]
     pooled["concept"] = pooled["term"].map(labels)
-    years = f"{int(df.year.min())}–{int(df.year.max())}"
     pooled = pooled[pooled.groupby("term")["count"].transform("sum") > 0]
-    order = [labels[k] for k in rh.lexicon().concepts if k in set(pooled.term)]
-    bars = (
+    return (
         alt.Chart(pooled)
         .mark_bar()
         .encode(
-            y=alt.Y("concept:N", title=None, sort=order),
+            y=alt.Y("concept:N", title=None, sort=[o for o in order if o in set(pooled.concept)]),
             yOffset=alt.YOffset("iso3:N"),
             x=alt.X("per_10k:Q", title="uses per 10,000 words"),
             color=alt.Color("iso3:N", title=None),
@@ -54,42 +160,114 @@ def render(ctx: ReportContext) -> Section:
         )
         .properties(width=620, height=alt.Step(7), title=f"Concept use in UN General Debate speeches, {years}")
     )
-    parts = [
-        f"<p>Concept uses per 10,000 words in the General Debate speeches of {esc(ctx.a.name)}, {esc(ctx.b.name)} "
-        f"and, for reference, {esc(ref)}, pooled over {years}. Lexicon version {esc(rh.lexicon().version)}.</p>",
-        chart(bars),
-    ]
-    for term in ("democracy", "hegemony"):
-        k = rh.kwic(wh, [a, b], term, **span, kinds=["ungd"])
-        if not k.empty:
-            latest = k.groupby("iso3", group_keys=False).tail(3)  # the latest uses of each side
-            parts.append(table_html(latest, caption=f"“{labels[term]}” in context (latest uses of each)"))
-    try:
-        col = rh.collocates(wh, [a, b], ref, "democracy", n=8, **span, kinds=["ungd"])
-        parts.append(table_html(col[["side", "word", "count_target", "count_reference", "z"]],
-                                caption=f"Words near “democracy”: {a}+{b} (z > 0) versus {ref} (z < 0)"))  # fmt: skip
-    except NoDataError as e:
-        parts.append(f"<p class='note'>{esc(e)}</p>")
-    try:
-        sim = textsim.dyad_similarity(wh, a, b, **span)
-        line = (
-            alt.Chart(sim)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("year:O"),
-                y=alt.Y("similarity:Q", title="TF-IDF cosine similarity"),
-                tooltip=["year", alt.Tooltip("similarity:Q", format=".3f"), "rank_b_for_a", "rank_a_for_b", "n_peers"],
-            )
-            .properties(width=760, height=180, title=f"How alike are {ctx.a.name}'s and {ctx.b.name}'s speeches?")
+
+
+def _concepts_over_time(df: pd.DataFrame, labels: dict[str, str]):
+    """Small multiples: the key concepts per 10,000 words, speeches pooled over PERIOD-year spans."""
+    import altair as alt
+
+    d = df[df.term.isin(CONCEPTS_SHOWN)].assign(period=lambda x: (x.year // PERIOD) * PERIOD)
+    p = d.groupby(["iso3", "term", "period"], as_index=False)[["count", "words"]].sum()
+    p["per_10k"] = p["count"] * 10_000 / p["words"]
+    p["concept"] = p["term"].map(labels)
+    return (
+        alt.Chart(p)
+        .mark_line(point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("period:O", title=f"{PERIOD}-year period (from)"),
+            y=alt.Y("per_10k:Q", title="per 10,000 words"),
+            color=alt.Color("iso3:N", title=None),
+            tooltip=["iso3", "concept", "period", "count", "words", alt.Tooltip("per_10k:Q", format=".1f")],
         )
-        parts.append(chart(line))
-        few = sim[sim.n_peers < 50]
-        if not few.empty:
-            parts.append(
-                f"<p class='note'>In {int(few.year.min())}–{int(few.year.max())} the ingested corpus holds only "
-                f"{int(few.n_peers.max()) + 1} speakers a year, so ranks there are among few peers.</p>"
-            )
-        parts.append(table_html(sim.tail(10), caption="Similarity and rank among each side's nearest speakers"))
+        .properties(width=230, height=110)
+        .facet(facet=alt.Facet("concept:N", title=None, sort=[labels[k] for k in CONCEPTS_SHOWN]), columns=3)
+        .resolve_scale(y="independent")
+        .properties(title="Key concepts over time (uses per 10,000 words)")
+    )
+
+
+def _similarity(src, ctx: ReportContext) -> list[str]:
+    import altair as alt
+
+    a, b = ctx.a, ctx.b
+    try:
+        sim = src.similarity(a.iso3, b.iso3)
     except NoDataError as e:
-        parts.append(f"<p class='note'>{esc(e)}</p>")
-    return Section(TITLE, "".join(parts), sources=wh.sources_of("speeches"))
+        return [f"<p class='note'>{esc(e)}</p>"]
+    long = pd.concat(
+        [
+            sim[["year", "similarity"]].assign(series=f"{a.iso3}–{b.iso3}"),
+            sim[["year", "mean_sim_a"]].rename(columns={"mean_sim_a": "similarity"})
+            .assign(series=f"{a.iso3} with all speakers (mean)"),
+            sim[["year", "mean_sim_b"]].rename(columns={"mean_sim_b": "similarity"})
+            .assign(series=f"{b.iso3} with all speakers (mean)"),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    line = (
+        alt.Chart(long)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(
+            x=alt.X("year:O", axis=alt.Axis(labelOverlap=True)),
+            y=alt.Y("similarity:Q", title="TF-IDF cosine similarity"),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.condition(alt.datum.series == f"{a.iso3}–{b.iso3}", alt.value([1, 0]), alt.value([4, 3])),
+            tooltip=["year", "series", alt.Tooltip("similarity:Q", format=".3f")],
+        )
+        .properties(width=760, height=200, title=f"How alike are {a.name}'s and {b.name}'s speeches?")
+    )
+    out = [
+        chart(line),
+        "<p>Each year's speeches are compared with that year's debate as the corpus (TF-IDF, cosine); the dashed "
+        "lines are each side's mean similarity with every other speaker that year, the baseline the pair's "
+        "similarity should beat. The rank says how many speakers were nearer: 1 = the nearest.</p>",
+    ]
+    few = sim[sim.n_peers < 50]
+    if not few.empty:
+        out.append(
+            f"<p class='note'>In {int(few.year.min())}–{int(few.year.max())} the corpus holds only "
+            f"{int(few.n_peers.max()) + 1} speakers a year, so ranks there are among few peers.</p>"
+        )
+    if "CHN" in (a.iso3, b.iso3) and (sim.year < 1971).any():
+        out.append("<p class='note'>Speeches under CHN before 1971 are the Republic of China's delegation.</p>")
+    out.append(table_html(sim.tail(10), caption="Similarity and rank among each side's nearest speakers"))
+    return out
+
+
+def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section:
+    import altair as alt  # noqa: F401  (imported here so the section module loads without altair)
+
+    from dyadwatch.indicators import rhetoric as rh
+
+    a, b = ctx.a.iso3, ctx.b.iso3
+    df = src.rates([a, b, ref])
+    if df.empty:
+        return Section(TITLE, "<p>No UN General Debate speech of these countries in the years asked for.</p>",
+                       sources=sources)  # fmt: skip
+    labels = {k: c.label for k, c in rh.lexicon().concepts.items()}
+    order = [labels[k] for k in rh.lexicon().concepts]
+    common = _common_years(df, [a, b, ref])
+    years = f"{int(common.year.min())}–{int(common.year.max())}"
+    n_years = common.year.nunique()
+    parts = []
+    if src.basis == "pack":
+        parts.append(
+            "<p class='note'>Basis: dyadwatch's embedded pack — concept counts, speech similarities and collocate "
+            "scores computed from the UN General Debate Corpus for the focus countries (no speech text).</p>"
+        )
+    parts += [
+        f"<p>Concept uses per 10,000 words in the General Debate speeches of {esc(ctx.a.name)}, {esc(ctx.b.name)} "
+        f"and, for reference, {esc(ref)}, pooled over the {n_years} years {years} in which all three spoke. "
+        f"Lexicon version {esc(rh.lexicon().version)}.</p>",
+        chart(_concept_bars(common, labels, order, years)),
+        (
+            "<p class='note'>Speeches under CHN before 1971 are the Republic of China's delegation.</p>"
+            if "CHN" in (a, b, ref) and (df.year < 1971).any()
+            else ""
+        ),
+        chart(_concepts_over_time(df, labels)),
+    ]
+    parts += src.kwic(a, b, labels)
+    parts += src.collocates(a, b, ref)
+    parts += _similarity(src, ctx)
+    return Section(TITLE, "".join(parts), sources=sources)
