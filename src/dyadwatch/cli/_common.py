@@ -33,6 +33,21 @@ FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusi
 ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")]
 
 
+def lazy(name: str):
+    """Import a module on first use, so `dyadwatch --help` does not pay for pandas, Ibis and DuckDB."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
 def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = None) -> None:
     """Print a pandas DataFrame as a rich table, CSV or JSON; NULL shows as 'no data' in tables.
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch import api
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+
+api = lazy("dyadwatch.api")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch import assess as lib
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy
+
+lib = lazy("dyadwatch.assess")
 
 
 def register(app: typer.Typer) -> None:

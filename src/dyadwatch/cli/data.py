@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy
+
+pd = lazy("pandas")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from dyadwatch import countries
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+
+pd = lazy("pandas")
 
 
 class View(enum.StrEnum):

@@ -7,18 +7,21 @@ from typing import Annotated
 import typer
 
 from dyadwatch import countries
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
-from dyadwatch.indicators import energy as en
-from dyadwatch.indicators import trade as tr
-from dyadwatch.indicators import trade_composition as tc
-from dyadwatch.indicators import trade_region as trg
-from dyadwatch.warehouse import Warehouse
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+
+en = lazy("dyadwatch.indicators.energy")
+tr = lazy("dyadwatch.indicators.trade")
+warehouse = lazy("dyadwatch.warehouse")
+tc = lazy("dyadwatch.indicators.trade_composition")
+trg = lazy("dyadwatch.indicators.trade_region")
 
 PeriodOpt = Annotated[
     str | None,
     typer.Option("--period", help="A year (2022), a month (2023-05) or a year-to-date range (2023-01..2023-08)."),
 ]
-CifOpt = Annotated[float, typer.Option("--cif-margin", help="CIF/FOB margin for mirror figures (IMF DOTS: 0.06).")]
+CifOpt = Annotated[
+    float | None, typer.Option("--cif-margin", help="CIF/FOB margin for mirror figures. Default: 0.06 (IMF DOTS).")
+]
 
 energy_app = typer.Typer(help="Energy imports by origin: crude discount, pipeline-gas shares, pipelines.",
                          no_args_is_help=True)  # fmt: skip
@@ -42,7 +45,7 @@ def trade(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     source: Annotated[str | None, typer.Option(help="cow_trade, flows, or both (default).")] = None,
-    cif_margin: CifOpt = tr.CIF_MARGIN,
+    cif_margin: CifOpt = None,
     fmt: FormatOpt = Format.table,
     db: DbOpt = None,
 ) -> None:
@@ -55,8 +58,17 @@ def trade(
     `--period 2023-01..2023-08` gives January–August with growth against January–August a year earlier.
     """
     ia, ib = _iso(a), _iso(b)
-    with Warehouse(db, read_only=True) as wh:
-        df = tr.trade(wh, ia, ib, period, year_from=year_from, year_to=year_to, source=source, cif_margin=cif_margin)
+    with warehouse.Warehouse(db, read_only=True) as wh:
+        df = tr.trade(
+            wh,
+            ia,
+            ib,
+            period,
+            year_from=year_from,
+            year_to=year_to,
+            source=source,
+            cif_margin=tr.CIF_MARGIN if cif_margin is None else cif_margin,
+        )
         notes = tr.coverage_notes(df, ia, ib) + tr.reporting_notes(wh, df, ia, ib)
     emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=notes)
 
@@ -76,7 +88,7 @@ def composition(
     Example: `dyadwatch composition CHN RUS --period 2019 --flow M --level chapter`
     """
     ia, ib = _iso(a), _iso(b)
-    with Warehouse(db, read_only=True) as wh:
+    with warehouse.Warehouse(db, read_only=True) as wh:
         full = tc.composition(wh, ia, ib, period, level=level, flow=flow.upper())
     h, hn = tc.hhi(full.value_usd)
     df = full.head(top) if top else full
@@ -104,7 +116,7 @@ def region(
     """
     ia, ib = _iso(a), _iso(b)
     sts = [_iso(s) for s in states.split(",") if s.strip()]
-    with Warehouse(db, read_only=True) as wh:
+    with warehouse.Warehouse(db, read_only=True) as wh:
         df = trg.region(wh, ia, ib, sts, period, year_from=year_from, year_to=year_to)
         if trend:
             df = trg.region_trend(df)
@@ -134,7 +146,7 @@ def crude(
     Example: `dyadwatch energy crude --importer CHN --origin RUS --period 2022`
     """
     ii, io = _iso(importer), _iso(origin)
-    with Warehouse(db, read_only=True) as wh:
+    with warehouse.Warehouse(db, read_only=True) as wh:
         if gains_from and gains_to:
             bench = benchmark[0] if benchmark else "others"
             bench = bench if bench in ("average", "others") else _iso(bench)
@@ -165,7 +177,7 @@ def gas(
 
     Example: `dyadwatch energy gas --importer CHN --period 2023-01..2023-08`
     """
-    with Warehouse(db, read_only=True) as wh:
+    with warehouse.Warehouse(db, read_only=True) as wh:
         df = en.gas(wh, _iso(importer), period, freq="M" if monthly else "A")
     emit(df, fmt, title=f"Pipeline gas imports of {importer} by origin", notes=["Shares by value."])
 
@@ -184,7 +196,7 @@ def pipelines(
 
     Example: `dyadwatch energy pipelines --country Russia`
     """
-    with Warehouse(db, read_only=True) as wh:
+    with warehouse.Warehouse(db, read_only=True) as wh:
         if compare:
             df = en.article_comparisons(wh)
         else:

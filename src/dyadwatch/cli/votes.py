@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from dyadwatch import api
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+
+api = lazy("dyadwatch.api")
 
 DEFAULT_COMMAND = "dyad"
 
