@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import duckdb
+import pytest
+
+# As the machine notes advise: without these, Chromium tries the (closed) network at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; under CI its absence fails the test (never a downloaded browser)."""
+    exe = os.environ.get("DYADWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: .ci/run must apt-get install chromium")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    return exe
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -11,6 +11,7 @@ from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import claims as claims_section
 from dyadwatch.report.sections import regimes as regimes_section
 from dyadwatch.report.sections import verdict as verdict_section
+from helpers import launch_chromium
 
 
 @pytest.fixture(autouse=True)
@@ -74,9 +75,9 @@ def test_claims_filter_in_chromium(tmp_path):
 
     from dyadwatch.report import build_report
 
-    path = build_report("CHN", "RUS", tmp_path)
+    path = build_report("CHN", "RUS", tmp_path, db=tmp_path / "no-warehouse.duckdb")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        b = launch_chromium(p)
         try:
             page = b.new_page()
             errors: list[str] = []

@@ -1,14 +1,12 @@
 """The report: self-contained, works from the embedded pack, and renders in a real browser."""
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from dyadwatch.report import build_report
-from helpers import run_cli
+from helpers import launch_chromium, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -36,33 +34,13 @@ def test_report_cli_prints_path(capsys, tmp_path):
     assert path.exists() and path.name == "dyadwatch-CHN-RUS.html"
 
 
-def _chromium() -> str:
-    exe = os.environ.get("DYADWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(exe).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: .ci/run must apt-get install chromium")
-        pytest.skip("no chromium on this machine (apt-get install chromium)")
-    return exe
-
-
 @pytest.mark.browser
 def test_report_renders_in_chromium(pack_report, tmp_path):
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=_chromium(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
