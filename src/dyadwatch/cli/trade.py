@@ -14,6 +14,8 @@ tr = lazy("dyadwatch.indicators.trade")
 warehouse = lazy("dyadwatch.warehouse")
 tc = lazy("dyadwatch.indicators.trade_composition")
 trg = lazy("dyadwatch.indicators.trade_region")
+tp = lazy("dyadwatch.indicators.trade_pack")
+api = lazy("dyadwatch.api")
 
 PeriodOpt = Annotated[
     str | None,
@@ -38,6 +40,26 @@ def _iso(x: str) -> str:
     return countries.resolve(x).iso3
 
 
+def _open(db):
+    """The warehouse read-only, or None when there is none yet (the pack-aware loaders take None)."""
+    return api.open_warehouse(db)
+
+
+def _in_period(df, period: str | None, column: str = "period"):
+    """Rows of a pack table inside ``period`` (a year, a month or a year-to-date range)."""
+    p = tr.parse_period(period)
+    if p is None:
+        return df
+    year = df[column].astype(str).str[:4].astype(int)
+    keep = year == p.year
+    if p.m_from is not None:
+        month = df[column].astype(str).str[5:7]
+        if (month == "").all():
+            raise tr.PeriodError(f"Period {period!r}: the embedded pack holds whole years here; ingest monthly flows.")
+        keep &= month.astype(int).between(p.m_from, p.m_to)
+    return df[keep]
+
+
 def trade(
     a: Annotated[str, typer.Argument(help="First state (name, ISO2/ISO3 or COW code).")],
     b: Annotated[str, typer.Argument(help="Second state.")],
@@ -58,7 +80,15 @@ def trade(
     `--period 2023-01..2023-08` gives January–August with growth against January–August a year earlier.
     """
     ia, ib = _iso(a), _iso(b)
-    with warehouse.Warehouse(db, read_only=True) as wh:
+    wh = _open(db)
+    if not tp._has_trade(wh):  # no trade ingested: COW trade (to 2014) from the embedded pack
+        if wh is not None:
+            wh.close()
+        df, _ = tp.load_trade(None, ia, ib, year_from=year_from, year_to=year_to)
+        df = _in_period(df, period)
+        emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=[tp.pack_note(["cow_trade"])])
+        return
+    with wh:
         df = tr.trade(
             wh,
             ia,
@@ -116,12 +146,23 @@ def region(
     """
     ia, ib = _iso(a), _iso(b)
     sts = [_iso(s) for s in states.split(",") if s.strip()]
-    with warehouse.Warehouse(db, read_only=True) as wh:
-        df = trg.region(wh, ia, ib, sts, period, year_from=year_from, year_to=year_to)
+    wh = _open(db)
+    try:
+        if tp._has_trade(wh):
+            df = trg.region(wh, ia, ib, sts, period, year_from=year_from, year_to=year_to)
+            basis = []
+        else:  # COW trade (to 2014) from the embedded pack
+            df, _ = tp.load_region(None, ia, ib, sts, year_from=year_from, year_to=year_to)
+            df = _in_period(df, period)
+            basis = [tp.pack_note(["cow_trade"])]
         if trend:
             df = trg.region_trend(df)
-        facts = trg.facts_for(wh, sts)
+        facts, _ = tp.facts_for(wh, sts)
+    finally:
+        if wh is not None:
+            wh.close()
     notes = [f"Published: {r.metric} {r.period} = {r.value} {r.unit} ({r.publisher})" for r in facts.itertuples()]
+    notes += basis
     if "share_a" in df.columns and df.share_a.isna().all():
         notes.append("Shares are empty where the states' total trade is not in the warehouse (no data, not zero).")
     emit(df, fmt, title=f"{ia} and {ib} in {', '.join(sts)}", notes=notes)
@@ -146,22 +187,29 @@ def crude(
     Example: `dyadwatch energy crude --importer CHN --origin RUS --period 2022`
     """
     ii, io = _iso(importer), _iso(origin)
-    with warehouse.Warehouse(db, read_only=True) as wh:
+    wh = _open(db)
+    basis = [] if tp._has_commodity(wh, "crude_oil") else [tp.pack_note(["china_crude"])]
+    try:
         if gains_from and gains_to:
             bench = benchmark[0] if benchmark else "others"
             bench = bench if bench in ("average", "others") else _iso(bench)
-            df = en.gains(wh, ii, io, gains_from, gains_to, benchmark=bench)
+            df, _ = tp.load_gains(wh, ii, io, gains_from, gains_to, benchmark=bench)
             emit(df, fmt, title=f"Implied gains of {ii} on crude from {io}",
-                 notes=[f"Total: {df.gain.sum() / 1e9:.2f} bn USD over {len(df)} months."])  # fmt: skip
+                 notes=[f"Total: {df.gain.sum() / 1e9:.2f} bn USD over {len(df)} months.", *basis])  # fmt: skip
             return
-        df = en.crude(
-            wh, ii, io, period, benchmarks=tuple(_iso(x) for x in benchmark or ()), freq="A" if annual else "M"
-        )
+        bms = tuple(_iso(x) for x in benchmark or ())
+        if basis:  # the embedded pack: every period, then the one asked for
+            df = _in_period(tp.load_crude(None, ii, io, benchmarks=bms, freq="A" if annual else "M")[0], period)
+        else:
+            df = en.crude(wh, ii, io, period, benchmarks=bms, freq="A" if annual else "M")
+    finally:
+        if wh is not None:
+            wh.close()
     emit(
         df,
         fmt,
         title=f"Crude imports of {ii} from {io}",
-        notes=["Volumes in tonnes, values in USD (UN Comtrade, China's reports)."],
+        notes=["Volumes in tonnes, values in USD (UN Comtrade, China's reports).", *basis],
     )
 
 
