@@ -55,3 +55,16 @@ def test_report_renders_in_chromium(pack_report, tmp_path):
         browser.close()
     assert not errors
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_every_section_links_its_data_to_the_sources_section(pack_report):
+    html = pack_report.read_text("utf-8")
+    targets = set(re.findall(r'id="src-([a-z_]+)"', html))
+    for section in re.findall(r'<section id="([^"]+)"><h2>.*?</section>', html, flags=re.S):
+        if section == "sources":
+            continue
+        body = html.split(f'<section id="{section}">', 1)[1].split("</section>", 1)[0]
+        for name in re.findall(r'class="note cite-line">Data: (.*?)</p>', body):
+            assert set(re.findall(r'href="#src-([a-z_]+)"', name)) <= targets
+    cited = set(re.findall(r'class="note cite-line">Data: .*?</p>', html))
+    assert len(cited) >= 5

@@ -61,10 +61,24 @@ def build_report(
     return path.resolve()
 
 
+def _cited(section: Section) -> str:
+    """Every section ends by naming its datasets, each linked to its entry in the sources section."""
+    from dyadwatch import sources
+
+    reg = sources.registry()
+    names = [n for n in dict.fromkeys(section.sources) if n in reg]
+    if not names or section.anchor == "sources":
+        return ""
+    links = ", ".join(f'<a href="#src-{esc(n)}">{esc(reg[n].META.title)}</a>' for n in names)
+    return f'<p class="note cite-line">Data: {links}.</p>'
+
+
 def _page(a, b, sections: list[Section], ctx: ReportContext) -> str:
     css = resources.files("dyadwatch.report").joinpath("report.css").read_text("utf-8")
     nav = "".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in sections)
-    body = "".join(f'<section id="{esc(s.anchor)}"><h2>{esc(s.title)}</h2>{s.html}</section>' for s in sections)
+    body = "".join(
+        f'<section id="{esc(s.anchor)}"><h2>{esc(s.title)}</h2>{s.html}{_cited(s)}</section>' for s in sections
+    )
     basis = "".join(f"<li>{esc(n)}</li>" for n in dict.fromkeys(ctx.basis_notes))
     today = dt.date.today().isoformat()
     return f"""<!DOCTYPE html>
