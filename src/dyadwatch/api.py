@@ -65,9 +65,9 @@ def votes(
     from dyadwatch.indicators import votes as iv
 
     ca, cb = _dyad(a, b)
-    notes = [countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)]
-    own = wh or open_warehouse(db)
-    try:
+    notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
+
+    def run(own: Warehouse | None) -> Result:
         if own is not None and own.sources_of("votes"):
             src = iv.pick_source(own, source)
             df = iv.measures(
@@ -77,18 +77,13 @@ def votes(
             if percentile:
                 df = iv.add_percentiles(own, df, ca.iso3, cb.iso3, source=src, issue=issue, important=important,
                                         match=match)  # fmt: skip
-            return Result(df, "warehouse", [src], [n for n in notes if n])
-    finally:
-        if own is not None and wh is None:
-            own.close()
-    pack.require_focus(ca.iso3, cb.iso3)
-    df, src = iv.from_pack(ca.iso3, cb.iso3, measure=measure, issue=issue, important=important, match=match,
-                           ci=ci, seed=seed, percentile=percentile)  # fmt: skip
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
-    return Result(df.reset_index(drop=True), "pack", src, [n for n in notes if n])
+            return Result(df, "warehouse", [src], notes)
+        pack.require_focus(ca.iso3, cb.iso3)
+        df, src = iv.from_pack(ca.iso3, cb.iso3, measure=measure, issue=issue, important=important, match=match,
+                               ci=ci, seed=seed, percentile=percentile)  # fmt: skip
+        return Result(_years(df, year_from, year_to), "pack", src, notes)
+
+    return _with_wh(db, wh, run)
 
 
 def alliances(
@@ -105,23 +100,30 @@ def alliances(
     from dyadwatch.indicators import alliances as ia
 
     ca, cb = _dyad(a, b)
-    own = wh or open_warehouse(db)
-    try:
+
+    def run(own: Warehouse | None) -> Result:
         if own is not None and own.sources_of("alliance_dyad_year"):
             df = ia.obligations(own, ca.iso3, cb.iso3, source=source, year_from=year_from, year_to=year_to)
             return Result(df, "warehouse", sorted(df["source"].unique().tolist()))
-    finally:
-        if own is not None and wh is None:
-            own.close()
-    pack.require_focus(ca.iso3, cb.iso3)
-    src = source or ia.SOURCE_PREFERENCE[0]
-    cov_row = pack.load("alliance_coverage").set_index("source").loc[src]
-    cov = {"lo": int(cov_row.lo), "hi": int(cov_row.hi), "measured": str(cov_row.measured).split()}
-    p = pack.load("alliances")
-    rows = p[(p.source == src) & (p.iso3_a == ca.iso3) & (p.iso3_b == cb.iso3)]
-    df = ia.fill_years(rows, cov, year_from, year_to)
-    df["source"] = src
-    return Result(df, "pack", [src])
+        pack.require_focus(ca.iso3, cb.iso3)
+        src = source or ia.SOURCE_PREFERENCE[0]
+        cov_row = pack.load("alliance_coverage").set_index("source").loc[src]
+        cov = {"lo": int(cov_row.lo), "hi": int(cov_row.hi), "measured": str(cov_row.measured).split()}
+        p = pack.load("alliances")
+        rows = p[(p.source == src) & (p.iso3_a == ca.iso3) & (p.iso3_b == cb.iso3)]
+        df = ia.fill_years(rows, cov, year_from, year_to)
+        df["source"] = src
+        return Result(df, "pack", [src])
+
+    return _with_wh(db, wh, run)
+
+
+def _years(df: pd.DataFrame, year_from: int | None, year_to: int | None) -> pd.DataFrame:
+    if year_from is not None:
+        df = df[df.year >= year_from]
+    if year_to is not None:
+        df = df[df.year <= year_to]
+    return df.reset_index(drop=True)
 
 
 def _with_wh(db, wh, fn):
