@@ -329,6 +329,11 @@ def resolution_spellings(symbol: str) -> list[str]:
     return list(dict.fromkeys([s, f"A/RES/{core}", f"R/{core}", core]))
 
 
+def _last_vote_date(rc):
+    """The date of the last ingested roll call, for "needs votes after ..." messages."""
+    return pd.Timestamp(rc.aggregate(m=rc.date.max()).to_pandas().m.iloc[0]).date()
+
+
 @metric(
     "unga_vote",
     "How `country` voted on the UNGA roll call with `resolution` (or on `date`): yes, abstain, no.",
@@ -346,7 +351,7 @@ def unga_vote(ctx: Context, p: Params) -> Measured:
         q = rc.filter(rc.date.cast("string") == str(p.get("date")))
     calls = q.select("rcid", "source", "date").to_pandas()
     if calls.empty:
-        last = pd.Timestamp(rc.aggregate(m=rc.date.max()).to_pandas().m.iloc[0]).date()
+        last = _last_vote_date(rc)
         raise NotCheckable(
             f"UNGA roll call {res or p.get('date')} (the ingested vote data end on {last}; "
             "needs UN votes after that date, e.g. the UN Digital Library voting records)"
@@ -377,7 +382,7 @@ def unga_vote_share(ctx: Context, p: Params) -> Measured:
     calls = rc.filter(rc.resolution.isin(list(spell))).select("rcid", "source", "resolution").to_pandas()
     missing = sorted(set(wanted) - {spell[r] for r in calls.resolution})
     if missing:
-        last = pd.Timestamp(rc.aggregate(m=rc.date.max()).to_pandas().m.iloc[0]).date()
+        last = _last_vote_date(rc)
         raise NotCheckable(
             f"UNGA roll calls {', '.join(missing)} (the ingested vote data end on {last}; needs UN votes after "
             "that date, e.g. the UN Digital Library voting records)"
