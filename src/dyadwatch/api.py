@@ -1,26 +1,36 @@
-"""The Python API behind the CLI: results with their basis (warehouse or embedded pack) and sources.
+"""The Python API behind the CLI, the report and the dashboard: one ``Result`` shape from one store.
 
-``votes`` and ``alliances`` use the warehouse when it holds the data and the
-embedded pack otherwise, and say which in ``Result.basis``.
+``open_store`` is the only place that chooses where data comes from: the user's warehouse (when the file
+exists) chained before dyadwatch's embedded pack (``store.ChainStore``: each table from the first store that
+holds it). Every function here resolves countries, opens the store (or takes the caller's), calls one
+indicator function and says the basis — warehouse or pack — of what it returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from dyadwatch import countries, pack
-from dyadwatch.warehouse import Warehouse, default_path
+from dyadwatch import countries
+from dyadwatch.store import ChainStore, Store, pack_store
+
+T = TypeVar("T")
 
 
 @dataclass
 class Result:
+    """What every API function returns: the data, its basis, its sources, its coverage and notes."""
+
     data: pd.DataFrame
     basis: str  # "warehouse" or "pack"
     sources: list[str]
     notes: list[str] = field(default_factory=list)
+    coverage: dict[str, Any] = field(default_factory=dict)
 
     def basis_note(self) -> str:
         if self.basis == "pack":
@@ -32,10 +42,43 @@ class Result:
         return f"Basis: your warehouse (source {', '.join(self.sources)})."
 
 
-def open_warehouse(db: str | Path | None = None) -> Warehouse | None:
-    """The warehouse read-only, or None when the file does not exist yet."""
+def open_store(db: str | Path | None = None) -> ChainStore:
+    """The store every reader uses: the warehouse at ``db`` (default location if None) when it exists, read-only,
+    chained before the embedded pack."""
+    from dyadwatch.warehouse import Warehouse, default_path
+
     path = Path(db) if db else default_path()
-    return Warehouse(path, read_only=True) if path.exists() else None
+    wh = Warehouse(path, read_only=True) if path.exists() else None
+    return ChainStore(*([wh] if wh is not None else []), pack_store(), path=path)
+
+
+def as_store(wh: Store | None) -> ChainStore:
+    """A caller's own store (a warehouse, the pack, or a chain) as a chain ending in the pack."""
+    if wh is None:
+        from dyadwatch.warehouse import default_path
+
+        return ChainStore(pack_store(), path=default_path())
+    if isinstance(wh, ChainStore):
+        return wh
+    return ChainStore(wh, pack_store()) if wh.basis != "pack" else ChainStore(wh)
+
+
+@contextmanager
+def using(db: str | Path | None = None, wh: Store | None = None) -> Iterator[ChainStore]:
+    """The caller's store if given, else the default one, closed afterwards."""
+    if wh is not None:
+        yield as_store(wh)
+        return
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def run(db: str | Path | None, wh: Store | None, fn: Callable[[ChainStore], T]) -> T:
+    with using(db, wh) as store:
+        return fn(store)
 
 
 def _dyad(a: str, b: str) -> tuple[countries.Country, countries.Country]:
@@ -50,7 +93,7 @@ def votes(
     source: str | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
-    wh: Warehouse | None = None,
+    wh: Store | None = None,
     measure: str | list[str] | None = "agreement",
     issue: str | None = None,
     important: bool = False,
@@ -67,23 +110,14 @@ def votes(
     ca, cb = _dyad(a, b)
     notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
 
-    def run(own: Warehouse | None) -> Result:
-        if own is not None and own.sources_of("votes"):
-            src = iv.pick_source(own, source)
-            df = iv.measures(
-                own, ca.iso3, cb.iso3, measure=measure, source=src, year_from=year_from, year_to=year_to,
-                issue=issue, important=important, match=match, ci=ci, seed=seed,
-            )  # fmt: skip
-            if percentile:
-                df = iv.add_percentiles(own, df, ca.iso3, cb.iso3, source=src, issue=issue, important=important,
-                                        match=match)  # fmt: skip
-            return Result(df, "warehouse", [src], notes)
-        pack.require_focus(ca.iso3, cb.iso3)
-        df, src = iv.from_pack(ca.iso3, cb.iso3, measure=measure, issue=issue, important=important, match=match,
-                               ci=ci, seed=seed, percentile=percentile)  # fmt: skip
-        return Result(_years(df, year_from, year_to), "pack", src, notes)
+    def go(store: ChainStore) -> Result:
+        df, basis, src = iv.dyad(
+            store, ca.iso3, cb.iso3, measure=measure, source=source, year_from=year_from, year_to=year_to,
+            issue=issue, important=important, match=match, ci=ci, seed=seed, percentile=percentile,
+        )  # fmt: skip
+        return Result(df, basis, src, notes)
 
-    return _with_wh(db, wh, run)
+    return run(db, wh, go)
 
 
 def alliances(
@@ -94,46 +128,18 @@ def alliances(
     source: str | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
-    wh: Warehouse | None = None,
+    wh: Store | None = None,
 ) -> Result:
     """Alliance obligations of a towards b per year (defense, offense, neutral, nonagg, consul, entente)."""
     from dyadwatch.indicators import alliances as ia
 
     ca, cb = _dyad(a, b)
 
-    def run(own: Warehouse | None) -> Result:
-        if own is not None and own.sources_of("alliance_dyad_year"):
-            df = ia.obligations(own, ca.iso3, cb.iso3, source=source, year_from=year_from, year_to=year_to)
-            return Result(df, "warehouse", sorted(df["source"].unique().tolist()))
-        pack.require_focus(ca.iso3, cb.iso3)
-        src = source or ia.SOURCE_PREFERENCE[0]
-        cov_row = pack.load("alliance_coverage").set_index("source").loc[src]
-        cov = {"lo": int(cov_row.lo), "hi": int(cov_row.hi), "measured": str(cov_row.measured).split()}
-        p = pack.load("alliances")
-        rows = p[(p.source == src) & (p.iso3_a == ca.iso3) & (p.iso3_b == cb.iso3)]
-        df = ia.fill_years(rows, cov, year_from, year_to)
-        df["source"] = src
-        return Result(df, "pack", [src])
+    def go(store: ChainStore) -> Result:
+        df, basis = ia.dyad(store, ca.iso3, cb.iso3, source=source, year_from=year_from, year_to=year_to)
+        return Result(df, basis, sorted(df["source"].unique().tolist()))
 
-    return _with_wh(db, wh, run)
-
-
-def _years(df: pd.DataFrame, year_from: int | None, year_to: int | None) -> pd.DataFrame:
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
-    return df.reset_index(drop=True)
-
-
-def _with_wh(db, wh, fn):
-    """Run ``fn(warehouse or None)`` with the caller's warehouse, else the default one opened read-only."""
-    own = wh or open_warehouse(db)
-    try:
-        return fn(own)
-    finally:
-        if own is not None and wh is None:
-            own.close()
+    return run(db, wh, go)
 
 
 def trade(
@@ -143,14 +149,14 @@ def trade(
     db: str | Path | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
-    wh: Warehouse | None = None,
+    wh: Store | None = None,
 ) -> Result:
     """The dyad's trade per period (USD; see ``indicators.trade.trade``): the warehouse's flows when it holds
     trade data, else COW trade v4 (to 2014) from the embedded pack for focus dyads."""
     from dyadwatch.indicators import trade_pack as tp
 
     ca, cb = _dyad(a, b)
-    df, basis = _with_wh(db, wh, lambda w: tp.load_trade(w, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to))
+    df, basis = run(db, wh, lambda s: tp.load_trade(s, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to))
     srcs = sorted({s for v in df.source.dropna() for s in str(v).split(",")})
     return Result(df, basis, srcs)
 
@@ -162,7 +168,7 @@ def energy_crude(
     db: str | Path | None = None,
     benchmarks: tuple[str, ...] = (),
     freq: str = "M",
-    wh: Warehouse | None = None,
+    wh: Store | None = None,
 ) -> Result:
     """One origin's crude in the importer's imports per month (freq M) or full year (A): shares, unit value,
     discounts (see ``indicators.energy.crude``); from the warehouse, else the embedded pack."""
@@ -171,17 +177,86 @@ def energy_crude(
     ci, co = _dyad(importer, origin)
     bms = tuple(countries.resolve(x).iso3 for x in benchmarks)
 
-    def run(w):
-        df, basis = tp.load_crude(w, ci.iso3, co.iso3, benchmarks=bms, freq=freq)
-        return Result(df, basis, ["china_crude"] if basis == "pack" else sorted(w.sources_of("energy_flows")))
+    def go(store: ChainStore) -> Result:
+        df, basis = tp.load_crude(store, ci.iso3, co.iso3, benchmarks=bms, freq=freq)
+        srcs = ["china_crude"] if basis == "pack" else sorted(store.sources_of("energy_flows"))
+        return Result(df, basis, srcs)
 
-    return _with_wh(db, wh, run)
+    return run(db, wh, go)
 
 
-def facts(entities: list[str], *, db: str | Path | None = None, wh: Warehouse | None = None) -> Result:
+def facts(entities: list[str], *, db: str | Path | None = None, wh: Store | None = None) -> Result:
     """Published facts about any of ``entities`` (as their publishers give them), from the warehouse or the pack."""
     from dyadwatch.indicators import trade_pack as tp
 
     iso = [countries.resolve(e).iso3 for e in entities]
-    df, basis = _with_wh(db, wh, lambda w: tp.facts_for(w, iso))
+    df, basis = run(db, wh, lambda s: tp.facts_for(s, iso))
     return Result(df, basis, ["facts"])
+
+
+def neighbours(
+    state: str,
+    year: int | None = None,
+    *,
+    measure: str = "agreement",
+    top: int = 10,
+    min_n: int = 10,
+    source: str | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """The states that voted most like ``state`` in a year (default: the latest)."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    c = countries.resolve(state)
+
+    def go(store: ChainStore) -> Result:
+        df, basis, src = vp.neighbours_of(store, c.iso3, year, measure=measure, top=top, min_n=min_n, source=source)
+        return Result(df, basis, src)
+
+    return run(db, wh, go)
+
+
+def matrix(
+    year: int,
+    *,
+    measure: str = "agreement",
+    states: list[str] | None = None,
+    source: str | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """The clustered similarity matrix of all (or the given) states in ``year`` (pack: focus states only)."""
+    from dyadwatch.indicators import votes_panel as vp
+
+    iso = [countries.resolve(s).iso3 for s in states] if states else None
+
+    def go(store: ChainStore) -> Result:
+        df, basis, src, notes = vp.matrix_of(store, year, measure=measure, states=iso, source=source)
+        return Result(df, basis, src, notes)
+
+    return run(db, wh, go)
+
+
+def idealpoints(
+    *,
+    estimate: bool = False,
+    states: list[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source: str | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """UNGA ideal points per state and year: published (Bailey–Strezhnev–Voeten) or estimated from the votes."""
+    from dyadwatch.indicators import idealpoints as ip
+
+    iso = [countries.resolve(s).iso3 for s in states] if states else None
+
+    def go(store: ChainStore) -> Result:
+        df, basis, src, notes = ip.points(
+            store, estimate=estimate, states=iso, year_from=year_from, year_to=year_to, source=source
+        )
+        return Result(df, basis, src, notes)
+
+    return run(db, wh, go)

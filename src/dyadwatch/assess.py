@@ -99,28 +99,16 @@ def _alliances(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
     raise NoDataError(f"No alliance data for {a}–{b}: {last}")
 
 
-_PANEL: dict = {}
-
-
 def _votes(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
     """Per year: n, the vote measures and their percentiles among all dyads (``<m>_pct``, 0–100)."""
     from dyadwatch import api
 
     cfg = config()["votes"]
     names = [cfg["measure"], cfg["fallback_measure"]]
-    own_wh = wh
-    if own_wh is None:
-        own_wh = api.open_warehouse(db)
-    try:
-        if own_wh is not None and own_wh.sources_of("votes"):
-            return _votes_wh(own_wh, a, b, names)
-    finally:
-        if wh is None and own_wh is not None:
-            own_wh.close()
-    from dyadwatch import pack
-
-    pack.require_focus(a, b)
-    p = pack.load("votes")
+    with api.using(db, wh) as store:
+        if store.has("votes"):
+            return _votes_wh(store.store_of("votes"), a, b, names)
+        p = store.derived("vote_measures", (a, b))
     lo, hi = sorted([a, b])
     rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
     keep = ["year", "n", *[c for c in p.columns if c.split("_pct")[0] in names and c in p]]
@@ -132,11 +120,10 @@ def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str, 
     from dyadwatch.indicators import votes_panel as vp
 
     src = iv.pick_source(wh)
-    key = (str(wh.path), src, len(wh.ingests()))  # a new ingest invalidates the cached panel
-    if key not in _PANEL:  # all dyads, all years: computed once per warehouse (state) and process
-        panel = vp.all_dyads(wh, source=src, measures=names)
-        _PANEL[key] = vp.with_percentiles(panel, names)
-    rows = vp.dyad_rows(_PANEL[key], a, b)
+    # All dyads, all years: computed once per open warehouse and ingest (the dashboard keeps one open).
+    panel = wh.cached(("vote_percentiles", src, tuple(names)),
+                      lambda: vp.with_percentiles(vp.all_dyads(wh, source=src, measures=names), names))
+    rows = vp.dyad_rows(panel, a, b)
     cols = ["year", "n", *names, *[f"{m}_pct" for m in names]]
     return rows[[c for c in cols if c in rows]].reset_index(drop=True), src, "warehouse"
 

@@ -51,3 +51,9 @@ class MissingExtraError(ImportError, DyadwatchError):
     """An optional heavy dependency is not installed."""
 
     exit_code = 2
+
+
+class NeedsIngestError(NoDataError):
+    """The chosen store cannot answer: the request needs data that must be ingested first (the message says how)."""
+
+    exit_code = 4

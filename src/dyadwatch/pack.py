@@ -10,51 +10,22 @@ committed pack equals a rebuild from the shared data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
-import pandas as pd
-
-from dyadwatch.errors import NoDataError, SourceFormatError
+from dyadwatch.errors import SourceFormatError
+from dyadwatch.store import PackStore, _frame, build_function, pack_dir
+from dyadwatch.store import manifest as store_manifest
+from dyadwatch.tables import DERIVED
 
 FOCUS = (
     "USA", "GBR", "FRA", "RUS", "CHN",  # P5
     "KAZ", "KGZ", "TJK", "TKM", "UZB",  # Central Asia
     "IND", "BLR", "UKR", "PRK", "JPN", "DEU", "PAK", "MNG", "KOR", "TUR", "IRN", "BRA",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PackTable:
-    """A table of the pack. Indicator modules declare theirs as ``PACK_TABLES = [PackTable(...)]``."""
-
-    name: str
-    inputs: dict[str, tuple[str, ...]]  # source name -> files or folders relative to the data folder
-    build: Callable  # (warehouse, focus: tuple[str, ...]) -> DataFrame
-    doc: str
-
-
-def pack_tables() -> list[PackTable]:
-    """Every PackTable declared by an indicator module (``PACK_TABLES = [...]``), in module order."""
-    import importlib
-    import pkgutil
-
-    from dyadwatch import indicators
-
-    out: list[PackTable] = []
-    for info in sorted(pkgutil.iter_modules(indicators.__path__), key=lambda i: i.name):
-        mod = importlib.import_module(f"dyadwatch.indicators.{info.name}")
-        out.extend(getattr(mod, "PACK_TABLES", []))
-    return out
-
-
-def pack_dir() -> Path:
-    return Path(str(resources.files("dyadwatch.data").joinpath("pack")))
 
 
 def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
@@ -65,7 +36,7 @@ def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str],
     data_dir = Path(data_dir)
     out_dir = Path(out_dir) if out_dir else pack_dir()
     needed: dict[str, tuple[str, ...]] = {}
-    for t in pack_tables():
+    for t in DERIVED.values():
         needed.update(t.inputs)
     for files in needed.values():
         for f in files:
@@ -86,17 +57,45 @@ def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str],
                 "citation": src.META.citation,
                 "files": {f: _digest(data_dir, f, sha256) for f in files},
             }
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for t in pack_tables():
-            if progress:
-                progress(f"computing {t.name}")
-            df = t.build(wh, FOCUS)
-            df.to_csv(out_dir / f"{t.name}.csv", index=False, float_format="%.12g")
-            manifest["tables"][t.name] = {"rows": len(df), "sources": sorted(t.inputs), "doc": t.doc}
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    load.cache_clear()
-    manifest_data.cache_clear()
+        write(wh, out_dir, manifest, progress)
     return out_dir
+
+
+def write(wh, out_dir: Path, manifest: dict, progress: Callable[[str], None] | None = None) -> None:
+    """Build every derived table from the warehouse ``wh`` for the focus states; write Parquet and the manifest."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    for t in DERIVED.values():
+        if progress:
+            progress(f"computing {t.name}")
+        df = _significant(build_function(t)(wh, FOCUS))
+        path = out_dir / f"{t.name}.parquet"
+        # Fixed writer settings so a rebuild from the same files gives the same bytes.
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, compression="zstd")
+        digest.update(path.read_bytes())
+        manifest["tables"][t.name] = {"rows": len(df), "sources": sorted(t.inputs), "doc": t.doc}
+    manifest["digest"] = digest.hexdigest()[:16]
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    for old in [*out_dir.glob("*.csv"), *out_dir.glob("*.parquet")]:
+        if old.stem not in DERIVED:  # tables of an older pack layout
+            old.unlink()
+    _frame.cache_clear()
+    store_manifest.cache_clear()
+
+
+def _significant(df, digits: int = 12):
+    """Floats to 12 significant digits: far below any measurement error, and a pack that rebuilds to the same
+    bytes on every machine (the last bits of a float sum depend on the order of summation)."""
+    import numpy as np
+
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == np.float64:
+            out[c] = [float(f"{x:.{digits}g}") if x == x else x for x in out[c]]
+    return out
 
 
 def _digest(data_dir: Path, name: str, sha256: Callable[[Path], str]) -> str:
@@ -110,27 +109,6 @@ def _digest(data_dir: Path, name: str, sha256: Callable[[Path], str]) -> str:
     return f"{len(lines)} files, sha256 of their list {hashlib.sha256(chr(10).join(lines).encode()).hexdigest()}"
 
 
-@cache
-def manifest_data() -> dict:
-    path = pack_dir() / "manifest.json"
-    if not path.exists():
-        raise NoDataError("The embedded pack is missing from this installation; reinstall dyadwatch.")
-    return json.loads(path.read_text("utf-8"))
-
-
-@cache
-def load(name: str) -> pd.DataFrame:
-    path = pack_dir() / f"{name}.csv"
-    if not path.exists():
-        raise NoDataError(f"The embedded pack has no table {name!r}.")
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
-
-
-def require_focus(*iso3: str) -> None:
-    missing = [c for c in iso3 if c not in FOCUS]
-    if missing:
-        raise NoDataError(
-            f"The embedded pack covers only the focus countries ({', '.join(FOCUS)}); not {', '.join(missing)}. "
-            "Fix: ingest the real files, e.g. `dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda "
-            "un_roll_call_issues.rda` and `dyadwatch ingest atop atop_alliance.rda`."
-        )
+def open_pack() -> PackStore:
+    """The embedded pack as a read-only store."""
+    return PackStore()

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from dyadwatch.errors import DyadwatchError, NoDataError, SourceFormatError
 from dyadwatch.sources._files import DataWarning
+from dyadwatch.store import DerivedMixin
 from dyadwatch.tables import TABLES, TableSpec
 
 ENV_DB = "DYADWATCH_DB"
@@ -54,8 +55,10 @@ class IngestResult:
     notes: list[str] = field(default_factory=list)
 
 
-class Warehouse:
-    """A DuckDB file holding the canonical tables. Use as a context manager."""
+class Warehouse(DerivedMixin):
+    """A DuckDB file holding the canonical tables: a ``Store``. Use as a context manager."""
+
+    basis = "warehouse"
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_path()
@@ -100,6 +103,19 @@ class Warehouse:
                 f"provides it (`dyadwatch sources` lists them), e.g. `dyadwatch ingest voeten FILE`."
             )
         return self.ibis.table(name)
+
+    def describe(self) -> str:
+        return f"the warehouse {self.path}"
+
+    def version(self) -> str:
+        """The id of the last ingest: derived tables and caches built before it are stale after it."""
+        if "ingests" not in self.tables():
+            return "0"
+        return str(self.con.execute("SELECT coalesce(max(id), 0) FROM ingests").fetchone()[0])
+
+    def covers(self, states, years=None) -> bool:
+        """True: a warehouse holds whatever states its files hold (indicators say "no data" per state)."""
+        return True
 
     def _ensure_ingests(self) -> None:
         self.con.execute(

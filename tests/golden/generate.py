@@ -38,21 +38,24 @@ def run(argv: list[str], db: Path | None, home: Path) -> tuple[int, str]:
     return p.returncode, p.stdout
 
 
-def stored(name: str, code: int, out: str) -> str:
+def stored(name: str, code: int, out: str, db: Path | None = None) -> str:
+    """The file kept for a run: exit code, then stdout (the warehouse's own path replaced by <warehouse>)."""
+    if db is not None:
+        out = out.replace(str(db), "<warehouse>")
     body = f"sha256 {hashlib.sha256(out.encode()).hexdigest()}\n" if name in RESTRICTED else out
     return f"exit {code}\n{body}"
 
 
-def main(full: Path) -> None:
+def main(full: Path, out: Path = HERE) -> None:
     home = Path(tempfile.mkdtemp())
     for basis, db in (("pack", None), ("warehouse", full)):
-        d = HERE / basis
-        d.mkdir(exist_ok=True)
+        d = out / basis
+        d.mkdir(parents=True, exist_ok=True)
         for name, argv in commands():
-            code, out = run(argv, db, home)
-            (d / f"{name}.txt").write_text(stored(name, code, out), "utf-8")
-            print(basis, name, code, len(out))
+            code, text = run(argv, db, home)
+            (d / f"{name}.txt").write_text(stored(name, code, text, db), "utf-8")
+            print(basis, name, code, len(text))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else HERE)

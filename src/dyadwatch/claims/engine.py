@@ -180,5 +180,7 @@ def check(path: str | Path | None = None, *, wh=None, db=None) -> CheckReport:
     path = Path(path) if path else article_path()
     cf = load(path)
     validate_file(cf, str(path))
-    ctx = M.Context(wh=wh, db=db)
+    from dyadwatch.api import as_store
+
+    ctx = M.Context(wh=as_store(wh), db=db)
     return CheckReport(cf.document.title, [evaluate(c, ctx) for c in cf.claims])

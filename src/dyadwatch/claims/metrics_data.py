@@ -24,7 +24,7 @@ def _sc(formula: str, scale: float) -> str:
 
 
 def _need_wh(ctx: Context, what: str, fix: str):
-    if ctx.wh is None:
+    if ctx.wh is None or ctx.wh.warehouse is None:
         raise NotCheckable(f"{what}: no warehouse (the embedded pack holds none); ingest it: {fix}")
     return ctx.wh
 
@@ -58,7 +58,7 @@ def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None
         raise NotCheckable(f"{why} (annual); ingest {_TRADE_FIX}")
     yf, yt = (int(period), int(period)) if period else (year_from, year_to)
     try:
-        df, _ = tp.load_trade(None, a, b, year_from=yf, year_to=yt)
+        df, _ = tp.load_trade(ctx.wh, a, b, year_from=yf, year_to=yt)
     except DyadwatchError as e:
         raise NotCheckable(f"{why}; ingest {_TRADE_FIX}") from e
     ctx.cache[key] = df
@@ -200,9 +200,9 @@ def energy_imports(ctx: Context, p: Params) -> Measured:
         # The pack keeps shares and unit values per month and full year (no values or volumes, no ranges).
         freq = "A" if len(label) == 4 else "M"
         if commodity == "pipeline_gas":
-            df = _call(tp.load_gas, None, imp, freq)[0]
+            df = _call(tp.load_gas, ctx.wh, imp, freq)[0]
         else:
-            df = _call(tp.load_crude, None, imp, org, freq=freq)[0].assign(origin=org)
+            df = _call(tp.load_crude, ctx.wh, imp, org, freq=freq)[0].assign(origin=org)
         src, where = [_ENERGY_SOURCE.get(commodity, com)], " [embedded pack]"
     row = df[(df.origin == org) & (df.period == label)] if m in df.columns else df.iloc[0:0]
     v = _num(row[m].iloc[0]) if not row.empty else None
@@ -228,7 +228,7 @@ def _crude(ctx: Context, imp: str, org: str) -> tuple[pd.DataFrame, list[str], s
 
 
 def _sources(wh, table: str) -> list[str]:
-    return wh.sources_of(table) if wh is not None else []
+    return wh.sources_of(table)
 
 
 @metric(

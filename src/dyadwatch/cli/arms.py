@@ -46,11 +46,11 @@ def arms(
 
     Example: `dyadwatch arms RUS CHN --format csv`
     """
+    from dyadwatch import api
     from dyadwatch.indicators import arms as ia
-    from dyadwatch.warehouse import Warehouse, default_path
 
     ca, cb = countries.resolve(a), countries.resolve(b)
-    with Warehouse(db or default_path(), read_only=True) as wh:
+    with api.open_store(db) as wh:
         if by == View.year:
             df = ia.transfers(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
         elif by == View.category:

@@ -34,16 +34,15 @@ def assess(
 
     Example: `dyadwatch assess CHN RUS --format json`
     """
-    from dyadwatch.api import open_warehouse
+    from dyadwatch.api import open_store
 
-    wh = open_warehouse(db)
+    wh = open_store(db)
     try:
         res = lib.assess(a, b, year=year, wh=wh)
         refs = lib.references(year=year, wh=wh) if references else None
         card = lib.scorecard(a, b, wh=wh) if scorecard else None
     finally:
-        if wh is not None:
-            wh.close()
+        wh.close()
     if fmt == Format.json:
         out = res.as_dict()
         if refs is not None:

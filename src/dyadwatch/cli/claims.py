@@ -37,15 +37,14 @@ def check(
 
     Example: `dyadwatch claims check --format json`
     """
-    from dyadwatch.api import open_warehouse
+    from dyadwatch.api import open_store
     from dyadwatch.claims import engine
 
-    wh = open_warehouse(db)
+    wh = open_store(db)
     try:
         rep = engine.check(file, wh=wh, db=db)
     finally:
-        if wh is not None:
-            wh.close()
+        wh.close()
     counts = rep.counts()
     if fmt == Format.json:
         d = rep.as_dict()

@@ -106,12 +106,10 @@ def ingest(
 
 def ingests(fmt: FormatOpt = Format.table, db: DbOpt = None) -> None:
     """What the warehouse holds: every ingest with source, version, files, sha256, rows and time."""
-    from dyadwatch.api import open_warehouse
+    from dyadwatch.api import open_store
 
-    wh = open_warehouse(db)
-    rows = wh.ingests() if wh else []
-    if wh:
-        wh.close()
+    with open_store(db) as store:
+        rows = store.warehouse.ingests() if store.warehouse is not None else []
     df = pd.DataFrame(
         rows, columns=["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
     )

@@ -60,13 +60,13 @@ def events(
 
     Example: `dyadwatch events CHN RUS --weight articles --format csv`
     """
+    from dyadwatch import api
     from dyadwatch.indicators import events as ie
-    from dyadwatch.warehouse import Warehouse, default_path
 
     ca, cb = countries.resolve(a), countries.resolve(b)
     d0 = dt.date(year_from, 1, 1) if year_from else None
     d1 = dt.date(year_to, 12, 31) if year_to else None
-    with Warehouse(db or default_path(), read_only=True) as wh:
+    with api.open_store(db) as wh:
         df = ie.dyad_events(
             wh, ca.iso3, cb.iso3, period=period.value, weight=weight.value, direction=direction.value,
             root_only=root_only, date_from=d0, date_to=d1,

@@ -64,10 +64,10 @@ def rhetoric(
     kinds = [kind] if kind else None
     span = {"year_from": year_from, "year_to": year_to}
     notes = [f"Lexicon version {rh.lexicon().version}."]
-    wh = api.open_warehouse(db)
+    wh = api.open_store(db)
     try:
-        if wh is None or not wh.sources_of("speeches"):
-            df, pack_notes = _from_pack(ca.iso3, cb.iso3, ref.iso3, view, picked, kind, span)
+        if not wh.sources_of("speeches"):
+            df, pack_notes = _from_pack(wh, ca.iso3, cb.iso3, ref.iso3, view, picked, kind, span)
             notes += pack_notes
         elif view == View.rates:
             df = rh.rates(wh, [ca.iso3, cb.iso3], terms=picked, kinds=kinds, **span)
@@ -80,12 +80,11 @@ def rhetoric(
             df = textsim.dyad_similarity(wh, ca.iso3, cb.iso3, kind=kind or textsim.KIND, **span)
             notes = ["TF-IDF cosine similarity per year among that year's speakers; rank 1 = nearest."]
     finally:
-        if wh is not None:
-            wh.close()
+        wh.close()
     emit(df, fmt, title=f"Rhetoric: {ca.name} and {cb.name} ({view.value})", notes=notes)
 
 
-def _from_pack(a: str, b: str, ref: str, view: View, picked: list[str], kind: str | None, span: dict):
+def _from_pack(store, a: str, b: str, ref: str, view: View, picked: list[str], kind: str | None, span: dict):
     """The view from the embedded pack (UN General Debate speeches of the focus countries), with a basis note."""
     from dyadwatch.errors import NoDataError
     from dyadwatch.indicators import rhetoric_pack as rp
@@ -97,15 +96,15 @@ def _from_pack(a: str, b: str, ref: str, view: View, picked: list[str], kind: st
     if view == View.kwic:
         raise NoDataError(f"No speeches ingested: keyword-in-context lines quote the speeches, not in the pack. {fix}")
     if view == View.rates:
-        return rp.rates([a, b], terms=picked, **span), [basis]
+        return rp.rates(store, [a, b], terms=picked, **span), [basis]
     if view == View.similarity:
         note = "TF-IDF cosine similarity per year among that year's speakers; rank 1 = nearest."
-        return rp.dyad_similarity(a, b, **span), [note, basis]
+        return rp.dyad_similarity(store, a, b, **span), [note, basis]
     if ref != rp.REFERENCE:
         raise NoDataError(f"The embedded pack compares collocates with {rp.REFERENCE} only, not {ref}. {fix}")
     if span["year_from"] is not None or span["year_to"] is not None:
         raise NoDataError(f"The embedded pack's collocates pool speeches since {rp.COLLOCATES_FROM}; no --from/--to.")
     term = (picked or ["democracy"])[0]
-    parts = [rp.collocates(x, term).assign(iso3=x) for x in (a, b) if x != rp.REFERENCE]
+    parts = [rp.collocates(store, x, term).assign(iso3=x) for x in (a, b) if x != rp.REFERENCE]
     note = f"Each of {a}, {b} against {rp.REFERENCE} (z > 0: typical of the country), speeches since year_from."
     return pd.concat(parts, ignore_index=True), [note, basis]

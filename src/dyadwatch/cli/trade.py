@@ -41,8 +41,8 @@ def _iso(x: str) -> str:
 
 
 def _open(db):
-    """The warehouse read-only, or None when there is none yet (the pack-aware loaders take None)."""
-    return api.open_warehouse(db)
+    """The store: the warehouse (if any) before the embedded pack."""
+    return api.open_store(db)
 
 
 def _in_period(df, period: str | None, column: str = "period"):
@@ -82,9 +82,8 @@ def trade(
     ia, ib = _iso(a), _iso(b)
     wh = _open(db)
     if not tp._has_trade(wh):  # no trade ingested: COW trade (to 2014) from the embedded pack
-        if wh is not None:
-            wh.close()
-        df, _ = tp.load_trade(None, ia, ib, year_from=year_from, year_to=year_to)
+        with wh:
+            df, _ = tp.load_trade(wh, ia, ib, year_from=year_from, year_to=year_to)
         df = _in_period(df, period)
         emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=[tp.pack_note(["cow_trade"])])
         return
@@ -118,7 +117,7 @@ def composition(
     Example: `dyadwatch composition CHN RUS --period 2019 --flow M --level chapter`
     """
     ia, ib = _iso(a), _iso(b)
-    with warehouse.Warehouse(db, read_only=True) as wh:
+    with api.open_store(db) as wh:
         full = tc.composition(wh, ia, ib, period, level=level, flow=flow.upper())
     h, hn = tc.hhi(full.value_usd)
     df = full.head(top) if top else full
@@ -152,15 +151,14 @@ def region(
             df = trg.region(wh, ia, ib, sts, period, year_from=year_from, year_to=year_to)
             basis = []
         else:  # COW trade (to 2014) from the embedded pack
-            df, _ = tp.load_region(None, ia, ib, sts, year_from=year_from, year_to=year_to)
+            df, _ = tp.load_region(wh, ia, ib, sts, year_from=year_from, year_to=year_to)
             df = _in_period(df, period)
             basis = [tp.pack_note(["cow_trade"])]
         if trend:
             df = trg.region_trend(df)
         facts, _ = tp.facts_for(wh, sts)
     finally:
-        if wh is not None:
-            wh.close()
+        wh.close()
     notes = [f"Published: {r.metric} {r.period} = {r.value} {r.unit} ({r.publisher})" for r in facts.itertuples()]
     notes += basis
     if "share_a" in df.columns and df.share_a.isna().all():
@@ -199,12 +197,11 @@ def crude(
             return
         bms = tuple(_iso(x) for x in benchmark or ())
         if basis:  # the embedded pack: every period, then the one asked for
-            df = _in_period(tp.load_crude(None, ii, io, benchmarks=bms, freq="A" if annual else "M")[0], period)
+            df = _in_period(tp.load_crude(wh, ii, io, benchmarks=bms, freq="A" if annual else "M")[0], period)
         else:
             df = en.crude(wh, ii, io, period, benchmarks=bms, freq="A" if annual else "M")
     finally:
-        if wh is not None:
-            wh.close()
+        wh.close()
     emit(
         df,
         fmt,
@@ -225,7 +222,7 @@ def gas(
 
     Example: `dyadwatch energy gas --importer CHN --period 2023-01..2023-08`
     """
-    with warehouse.Warehouse(db, read_only=True) as wh:
+    with api.open_store(db) as wh:
         df = en.gas(wh, _iso(importer), period, freq="M" if monthly else "A")
     emit(df, fmt, title=f"Pipeline gas imports of {importer} by origin", notes=["Shares by value."])
 
@@ -244,7 +241,7 @@ def pipelines(
 
     Example: `dyadwatch energy pipelines --country Russia`
     """
-    with warehouse.Warehouse(db, read_only=True) as wh:
+    with api.open_store(db) as wh:
         if compare:
             df = en.article_comparisons(wh)
         else:

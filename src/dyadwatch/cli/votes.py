@@ -111,8 +111,9 @@ def _all_dyads(a, b, out, measure, issue, important, match, year_from, year_to, 
         raise typer.BadParameter("--all-dyads takes no states")
     if out is None:
         raise typer.BadParameter("--all-dyads needs --out FILE.parquet")
-    wh = api.open_warehouse(db)
-    if wh is None or not wh.sources_of("votes"):
+    store = api.open_store(db)
+    wh = store.warehouse
+    if not store.has("votes") or wh is None:
         raise NoDataError(
             "--all-dyads computes from the roll calls, which the embedded pack does not hold. Fix: "
             "`dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`."
@@ -142,9 +143,7 @@ def neighbours(
 
     Example: `dyadwatch votes neighbours CHN --year 2019 --measure kappa`
     """
-    from dyadwatch.indicators import votes_panel as vp
-
-    res = vp.neighbours_result(state, year, measure=measure, top=top, min_n=min_n, source=source, db=db)
+    res = api.neighbours(state, year, measure=measure, top=top, min_n=min_n, source=source, db=db)
     emit(res.data, fmt, title=f"Nearest UNGA voting neighbours of {state}", notes=[*res.notes, res.basis_note()])
 
 
@@ -161,10 +160,8 @@ def matrix(
 
     Example: `dyadwatch votes matrix --year 2019 --states CHN,RUS,USA,GBR,FRA,IND --format csv`
     """
-    from dyadwatch.indicators import votes_panel as vp
-
     names = [s.strip() for s in states.split(",") if s.strip()] if states else None
-    res = vp.matrix_result(year, measure=measure, states=names, source=source, db=db)
+    res = api.matrix(year, measure=measure, states=names, source=source, db=db)
     df = res.data.rename_axis("iso3").reset_index()
     emit(df, fmt, title=f"UNGA {measure}, {year}", notes=[*res.notes, res.basis_note()])
 
@@ -198,7 +195,7 @@ def idealpoints(
     names = [s.strip() for s in states.split(",") if s.strip()] if states else None
     if distance and (not names or len(names) != 2):
         raise typer.BadParameter("--distance needs exactly two states, e.g. --states CHN,RUS")
-    res = ip.idealpoints_result(
+    res = api.idealpoints(
         estimate=estimate, states=names, year_from=year_from, year_to=year_to, source=source, db=db
     )
     if distance:

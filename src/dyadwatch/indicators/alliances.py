@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch.pack import PackTable
-
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul", "entente")
 LABELS = {
     "defense": "defence pact",
@@ -66,6 +64,23 @@ def obligations(
     return out
 
 
+def dyad(
+    store, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
+) -> tuple[pd.DataFrame, str]:
+    """``obligations`` from the store's alliance rows, else from the derived ``alliances`` table; (frame, basis)."""
+    if store.has("alliance_dyad_year"):
+        own = store.store_of("alliance_dyad_year")
+        return obligations(own, a, b, source=source, year_from=year_from, year_to=year_to), own.basis
+    src = source or SOURCE_PREFERENCE[0]
+    cov_row = store.derived("alliance_coverage").set_index("source").loc[src]
+    cov = {"lo": int(cov_row.lo), "hi": int(cov_row.hi), "measured": str(cov_row.measured).split()}
+    p = store.derived("alliance_panel", (a, b))
+    rows = p[(p.source == src) & (p.iso3_a == a) & (p.iso3_b == b)]
+    df = fill_years(rows, cov, year_from, year_to)
+    df["source"] = src
+    return df, store.basis_of("alliance_panel")
+
+
 def panel(wh, states: list[str], source: str) -> pd.DataFrame:
     """Listed (non-empty) dyad-years among ``states``, both directions: for the embedded pack."""
     t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
@@ -75,21 +90,14 @@ def panel(wh, states: list[str], source: str) -> pd.DataFrame:
     return df
 
 
-def _coverage_table(wh, focus) -> pd.DataFrame:
+def build_panel(wh, focus) -> pd.DataFrame:
+    """Listed dyad-years among the focus states from every alliance source (the pack's ``alliances``)."""
+    return pd.concat([panel(wh, list(focus), s) for s in SOURCE_PREFERENCE], ignore_index=True)
+
+
+def build_coverage(wh, focus) -> pd.DataFrame:
     rows = []
     for s in SOURCE_PREFERENCE:
         cov = coverage(wh, s)
         rows.append({"source": s, "lo": cov["lo"], "hi": cov["hi"], "measured": " ".join(cov["measured"])})
     return pd.DataFrame(rows)
-
-
-_FILES = {"atop": ("alliances/atop_alliance.rda",), "cow_alliance": ("alliances/cow_alliance.rda",)}
-PACK_TABLES = [
-    PackTable(
-        "alliances",
-        _FILES,
-        lambda wh, focus: pd.concat([panel(wh, list(focus), s) for s in SOURCE_PREFERENCE], ignore_index=True),
-        "Alliance obligations, directed focus dyad-years (listed rows)",
-    ),
-    PackTable("alliance_coverage", _FILES, _coverage_table, "Years and obligations each alliance source covers"),
-]

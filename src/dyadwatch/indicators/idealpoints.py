@@ -31,8 +31,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
-from dyadwatch.errors import NoDataError
-from dyadwatch.pack import PackTable
+from dyadwatch.errors import NeedsIngestError, NoDataError
 
 PRIOR_SD = {"theta": 1.0, "beta": 2.0, "alpha": 5.0, "delta": 2.0}
 ANCHORS = ("USA", "GBR", "FRA", "CAN")  # orientation: the first present gets a positive ideal point
@@ -216,66 +215,48 @@ def distance(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return out.rename_axis("year").reset_index()
 
 
-def idealpoints_result(
+def points(
+    store,
     *,
     estimate: bool = False,
     states: list[str] | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     source: str | None = None,
-    db=None,
-    wh=None,
-):
-    """Ideal points as an ``api.Result``: published (warehouse, else the pack's focus countries) or estimated."""
-    from dyadwatch import api, countries, pack
-
-    iso = [countries.resolve(s).iso3 for s in states] if states else None
-    own = wh or api.open_warehouse(db)
-    try:
-        if estimate:
-            if own is None or not own.sources_of("votes"):
-                raise NoDataError(
-                    "--estimate fits the model to the raw votes, which the embedded pack does not hold. "
-                    "Fix: `dyadwatch ingest voeten UNVotesPublished.RData` (or the unvotes files)."
-                )
-            df = _estimate_fn(own, source=source, year_from=year_from, year_to=year_to)
-            src = sorted(df.pop("source").unique().tolist())
-            df = df[df.iso3.isin(iso)] if iso else df
-            note = "Own estimate: one-dimensional ordered logit per year; comparable within a year, not across years."
-            return api.Result(df.reset_index(drop=True), "warehouse", src, [note])
-        if own is not None and "idealpoints" in own.sources_of("ideal_points"):
-            df = published(own, year_from=year_from, year_to=year_to)
-            df = df[df.iso3.isin(iso)] if iso else df
-            return api.Result(df.reset_index(drop=True), "warehouse", ["idealpoints"])
-    finally:
-        if own is not None and wh is None:
-            own.close()
-    if iso:
-        pack.require_focus(*iso)
-    df = pack.load("idealpoints")
-    df = df[df.iso3.isin(iso)] if iso else df
+) -> tuple[pd.DataFrame, str, list[str], list[str]]:
+    """Ideal points: published (the store's ``ideal_points``, else the derived focus table) or estimated from the
+    raw votes. Returns (frame, basis, sources, notes)."""
+    iso = states
+    if estimate:
+        if not store.has("votes"):
+            raise NeedsIngestError(
+                "--estimate fits the model to the raw votes, which the embedded pack does not hold. "
+                "Fix: `dyadwatch ingest voeten UNVotesPublished.RData` (or the unvotes files)."
+            )
+        df = _estimate_fn(store, source=source, year_from=year_from, year_to=year_to)
+        src = sorted(df.pop("source").unique().tolist())
+        df = df[df.iso3.isin(iso)] if iso else df
+        note = "Own estimate: one-dimensional ordered logit per year; comparable within a year, not across years."
+        return df.reset_index(drop=True), store.basis_of("votes"), src, [note]
+    if "idealpoints" in store.sources_of("ideal_points"):
+        df = published(store, year_from=year_from, year_to=year_to)
+        df = df[df.iso3.isin(iso)] if iso else df
+        return df.reset_index(drop=True), store.basis_of("ideal_points"), ["idealpoints"], []
+    df = store.derived("idealpoints", iso)
     if year_from is not None:
         df = df[df.year >= year_from]
     if year_to is not None:
         df = df[df.year <= year_to]
-    return api.Result(df.drop(columns=["source"]).reset_index(drop=True), "pack", ["idealpoints"])
+    return df.drop(columns=["source"]).reset_index(drop=True), store.basis_of("idealpoints"), ["idealpoints"], []
 
 
 _estimate_fn = estimate  # the parameter named `estimate` above shadows the function
 
 
-def _pack_idealpoints(wh, focus) -> pd.DataFrame:
+def build_pack(wh, focus) -> pd.DataFrame:
     df = published(wh)
     df = df[df.iso3.isin(list(focus))].copy()
     df.insert(0, "source", "idealpoints")
     return df.round(4).reset_index(drop=True)
 
 
-PACK_TABLES = [
-    PackTable(
-        "idealpoints",
-        {"idealpoints": ("unga/IdealpointsJuly2025.dta",)},
-        _pack_idealpoints,
-        "Published UNGA ideal points (Bailey–Strezhnev–Voeten), focus countries",
-    )
-]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
-from dyadwatch.pack import PackTable
 
 MEASURES = ("polyarchy", "polity2", "uds")
 LABELS = {"polyarchy": "V-Dem polyarchy (0–1)", "polity2": "Polity2 (−10…10)", "uds": "Marquez UDS (latent)"}
@@ -40,21 +39,17 @@ def scores(wh, states: list[str], year_from: int | None = None, year_to: int | N
 
 
 def load_scores(
-    states: list[str], *, wh=None, year_from: int | None = None, year_to: int | None = None
+    states: list[str], *, wh, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[pd.DataFrame, str]:
-    """Scores from the warehouse when it has them, else from the embedded pack; returns (frame, basis)."""
-    if wh is not None and wh.has("regimes"):
-        return scores(wh, states, year_from, year_to), "warehouse"
-    from dyadwatch import pack
-
-    pack.require_focus(*states)
-    p = pack.load("regimes")
-    df = p[p.iso3.isin(states)].copy()
+    """Scores from the store's ``regimes`` table, else the derived focus table; returns (frame, basis)."""
+    if wh.has("regimes"):
+        return scores(wh, states, year_from, year_to), wh.basis_of("regimes")
+    df = wh.derived("regime_scores", states)
     if year_from is not None:
         df = df[df.year >= year_from]
     if year_to is not None:
         df = df[df.year <= year_to]
-    return df[["iso3", "year", *MEASURES]].reset_index(drop=True), "pack"
+    return df[["iso3", "year", *MEASURES]].reset_index(drop=True), wh.basis_of("regime_scores")
 
 
 def dyad(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
@@ -106,16 +101,8 @@ def democratic_since(
     return int(start)
 
 
-def _pack_build(wh, focus) -> pd.DataFrame:
+def build_pack(wh, focus) -> pd.DataFrame:
     df = scores(wh, list(focus), year_from=1946)
     return df.astype({"year": int})
 
 
-PACK_TABLES = [
-    PackTable(
-        "regimes",
-        {SOURCE: ("regimes/ccode_democracy.rda",)},
-        _pack_build,
-        "Regime scores (V-Dem polyarchy, Polity2, Marquez UDS) of the focus countries, 1946 on",
-    )
-]

@@ -22,16 +22,13 @@ The build tokenises each focus speech once and reuses it for counts and collocat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from dyadwatch import pack
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import rhetoric as rh
 from dyadwatch.indicators import textsim
-from dyadwatch.pack import PackTable
 
 SOURCE = "ungdc"
 KIND = textsim.KIND
@@ -62,7 +59,7 @@ def _docs(wh, focus: Sequence[str]) -> pd.DataFrame:
     return _once(("docs", id(wh), str(wh.path), tuple(focus)), read)
 
 
-def _pack_concepts(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_concepts(wh, focus: Sequence[str]) -> pd.DataFrame:
     """Focus country-years: words and each concept's count (several texts of a year pooled, as ``rates``)."""
     concepts = rh.lexicon().pick(None)
     d = _docs(wh, focus)
@@ -105,15 +102,15 @@ def _similarities(wh, focus: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]
     return _once(("sim", id(wh), str(wh.path), tuple(focus)), compute)
 
 
-def _pack_similarity(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_similarity(wh, focus: Sequence[str]) -> pd.DataFrame:
     return _similarities(wh, focus)[0]
 
 
-def _pack_peers(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_peers(wh, focus: Sequence[str]) -> pd.DataFrame:
     return _similarities(wh, focus)[1]
 
 
-def _pack_collocates(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_collocates(wh, focus: Sequence[str]) -> pd.DataFrame:
     """Each focus country (not the USA) against the USA, per key term, speeches since COLLOCATES_FROM."""
     d = _docs(wh, focus)
     d = d[d.year >= COLLOCATES_FROM]
@@ -137,24 +134,13 @@ def _pack_collocates(wh, focus: Sequence[str]) -> pd.DataFrame:
 
 
 _INPUTS = {SOURCE: ("speeches/ungdc",)}  # the whole corpus folder: similarity ranks need every speaker
-PACK_TABLES = [
-    PackTable("speech_concepts", _INPUTS, _pack_concepts,
-              "UNGD speeches: words and lexicon concept counts, focus country-years"),
-    PackTable("speech_similarity", _INPUTS, _pack_similarity,
-              "UNGD speech TF-IDF similarity and ranks among all speakers, focus dyad-years"),
-    PackTable("speech_peers", _INPUTS, _pack_peers,
-              "UNGD speakers per year and mean similarity to them, focus country-years"),
-    PackTable("speech_collocates", _INPUTS, _pack_collocates,
-              "Words distinguishing focus countries' use of key terms from the USA's (log-odds), since 1992"),
-]  # fmt: skip
 
 
 # ---------------------------------------------------------------- load (from the pack)
 
 
-@cache
-def _concepts() -> pd.DataFrame:
-    df = pack.load("speech_concepts")
+def _concepts(store, iso3s: Sequence[str]) -> pd.DataFrame:
+    df = store.derived("speech_concepts", iso3s)
     have = set(df["lexicon"].astype(str))
     if have and have != {rh.lexicon().version}:
         raise NoDataError(
@@ -165,12 +151,11 @@ def _concepts() -> pd.DataFrame:
 
 
 def rates(
-    iso3s: Sequence[str], *, terms=None, year_from: int | None = None, year_to: int | None = None
+    store, iso3s: Sequence[str], *, terms=None, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
     """``rhetoric.rates(..., kinds=["ungd"])`` from the pack: iso3, year, kind, term, count, words, per_10k."""
-    pack.require_focus(*iso3s)
     concepts = rh.lexicon().pick(terms)
-    df = _concepts()
+    df = _concepts(store, iso3s)
     df = df[df.iso3.isin(list(iso3s))]
     if year_from is not None:
         df = df[df.year >= year_from]
@@ -188,11 +173,10 @@ def rates(
     return out
 
 
-def dyad_similarity(a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def dyad_similarity(store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """``textsim.dyad_similarity`` from the pack (similarities to 4 decimals)."""
-    pack.require_focus(a, b)
     lo, hi = sorted((a, b))
-    s = pack.load("speech_similarity")
+    s = store.derived("speech_similarity", (a, b))
     s = s[(s.iso3_a == lo) & (s.iso3_b == hi)].copy()
     if (a, b) != (lo, hi):
         s = s.rename(columns={"rank_b_for_a": "rank_a_for_b", "rank_a_for_b": "rank_b_for_a"})
@@ -202,26 +186,25 @@ def dyad_similarity(a: str, b: str, *, year_from: int | None = None, year_to: in
         s = s[s.year <= year_to]
     if s.empty:
         raise NoDataError(f"No year in which both {a} and {b} have a {KIND!r} speech in the embedded pack.")
-    p = pack.load("speech_peers")
+    p = store.derived("speech_peers", (a, b))
     s = s.merge(p[p.iso3 == a][["year", "n_peers", "mean_sim"]].rename(columns={"mean_sim": "mean_sim_a"}), on="year")
     s = s.merge(p[p.iso3 == b][["year", "mean_sim"]].rename(columns={"mean_sim": "mean_sim_b"}), on="year")
     cols = ["year", "similarity", "rank_b_for_a", "rank_a_for_b", "n_peers", "mean_sim_a", "mean_sim_b"]
     return s[cols].sort_values("year").reset_index(drop=True)
 
 
-def collocates(target: str, term: str) -> pd.DataFrame:
+def collocates(store, target: str, term: str) -> pd.DataFrame:
     """Words near ``term`` distinguishing ``target``'s speeches from the USA's since ``year_from`` (in the rows).
 
     Columns as ``rhetoric.collocates``: term, word, count_target, count_reference, log_odds, z, side; plus year_from.
     """
-    pack.require_focus(target)
     (concept,) = rh.lexicon().pick([term])
     if concept.key not in COLLOCATE_TERMS:
         raise NoDataError(
             f"The embedded pack holds collocates for {', '.join(COLLOCATE_TERMS)} only. Fix: ingest the speeches "
             "(`dyadwatch ingest ungdc UNGDC_FOLDER`)."
         )
-    c = pack.load("speech_collocates")
+    c = store.derived("speech_collocates", (target,))
     c = c[(c.iso3 == target) & (c.term == concept.key)]
     if c.empty:
         raise NoDataError(

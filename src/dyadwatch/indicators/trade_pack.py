@@ -14,12 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dyadwatch import pack
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_region as trg
-from dyadwatch.pack import PackTable
+from dyadwatch.store import pack_store
 
 COW_FILES = ("trade/cow_trade_ndy.rda", "trade/cow_trade_sy.rda")
 CRUDE_FILE = "energy/china_crude_imports_by_origin_monthly_2020_2023.csv"
@@ -38,7 +37,7 @@ PIPE_COLUMNS = ["name", "countries", "capacity_bcm_y", "status", "start_year", "
 # --------------------------------------------------------------------------- pack builds
 
 
-def _build_trade_cow(wh, focus) -> pd.DataFrame:
+def build_trade_cow(wh, focus) -> pd.DataFrame:
     """Focus dyads, one row per unordered pair (a < b) and year: flows, shares and both sides' ranks.
 
     Ranks are computed over all of COW's dyads (as :func:`trade.cow_all_dyads` does) before the
@@ -68,7 +67,7 @@ def _importers(wh, commodity: str, focus) -> list[str]:
     return sorted(set(have) & set(focus))
 
 
-def _build_energy_crude(wh, focus) -> pd.DataFrame:
+def build_energy_crude(wh, focus) -> pd.DataFrame:
     frames = []
     for imp in _importers(wh, "crude_oil", focus):
         for org in _crude_origins(wh, imp, focus):
@@ -93,7 +92,7 @@ def _build_energy_crude(wh, focus) -> pd.DataFrame:
     return out.sort_values(["importer", "origin", "freq", "period"]).reset_index(drop=True)
 
 
-def _build_energy_gas(wh, focus) -> pd.DataFrame:
+def build_energy_gas(wh, focus) -> pd.DataFrame:
     frames = []
     for imp in _importers(wh, "pipeline_gas", focus):
         for freq in ("M", "A"):
@@ -107,29 +106,15 @@ def _build_energy_gas(wh, focus) -> pd.DataFrame:
     return out[cols].sort_values(["importer", "freq", "period", "origin"]).reset_index(drop=True)
 
 
-def _build_pipelines(wh, focus) -> pd.DataFrame:
+def build_pipelines(wh, focus) -> pd.DataFrame:
     df = en.pipelines(wh)
     return df[PIPE_COLUMNS].astype({"start_year": "Int64"}).reset_index(drop=True)
 
 
-def _build_facts(wh, focus) -> pd.DataFrame:
+def build_facts(wh, focus) -> pd.DataFrame:
     return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS]
 
 
-PACK_TABLES = [
-    PackTable("trade_cow", {"cow_trade": COW_FILES}, _build_trade_cow,
-              "COW trade v4 between focus countries (a < b), 1870–2014: flows (million USD), each side's share of "
-              "its total trade, B's rank among A's partners (rank) and A's among B's (rank_b)"),
-    PackTable("energy_crude", {"china_crude": (CRUDE_FILE,)}, _build_energy_crude,
-              "China's crude imports (HS 2709) from the focus and largest origins, monthly (M) and full years (A): "
-              "shares, unit values (USD/t), discounts, implied gains (USD)"),
-    PackTable("energy_gas", {"china_gas": (GAS_FILE,)}, _build_energy_gas,
-              "China's pipeline-gas imports (HS 271121) by origin, monthly (M) and full years (A): shares by value"),
-    PackTable("pipelines", {"gem": (GEM_FILE,)}, _build_pipelines,
-              "Pipelines of Russia, Central Asia and China in the GEM registry: capacity (bcm/y), status, start year"),
-    PackTable("facts", {"facts": (FACTS_FILE,)}, _build_facts,
-              "Published headline figures transcribed with their publisher and the page they were read from"),
-]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- basis note
@@ -137,10 +122,9 @@ PACK_TABLES = [
 
 def pack_note(source_names: list[str]) -> str:
     """The sentence a section shows when its figures come from the pack: which sources, with their citations."""
-    inputs = pack.manifest_data().get("inputs", {})
-    cites = [f"{n} ({inputs[n]['citation']})" if n in inputs else n for n in sorted(set(source_names))]
     return (
-        "Basis: dyadwatch's embedded pack — figures computed from " + "; ".join(cites) + ". No warehouse holds "
+        "Basis: dyadwatch's embedded pack — figures computed from " + pack_store().citations(source_names)
+        + ". No warehouse holds "
         "these data; ingest the files (`dyadwatch ingest …`) to use your own."
     )
 
@@ -149,17 +133,18 @@ def pack_note(source_names: list[str]) -> str:
 
 
 def _has_cow(wh) -> bool:
-    return wh is not None and wh.has("trade_dyad_year", "cow_trade")
+    return wh.has("trade_dyad_year", "cow_trade")
 
 
 def _has_trade(wh) -> bool:
-    return wh is not None and (wh.has("trade_flows") or _has_cow(wh))
+    return wh.has("trade_flows") or _has_cow(wh)
 
 
-def cow_dyad_from_pack(a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
-    """:func:`trade.cow_dyad` from the pack: one row per year in :data:`trade.OUT_COLUMNS`, million USD."""
-    pack.require_focus(a, b)
-    p = pack.load("trade_cow")
+def cow_dyad_from_pack(
+    store, a: str, b: str, year_from: int | None = None, year_to: int | None = None
+) -> pd.DataFrame:
+    """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
+    p = store.derived("trade_cow", (a, b))
     lo, hi = sorted((a, b))
     d = p[(p.a == lo) & (p.b == hi)].copy()
     if a != lo:  # the stored row is B's view: swap the directions
@@ -193,7 +178,7 @@ def load_trade(
     """:func:`trade.trade` (USD) from the warehouse when it holds trade data, else COW trade from the pack."""
     if _has_trade(wh):
         return tr.trade(wh, a, b, year_from=year_from, year_to=year_to), "warehouse"
-    df = cow_dyad_from_pack(a, b, year_from, year_to)
+    df = cow_dyad_from_pack(wh, a, b, year_from, year_to)
     for c in ("exports_a_to_b", "imports_a_from_b", "turnover"):
         df[c] = df[c] * 1e6  # one unit per column, as trade.trade gives it
     df["unit"] = "USD"
@@ -206,10 +191,10 @@ def load_region(
     """:func:`trade_region.region` from the warehouse, else from the pack's COW trade (to 2014)."""
     if _has_trade(wh):
         return trg.region(wh, a, b, states, year_from=year_from, year_to=year_to), "warehouse"
-    pack.require_focus(a, b, *states)
+    wh.pack.require(a, b, *states)
 
     def from_pack(_wh, s, who, _period, *, year_from=None, year_to=None, **_kw):
-        return load_trade(None, s, who, year_from=year_from, year_to=year_to)[0]
+        return load_trade(wh, s, who, year_from=year_from, year_to=year_to)[0]
 
     return trg.region(None, a, b, states, year_from=year_from, year_to=year_to, trade_fn=from_pack), "pack"
 
@@ -219,9 +204,9 @@ def load_region(
 
 def load_facts(wh) -> tuple[pd.DataFrame, str]:
     """The whole facts table: the warehouse's when it has one, else the pack's."""
-    if wh is not None and wh.has("facts"):
+    if wh.has("facts"):
         return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS], "warehouse"
-    df = pack.load("facts").copy()
+    df = wh.derived("published_facts").copy()
     df["period"] = df.period.astype(str)
     return df[FACT_COLUMNS], "pack"
 
@@ -242,14 +227,14 @@ def currency_shares(wh, entities: list[str]) -> tuple[pd.DataFrame, str]:
 
 
 def _has_commodity(wh, commodity: str) -> bool:
-    if wh is None or not wh.has("energy_flows"):
+    if not wh.has("energy_flows"):
         return False
     t = wh.table("energy_flows")
     return bool(t.filter(t.commodity == commodity).count().to_pandas())
 
 
-def _energy_pack(name: str, importer: str, freq: str) -> pd.DataFrame:
-    p = pack.load(name).copy()
+def _energy_pack(store, name: str, importer: str, freq: str) -> pd.DataFrame:
+    p = store.derived(name).copy()
     p["period"] = p.period.astype(str)  # years alone would read as integers
     p = p[(p.importer == importer) & (p.freq == freq)]
     if p.empty:
@@ -263,7 +248,7 @@ def load_crude(
     """:func:`energy.crude` (every period) from the warehouse, else from the pack (its origins only)."""
     if _has_commodity(wh, "crude_oil"):
         return en.crude(wh, importer, origin, None, benchmarks=benchmarks, freq=freq), "warehouse"
-    p = _energy_pack("energy_crude", importer, freq)
+    p = _energy_pack(wh, "energy_crude", importer, freq)
     out = p[p.origin == origin].drop(columns=["importer", "origin", "freq"]).set_index("period")
     if out.empty:
         raise NoDataError(
@@ -287,7 +272,7 @@ def load_gains(
         return en.gains(wh, importer, origin, start, end, benchmark=benchmark), "warehouse"
     if benchmark not in ("average", "others"):
         raise NoDataError(f"The embedded pack holds gains against the average and the other origins, not {benchmark}.")
-    m, _ = load_crude(None, importer, origin)
+    m, _ = load_crude(wh, importer, origin)
     m = m[(m.period >= start) & (m.period <= end)].copy()
     if m.empty:
         raise NoDataError(f"No months between {start} and {end} in the embedded pack.")
@@ -302,16 +287,16 @@ def load_gas(wh, importer: str, freq: str = "A") -> tuple[pd.DataFrame, str]:
     """:func:`energy.gas` (shares by origin) from the warehouse, else from the pack."""
     if _has_commodity(wh, "pipeline_gas"):
         return en.gas(wh, importer, None, freq=freq), "warehouse"
-    p = _energy_pack("energy_gas", importer, freq)
+    p = _energy_pack(wh, "energy_gas", importer, freq)
     p = p.sort_values(["period", "share_value"], ascending=[True, False], kind="stable")  # energy.gas's order
     return p.drop(columns=["importer", "freq"]).reset_index(drop=True), "pack"
 
 
 def load_pipelines(wh, name: str | None = None) -> tuple[pd.DataFrame, str]:
     """The pipeline registry (optionally names containing ``name``) from the warehouse, else from the pack."""
-    if wh is not None and wh.has("pipelines"):
+    if wh.has("pipelines"):
         return en.pipelines(wh, None, name), "warehouse"
-    df = pack.load("pipelines")
+    df = wh.derived("pipeline_registry")
     if name:
         df = df[df.name.str.lower().str.contains(name.lower(), regex=False)]
     return df.reset_index(drop=True), "pack"

@@ -16,9 +16,8 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.errors import DyadwatchError, NeedsIngestError, NoDataError
 from dyadwatch.indicators import votes_measures as vm
-from dyadwatch.pack import PackTable
 
 ISSUE_AREAS = {
     "me": "Palestinian conflict (Middle East)",
@@ -226,50 +225,67 @@ def add_percentiles(wh, df: pd.DataFrame, a: str, b: str, *, source: str, **subs
     return df.merge(pct[["year", *[f"{m}_pct" for m in names]]], on="year", how="left")
 
 
-def from_pack(
+def dyad(
+    store,
     a: str,
     b: str,
     *,
     measure: str | list[str] | None = "agreement",
+    source: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
     issue: str | None = None,
     important: bool = False,
     match: str | None = None,
     ci: float | None = None,
     seed: int = 0,
     percentile: bool = False,
-) -> tuple[pd.DataFrame, list[str]]:
-    """The dyad's rows of the embedded pack, shaped like ``measures`` (and its sources)."""
-    from dyadwatch import pack
-
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """The dyad's measures per year from the roll calls when the store holds them, else from the derived
+    ``votes`` table (focus dyads; no subsets; 95% intervals with seed 0). Returns (frame, basis, sources)."""
+    if store.has("votes"):
+        own = store.store_of("votes")
+        src = pick_source(own, source)
+        df = measures(
+            own, a, b, measure=measure, source=src, year_from=year_from, year_to=year_to,
+            issue=issue, important=important, match=match, ci=ci, seed=seed,
+        )  # fmt: skip
+        if percentile:
+            df = add_percentiles(own, df, a, b, source=src, issue=issue, important=important, match=match)
+        return df, own.basis, [src]
     if issue or important or match:
-        raise NoDataError(
+        raise NeedsIngestError(
             "Subsets (--issue, --important, --match) need the roll calls themselves, which the embedded pack "
             "does not hold. Fix: `dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`."
         )
     if ci is not None and (abs(ci - PACK_CI) > 1e-9 or seed != PACK_SEED):
-        raise NoDataError(
+        raise NeedsIngestError(
             f"The embedded pack holds {PACK_CI:.0%} bootstrap intervals with seed {PACK_SEED} only. "
             "Fix: use --ci 0.95 --seed 0, or ingest the unvotes files to compute others."
         )
     names = vm.parse_measures(measure)
-    p = pack.load("votes")
     lo, hi = sorted([a, b])
+    p = store.derived("vote_measures", (lo, hi))
     rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
     cols = ["year", "n", *names]
     if ci is not None:
         cols += [f"{k}_{e}" for k in names for e in ("lo", "hi")]
     if percentile:
         cols += [f"{k}_pct" for k in names]
-    return rows[cols].reset_index(drop=True), sorted(rows["source"].unique().tolist())
+    df = rows[cols]
+    if year_from is not None:
+        df = df[df.year >= year_from]
+    if year_to is not None:
+        df = df[df.year <= year_to]
+    return df.reset_index(drop=True), store.basis_of("vote_measures"), sorted(rows["source"].unique().tolist())
 
 
 # ---- the embedded pack: computed figures for the focus countries (pack.FOCUS) ----
 
-_UNVOTES_FILES = {"unvotes": ("unga/un_votes.rda", "unga/un_roll_calls.rda", "unga/un_roll_call_issues.rda")}
 PACK_CI, PACK_SEED, PACK_REPS = 0.95, 0, 500
 
 
-def _pack_votes(wh, focus) -> pd.DataFrame:
+def build_votes(wh, focus) -> pd.DataFrame:
     """Focus dyad-years (every roll-call year): n, every measure, its percentile among all dyads that
     year, and 95% bootstrap bounds — the same numbers ``measures(..., ci=0.95, seed=0, reps=300)`` gives."""
     from dyadwatch.indicators import votes_panel as vp
@@ -301,7 +317,7 @@ def _pack_votes(wh, focus) -> pd.DataFrame:
     return df.astype({"year": int, "n": int}).reset_index(drop=True)
 
 
-def _pack_neighbours(wh, focus) -> pd.DataFrame:
+def build_neighbours(wh, focus) -> pd.DataFrame:
     """Each focus country's ten nearest voting neighbours (all states) in the latest year, by agreement and kappa."""
     from dyadwatch.indicators import votes_panel as vp
 
@@ -335,7 +351,7 @@ def issue_panel(votes: pd.DataFrame, roll_calls: pd.DataFrame, period: int = 10)
     return pd.concat(out, ignore_index=True)
 
 
-def _pack_issues(wh, focus) -> pd.DataFrame:
+def build_issues(wh, focus) -> pd.DataFrame:
     """Focus dyads: agreement by issue area and decade (the report's issue breakdown)."""
     from dyadwatch.indicators import votes_panel as vp
 
@@ -349,8 +365,3 @@ def _pack_issues(wh, focus) -> pd.DataFrame:
     return df.sort_values(["iso3_a", "iso3_b", "issue", "period"]).reset_index(drop=True)
 
 
-PACK_TABLES = [
-    PackTable("votes", _UNVOTES_FILES, _pack_votes, "UNGA voting measures, undirected focus dyad-years"),
-    PackTable("votes_neighbours", _UNVOTES_FILES, _pack_neighbours, "Nearest UNGA voting neighbours, latest year"),
-    PackTable("votes_issues", _UNVOTES_FILES, _pack_issues, "UNGA agreement by issue area and decade"),
-]

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dyadwatch.errors import NoDataError
+from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.indicators.votes_measures import MEASURES, measures_from_cells
 
 
@@ -192,91 +192,45 @@ def matrix(
     return pd.DataFrame(m, index=names, columns=names).loc[ordered, ordered]
 
 
-# ---- results with their basis (warehouse, else the embedded pack), as the CLI and report use them ----
+# ---- one state against all, and the matrix: from the roll calls, else the derived focus tables ----
 
 
-def _with_wh(db, wh, fn_wh, fn_pack):
-    from dyadwatch import api
-
-    own = wh or api.open_warehouse(db)
-    try:
-        if own is not None and own.sources_of("votes"):
-            return fn_wh(own)
-    finally:
-        if own is not None and wh is None:
-            own.close()
-    return fn_pack()
-
-
-def neighbours_result(
-    state: str,
-    year: int | None = None,
-    *,
-    measure: str = "agreement",
-    top: int = 10,
-    min_n: int = 10,
+def neighbours_of(
+    store, iso3: str, year: int | None = None, *, measure: str = "agreement", top: int = 10, min_n: int = 10,
     source: str | None = None,
-    db=None,
-    wh=None,
-):
-    """``neighbours`` for a state (default year: the latest), as an ``api.Result``."""
-    from dyadwatch import api, countries, pack
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """``neighbours`` for a state (default year: the latest); (frame, basis, sources)."""
     from dyadwatch.indicators.votes import pick_source
 
-    c = countries.resolve(state)
-
-    def from_wh(w):
-        src = pick_source(w, source)
-        panel = all_dyads(w, source=src, year_from=year, year_to=year) if year else all_dyads(w, source=src)
+    if store.has("votes"):
+        src = pick_source(store, source)
+        panel = all_dyads(store, source=src, year_from=year, year_to=year) if year else all_dyads(store, source=src)
         y = year or int(panel.year.max())
-        return api.Result(neighbours(panel, c.iso3, y, measure=measure, top=top, min_n=min_n), "warehouse", [src])
-
-    def from_pack():
-        pack.require_focus(c.iso3)
-        p = pack.load("votes_neighbours")
-        have = sorted(p.by.unique())
-        latest = int(p.year.max())
-        if measure not in have or (year is not None and year != latest):
-            raise NoDataError(
-                f"The embedded pack holds the neighbours of the latest year ({latest}) by {' or '.join(have)} only. "
-                "Fix: ingest the unvotes files (`dyadwatch ingest unvotes ...`) for other years and measures."
-            )
-        rows = p[(p.iso3_focus == c.iso3) & (p.by == measure)].head(top)
-        cols = ["rank", "year", "iso3", "n", *MEASURES]
-        return api.Result(rows[cols].reset_index(drop=True), "pack", sorted(rows.source.unique()))
-
-    return _with_wh(db, wh, from_wh, from_pack)
+        return neighbours(panel, iso3, y, measure=measure, top=top, min_n=min_n), store.basis_of("votes"), [src]
+    p = store.derived("votes_neighbours", (iso3,))
+    full = store.derived("votes_neighbours")
+    have = sorted(full.by.unique())
+    latest = int(full.year.max())
+    if measure not in have or (year is not None and year != latest):
+        raise NeedsIngestError(
+            f"The embedded pack holds the neighbours of the latest year ({latest}) by {' or '.join(have)} only. "
+            "Fix: ingest the unvotes files (`dyadwatch ingest unvotes ...`) for other years and measures."
+        )
+    rows = p[(p.iso3_focus == iso3) & (p.by == measure)].head(top)
+    cols = ["rank", "year", "iso3", "n", *MEASURES]
+    return rows[cols].reset_index(drop=True), store.basis_of("votes_neighbours"), sorted(rows.source.unique())
 
 
-def matrix_result(
-    year: int,
-    *,
-    measure: str = "agreement",
-    states: list[str] | None = None,
-    source: str | None = None,
-    db=None,
-    wh=None,
-):
-    """The clustered similarity ``matrix`` for a year as an ``api.Result`` (pack: focus countries only)."""
-    from dyadwatch import api, countries, pack
+def matrix_of(
+    store, year: int, *, measure: str = "agreement", states: list[str] | None = None, source: str | None = None
+) -> tuple[pd.DataFrame, str, list[str], list[str]]:
+    """The clustered similarity ``matrix`` for a year; (frame, basis, sources, notes). Pack: focus states only."""
     from dyadwatch.indicators.votes import pick_source
 
-    iso = [countries.resolve(s).iso3 for s in states] if states else None
-
-    def from_wh(w):
-        src = pick_source(w, source)
-        panel = all_dyads(w, source=src, year_from=year, year_to=year)
-        return api.Result(matrix(panel, year, measure=measure, states=iso), "warehouse", [src])
-
-    def from_pack():
-        if iso:
-            pack.require_focus(*iso)
-        p = pack.load("votes")
-        return api.Result(
-            matrix(p, year, measure=measure, states=iso),
-            "pack",
-            sorted(p.source.unique()),
-            ["The embedded pack covers the focus countries only; ingest the vote files for all states."],
-        )
-
-    return _with_wh(db, wh, from_wh, from_pack)
+    if store.has("votes"):
+        src = pick_source(store, source)
+        panel = all_dyads(store, source=src, year_from=year, year_to=year)
+        return matrix(panel, year, measure=measure, states=states), store.basis_of("votes"), [src], []
+    p = store.derived("vote_measures", states)
+    note = "The embedded pack covers the focus countries only; ingest the vote files for all states."
+    return matrix(p, year, measure=measure, states=states), store.basis_of("vote_measures"), sorted(p.source.unique()), [note]

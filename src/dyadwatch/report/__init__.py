@@ -36,13 +36,13 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the report for the dyad and return its path (``out`` is a folder or an .html file)."""
-    from dyadwatch.api import open_warehouse
+    from dyadwatch.api import open_store
 
     ca, cb = countries.resolve(a), countries.resolve(b)
     out = Path(out) if out else Path("report-out")
     path = out if out.suffix == ".html" else out / f"dyadwatch-{ca.iso3}-{cb.iso3}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wh = open_warehouse(db)
+    wh = open_store(db)
     try:
         ctx = ReportContext(ca, cb, year_from, year_to, wh)
         rendered: list[Section] = []
@@ -55,8 +55,7 @@ def build_report(
                 sec.anchor = sec.anchor or mod.__name__.rsplit(".", 1)[-1]
                 rendered.append(sec)
     finally:
-        if wh is not None:
-            wh.close()
+        wh.close()
     path.write_text(_page(ca, cb, rendered, ctx), encoding="utf-8")
     return path.resolve()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 from dyadwatch.countries import Country
 
@@ -28,7 +29,7 @@ class ReportContext:
     b: Country
     year_from: int | None
     year_to: int | None
-    wh: object | None  # dyadwatch.warehouse.Warehouse, or None when only the embedded pack is used
+    wh: Any  # the store (dyadwatch.store.ChainStore: the warehouse, if any, before the embedded pack)
     basis_notes: list[str] = field(default_factory=list)
     used_sources: list[str] = field(default_factory=list)  # filled as sections render, for the sources section
 

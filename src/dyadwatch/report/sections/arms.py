@@ -16,7 +16,7 @@ def render(ctx: ReportContext) -> Section:
     from dyadwatch.indicators import arms as ia
 
     wh = ctx.wh
-    if wh is None or "sipri" not in wh.sources_of("arms_transfers"):
+    if "sipri" not in wh.sources_of("arms_transfers"):
         return Section(
             TITLE,
             "<p>No arms-transfer data ingested. Run <code>dyadwatch ingest sipri trade_register.csv</code> "

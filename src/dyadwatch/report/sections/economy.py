@@ -72,7 +72,7 @@ def render(ctx: ReportContext) -> Section:
         notes += tr.reporting_notes(wh, df, a, b)
     if df.share_of_b_trade.isna().all():
         notes.append(f"{b}'s total trade is not in the warehouse for these periods, so its share cannot be computed.")
-    comp = _composition(wh, a, b) if wh is not None else None
+    comp = _composition(wh, a, b) if wh.has("trade_flows") else None
     if comp is not None:
         label, cdf = comp
         used.append("comtrade")

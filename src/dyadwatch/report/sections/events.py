@@ -19,7 +19,7 @@ def render(ctx: ReportContext) -> Section:
     from dyadwatch.indicators import events as ie
 
     wh = ctx.wh
-    if wh is None or not wh.sources_of("events"):
+    if not wh.sources_of("events"):
         return Section(
             TITLE,
             "<p>No event data ingested, so this report says nothing about events. Run "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch import assess, pack
+from dyadwatch import assess
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.indicators import regimes
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
@@ -31,8 +31,8 @@ def render(ctx: ReportContext) -> Section:
     a, b = ctx.a.iso3, ctx.b.iso3
     refs = [tuple(d) for d in assess.config()["reference_dyads"]]
     states = sorted({a, b, *[s for d in refs for s in d]})
-    if ctx.wh is None or not ctx.wh.has("regimes"):
-        states = [s for s in states if s in pack.FOCUS]
+    if not ctx.wh.has("regimes"):
+        states = [s for s in states if s in ctx.wh.focus]
     try:
         df, basis = regimes.load_scores(states, wh=ctx.wh)
     except DyadwatchError as e:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch import api, pack
+from dyadwatch import api
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import votes as iv
 from dyadwatch.indicators import votes_measures as vm
@@ -31,7 +31,7 @@ CI = iv.PACK_CI
 
 
 def _has_votes(ctx: ReportContext) -> bool:
-    return ctx.wh is not None and bool(ctx.wh.sources_of("votes"))
+    return bool(ctx.wh.sources_of("votes"))
 
 
 def render(ctx: ReportContext) -> Section:
@@ -146,7 +146,7 @@ def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
         df = vp.dyad_rows(vp.with_percentiles(panel, names), ctx.a.iso3, ctx.b.iso3)
     else:
         try:
-            df = api.votes(ctx.a.iso3, ctx.b.iso3, measure=names, percentile=True, wh=None).data
+            df = api.votes(ctx.a.iso3, ctx.b.iso3, measure=names, percentile=True, wh=ctx.wh).data
         except NoDataError as e:
             return f"<h3>Among all pairs of states</h3><p>{esc(e)}</p>"
     long = df.melt(id_vars="year", value_vars=[f"{k}_pct" for k in names], var_name="measure", value_name="pct")
@@ -180,10 +180,10 @@ def _idealpoints(ctx: ReportContext) -> tuple[str, list[str]]:
     states = list(dict.fromkeys([ctx.a.iso3, ctx.b.iso3, "USA"]))
     head = "<h3>Ideal points</h3>"
     try:
-        res = ip.idealpoints_result(states=[s for s in states if ctx.wh or s in pack.FOCUS], wh=ctx.wh)
+        own = [s for s in states if ctx.wh.has("ideal_points") or s in ctx.wh.focus]
+        df = ip.points(ctx.wh, states=own)[0]
     except NoDataError as e:
         return head + f"<p>No ideal points: {esc(e)}</p>", []
-    df = res.data
     if ctx.year_from is not None:
         df = df[df.year >= ctx.year_from]
     if ctx.year_to is not None:
@@ -224,7 +224,7 @@ def _issues(ctx: ReportContext, basis: str) -> str:
     if basis == "warehouse" and _has_votes(ctx):
         df = iv.issue_breakdown(ctx.wh, ctx.a.iso3, ctx.b.iso3)
     else:
-        p = pack.load("votes_issues")
+        p = ctx.wh.derived("votes_issues", (ctx.a.iso3, ctx.b.iso3))
         lo, hi = sorted([ctx.a.iso3, ctx.b.iso3])
         df = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
     df = df[df.n > 0]
@@ -271,7 +271,7 @@ def _neighbours(ctx: ReportContext, panel, where: str) -> str:
             if panel is not None:
                 nb = vp.neighbours(panel, s.iso3, int(panel.year.max()), top=5)
             else:
-                nb = vp.neighbours_result(s.iso3, wh=None, top=5).data
+                nb = vp.neighbours_of(ctx.wh, s.iso3, top=5)[0]
         except NoDataError as e:
             blocks.append(f"<p>{esc(s.name)}: {esc(e)}</p>")
             continue
@@ -289,13 +289,13 @@ def _matrix(ctx: ReportContext, panel, where: str) -> str:
     from dyadwatch.indicators import votes_panel as vp
 
     head = "<h3>Who votes with whom</h3>"
-    focus = sorted(set(pack.FOCUS) | {ctx.a.iso3, ctx.b.iso3})
+    focus = sorted(set(ctx.wh.focus) | {ctx.a.iso3, ctx.b.iso3})
     try:
         if panel is not None:
             year = int(panel.year.max())
             m = vp.matrix(panel, year, states=focus)
         else:
-            p = pack.load("votes")
+            p = ctx.wh.derived("vote_measures")
             year = int(p.year.max())
             m = vp.matrix(p, year)
     except NoDataError as e:

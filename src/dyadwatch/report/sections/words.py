@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch import pack
 from dyadwatch.errors import NoDataError
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 
@@ -31,19 +30,19 @@ def render(ctx: ReportContext) -> Section:
     a, b = ctx.a.iso3, ctx.b.iso3
     ref = reference_for(a, b)
     wh = ctx.wh
-    if wh is not None and wh.sources_of("speeches"):
+    if wh.sources_of("speeches"):
         return _render(ctx, ref, _Warehouse(wh, ctx), wh.sources_of("speeches"))
-    if all(c in pack.FOCUS for c in (a, b, ref)):
+    if all(c in wh.focus for c in (a, b, ref)):
         ctx.basis_notes.append(
             "Words: dyadwatch's embedded pack (concept counts, similarities and collocate scores computed from "
             "the UN General Debate Corpus); ingest the corpus (`dyadwatch ingest ungdc UNGDC_FOLDER`) for "
             "keyword-in-context lines and other countries."
         )
-        return _render(ctx, ref, _Pack(ctx), [UNGDC])
+        return _render(ctx, ref, _Pack(wh, ctx), [UNGDC])
     return Section(
         TITLE,
         "<p>No speeches ingested, and the embedded pack covers only the focus countries "
-        f"({esc(', '.join(pack.FOCUS))}). Run <code>dyadwatch ingest ungdc UNGDC_FOLDER</code> (UN General Debate "
+        f"({esc(', '.join(wh.focus))}). Run <code>dyadwatch ingest ungdc UNGDC_FOLDER</code> (UN General Debate "
         "Corpus) or add statements with <code>dyadwatch ingest text FILE</code>.</p>",
     )
 
@@ -92,18 +91,18 @@ class _Pack:
 
     basis = "pack"
 
-    def __init__(self, ctx: ReportContext):
-        self.span = {"year_from": ctx.year_from, "year_to": ctx.year_to}
+    def __init__(self, store, ctx: ReportContext):
+        self.store, self.span = store, {"year_from": ctx.year_from, "year_to": ctx.year_to}
 
     def rates(self, iso3s: list[str]) -> pd.DataFrame:
         from dyadwatch.indicators import rhetoric_pack as rp
 
-        return rp.rates(iso3s, **self.span)
+        return rp.rates(self.store, iso3s, **self.span)
 
     def similarity(self, a: str, b: str) -> pd.DataFrame:
         from dyadwatch.indicators import rhetoric_pack as rp
 
-        return rp.dyad_similarity(a, b, **self.span)
+        return rp.dyad_similarity(self.store, a, b, **self.span)
 
     def collocates(self, a: str, b: str, ref: str) -> list[str]:
         from dyadwatch.indicators import rhetoric_pack as rp
@@ -113,7 +112,7 @@ class _Pack:
             if x == rp.REFERENCE:
                 continue
             try:
-                col = rp.collocates(x, "democracy")
+                col = rp.collocates(self.store, x, "democracy")
             except NoDataError as e:
                 out.append(f"<p class='note'>{esc(e)}</p>")
                 continue

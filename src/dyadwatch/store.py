@@ -1,0 +1,328 @@
+"""The one door every indicator reads through: a ``Store``.
+
+A store answers ``table(name)`` with an Ibis table, says what it holds (``has``, ``sources_of``), which states
+and years it covers (``covers``), and gives derived tables (``derived``: declared in ``tables.DERIVED``) for a set
+of states. Two implementations today:
+
+* the DuckDB warehouse (``warehouse.Warehouse``): canonical tables as ingested; derived tables built from them on
+  first read by their declared ``build`` and kept for the life of the open store, keyed by the last ingest id;
+* the embedded pack (``PackStore``): a read-only in-memory DuckDB whose views read the typed Parquet files of
+  ``data/pack/`` — the same derived tables, built by the same ``build`` for the focus states, plus the few
+  canonical tables the pack carries whole (published facts, the pipeline registry, ideal points, regimes).
+
+A third (Ibis over Spark or BigQuery) is one more class with the same five methods. Only ``api`` chooses a store.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from dyadwatch.errors import NeedsIngestError, NoDataError
+from dyadwatch.tables import DERIVED, DerivedSpec
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pandas as pd
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What indicators may ask of the data."""
+
+    basis: str  # "warehouse" or "pack": said to the reader, never branched on by indicators
+
+    def table(self, name: str) -> ir.Table: ...
+
+    def has(self, name: str, source: str | None = None) -> bool: ...
+
+    def sources_of(self, name: str) -> list[str]: ...
+
+    def covers(self, states: Iterable[str], years: Iterable[int] | None = None) -> bool: ...
+
+    def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame: ...
+
+    def describe(self) -> str: ...
+
+
+def derived_spec(name: str) -> DerivedSpec:
+    if name not in DERIVED:
+        raise KeyError(f"no derived table {name!r} is declared in tables.DERIVED (a bug in dyadwatch)")
+    return DERIVED[name]
+
+
+def build_function(spec: DerivedSpec):
+    """The ``build(store, states)`` callable a derived table declares as ``module:function``."""
+    module, _, fn = spec.build.partition(":")
+    return getattr(importlib.import_module(module), fn)
+
+
+def restrict(df: pd.DataFrame, spec: DerivedSpec, states: Sequence[str] | None) -> pd.DataFrame:
+    """Rows of a derived table whose state columns all name one of ``states`` (every row if None)."""
+    if states is None or not spec.states:
+        return df.reset_index(drop=True)
+    keep = set(states)
+    mask = None
+    for col in spec.states:
+        m = df[col].isin(keep)
+        mask = m if mask is None else mask & m
+    return df[mask].reset_index(drop=True)
+
+
+class DerivedMixin:
+    """``derived`` for any store: read the table if the store holds it, else build it from canonical tables."""
+
+    _derived_memo: dict[tuple, Any]
+
+    def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame:
+        spec = derived_spec(name)
+        states_key = tuple(sorted(set(states))) if states is not None and spec.states else None
+        if self.has(name):  # type: ignore[attr-defined]
+            return restrict(self.table(name).to_pandas(), spec, states_key)  # type: ignore[attr-defined]
+        missing = [t for t in spec.needs if not self.has(t)]  # type: ignore[attr-defined]
+        if missing:
+            raise NeedsIngestError(
+                f"{self.describe()} holds no {', '.join(missing)} data, which {spec.name!r} is computed from. "  # type: ignore[attr-defined]
+                f"Fix: {spec.hint}."
+            )
+        memo = self.__dict__.setdefault("_derived_memo", {})
+        key = (name, states_key, self.version())
+        if key not in memo:
+            df = build_function(spec)(self, states_key)
+            memo[key] = restrict(df, spec, states_key)
+        return memo[key].copy()
+
+    def cached(self, key: tuple, fn):
+        """``fn()`` once per key and content version of this store (a new ingest invalidates it)."""
+        memo = self.__dict__.setdefault("_derived_memo", {})
+        k = ("cached", key, self.version())
+        if k not in memo:
+            memo[k] = fn()
+        return memo[k]
+
+    def version(self) -> str:
+        """Changes whenever the content changes (the last ingest); keys caches such as ETags and derived tables."""
+        return "0"
+
+
+class PackStore(DerivedMixin):
+    """The embedded pack: typed Parquet files opened read-only through an in-memory DuckDB."""
+
+    basis = "pack"
+
+    def __init__(self, folder: Path | None = None):
+        import duckdb
+
+        self.folder = Path(folder) if folder else pack_dir()
+        self.manifest = manifest(self.folder)
+        self.con = duckdb.connect(":memory:")
+        self._names = sorted(self.manifest.get("tables", {}))
+        for name in self._names:
+            path = self.folder / f"{name}.parquet"
+            self.con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{_sql_path(path)}')")
+        self.focus: tuple[str, ...] = tuple(self.manifest.get("focus", ()))
+        self._ibis = None
+
+    def __enter__(self) -> PackStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @property
+    def ibis(self):
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self._names:
+            raise NoDataError(f"The embedded pack has no table {name!r}.")
+        return self.ibis.table(name)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A whole pack table as pandas (the pack is small)."""
+        return _frame(self.folder, name)
+
+    def has(self, name: str, source: str | None = None) -> bool:
+        if name not in self._names:
+            return False
+        return source is None or source in self.sources_of(name)
+
+    def sources_of(self, name: str) -> list[str]:
+        if name not in self._names:
+            return []
+        return list(self.manifest["tables"][name].get("sources", []))
+
+    def covers(self, states: Iterable[str], years: Iterable[int] | None = None) -> bool:
+        return set(states) <= set(self.focus)
+
+    def require(self, *states: str) -> None:
+        missing = [c for c in states if c not in self.focus]
+        if missing:
+            raise NeedsIngestError(
+                f"The embedded pack covers only the focus countries ({', '.join(self.focus)}); not "
+                f"{', '.join(missing)}. Fix: ingest the real files, e.g. `dyadwatch ingest unvotes un_votes.rda "
+                "un_roll_calls.rda un_roll_call_issues.rda` and `dyadwatch ingest atop atop_alliance.rda`."
+            )
+
+    def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame:
+        spec = derived_spec(name)
+        if states is not None and spec.states:
+            self.require(*states)
+        if not self.has(name):
+            return super().derived(name, states)
+        return restrict(_frame(self.folder, name), spec, states)
+
+    def version(self) -> str:
+        return str(self.manifest.get("digest", "pack"))
+
+    def describe(self) -> str:
+        return "dyadwatch's embedded pack"
+
+    def citations(self, source_names: Iterable[str]) -> str:
+        inputs = self.manifest.get("inputs", {})
+        return "; ".join(
+            f"{n} ({inputs[n]['citation']})" if n in inputs else n for n in sorted(set(source_names))
+        )
+
+
+@cache
+def pack_store() -> PackStore:
+    """The embedded pack, opened once per process (it is read-only)."""
+    return PackStore()
+
+
+@cache
+def _frame(folder: Path, name: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(folder / f"{name}.parquet").to_pandas()
+
+
+def pack_dir() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("dyadwatch.data").joinpath("pack")))
+
+
+@cache
+def manifest(folder: Path | None = None) -> dict:
+    path = Path(folder or pack_dir()) / "manifest.json"
+    if not path.exists():
+        raise NoDataError("The embedded pack is missing from this installation; reinstall dyadwatch.")
+    return json.loads(path.read_text("utf-8"))
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+class ChainStore:
+    """The store ``api`` hands out: the user's warehouse first, then the embedded pack.
+
+    Each table comes from the first store that holds it, and each derived table from the first store that holds
+    it or holds what it is built from; ``basis_of`` says which answered, so every result can say its basis.
+    This is the one rule that chooses between the user's data and the embedded default.
+    """
+
+    def __init__(self, *stores: Store, path: Path | None = None):
+        self.stores = [s for s in stores if s is not None]
+        wh = self.warehouse
+        # Where the user's warehouse is (or would be): messages name it, and `ingest` would create it there.
+        self.path = getattr(wh, "path", None) or path
+
+    @property
+    def basis(self) -> str:
+        return self.stores[0].basis
+
+    def _first(self, name: str, source: str | None = None) -> Store | None:
+        return next((s for s in self.stores if s.has(name, source)), None)
+
+    def _builder(self, name: str) -> Store | None:
+        spec = derived_spec(name)
+        for s in self.stores:
+            if s.has(name) or all(s.has(t) for t in spec.needs):
+                return s
+        return None
+
+    def table(self, name: str) -> ir.Table:
+        s = self._first(name)
+        if s is None:
+            raise NeedsIngestError(f"No {name!r} data in {self.describe()}. `dyadwatch sources` lists what provides it.")
+        return s.table(name)
+
+    def has(self, name: str, source: str | None = None) -> bool:
+        return self._first(name, source) is not None
+
+    def sources_of(self, name: str) -> list[str]:
+        s = self._first(name)
+        return s.sources_of(name) if s is not None else []
+
+    def covers(self, states: Iterable[str], years: Iterable[int] | None = None) -> bool:
+        return any(s.covers(states, years) for s in self.stores)
+
+    def basis_of(self, name: str) -> str:
+        """Which store answers ``name`` (a canonical or derived table): "warehouse", "pack" or "none"."""
+        s = self._builder(name) if name in DERIVED else self._first(name)
+        return s.basis if s is not None else "none"
+
+    def store_of(self, name: str) -> Store | None:
+        return self._builder(name) if name in DERIVED else self._first(name)
+
+    def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame:
+        s = self._builder(name)
+        if s is None:
+            spec = derived_spec(name)
+            raise NeedsIngestError(f"No data for {name!r} in {self.describe()}. Fix: {spec.hint}.")
+        return s.derived(name, states)
+
+    def __getattr__(self, name: str) -> Any:
+        # Warehouse-only helpers (path, pick_source, ingests) reach the warehouse of the chain, if there is one.
+        if name.startswith("_") or name in ("stores", "path"):
+            raise AttributeError(name)
+        for s in self.stores:
+            if not isinstance(s, PackStore) and hasattr(s, name):
+                return getattr(s, name)
+        raise AttributeError(f"{name!r}: no warehouse is open (only {self.describe()})")
+
+    @property
+    def warehouse(self) -> Store | None:
+        """The user's warehouse, if one is open (for operations that need raw rows)."""
+        return next((s for s in self.stores if s.basis == "warehouse"), None)
+
+    @property
+    def focus(self) -> tuple[str, ...]:
+        """The states the embedded pack covers."""
+        return self.pack.focus if self.pack is not None else ()
+
+    @property
+    def pack(self) -> PackStore | None:
+        return next((s for s in self.stores if isinstance(s, PackStore)), None)
+
+    def version(self) -> str:
+        return "+".join(getattr(s, "version", lambda: "0")() for s in self.stores)
+
+    def describe(self) -> str:
+        return " or ".join(s.describe() for s in self.stores) or "no store"
+
+    def close(self) -> None:
+        """Close the warehouse; the pack is shared by the process and stays open."""
+        for s in self.stores:
+            if not isinstance(s, PackStore):
+                s.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> ChainStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
