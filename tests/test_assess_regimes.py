@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyadwatch import pack, sources
+from dyadwatch.api import as_store
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.indicators import regimes
+from dyadwatch.store import pack_store
 from dyadwatch.warehouse import Warehouse
 
 SRC = sources.get("democracy")
@@ -53,9 +55,8 @@ def test_both_autocracies_but_different(regimes_wh):
 
 def test_pack_table_equals_a_rebuild(regimes_wh):
     """The committed pack's regime table is what the PackTable builds from the real file."""
-    (table,) = regimes.PACK_TABLES
-    built = table.build(regimes_wh, pack.FOCUS).reset_index(drop=True)
-    committed = pack.load("regimes")
+    built = regimes.build_pack(regimes_wh, pack.FOCUS).reset_index(drop=True)
+    committed = pack_store().frame("regime_scores")
     pd.testing.assert_frame_equal(
         built[["iso3", "year"]].astype(str), committed[["iso3", "year"]].astype(str), check_dtype=False
     )
@@ -64,7 +65,7 @@ def test_pack_table_equals_a_rebuild(regimes_wh):
 
 
 def test_load_scores_falls_back_to_the_pack():
-    df, basis = regimes.load_scores(["CHN", "RUS"], wh=None)
+    df, basis = regimes.load_scores(["CHN", "RUS"], wh=as_store(None))
     assert basis == "pack" and set(df.iso3) == {"CHN", "RUS"} and df.year.max() >= 2019
 
 

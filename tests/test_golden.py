@@ -24,9 +24,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def full_db(tmp_path_factory, shared) -> Path:
-    from shared_layout import ingest_all
-
     from dyadwatch.warehouse import Warehouse
+    from shared_layout import ingest_all
 
     path = tmp_path_factory.mktemp("golden") / "full.duckdb"
     with Warehouse(path) as wh:

@@ -1,28 +1,44 @@
-"""The committed embedded pack equals a rebuild from the shared real data."""
+"""The committed embedded pack equals a rebuild from the shared real data, and serves through the store."""
 
 import json
 
 import pandas as pd
+import pyarrow.parquet as pq
+import pytest
 
 from dyadwatch import api, pack
+from dyadwatch.errors import NeedsIngestError, NoDataError
+from dyadwatch.store import PackStore, pack_dir
+from dyadwatch.tables import DERIVED, TABLES
 
 
 def test_committed_pack_equals_rebuild(shared, tmp_path):
     out = pack.build(shared, tmp_path / "pack")
-    committed = pack.pack_dir()
+    committed = pack_dir()
     assert json.loads((out / "manifest.json").read_text()) == json.loads((committed / "manifest.json").read_text())
-    for t in pack.pack_tables():
-        new = pd.read_csv(out / f"{t.name}.csv")
-        old = pd.read_csv(committed / f"{t.name}.csv")
+    for name in DERIVED:
+        new = pq.read_table(out / f"{name}.parquet").to_pandas()
+        old = pq.read_table(committed / f"{name}.parquet").to_pandas()
         pd.testing.assert_frame_equal(new, old, check_exact=False, rtol=1e-10)
 
 
 def test_pack_serves_focus_dyads_and_refuses_others(tmp_path):
     res = api.votes("CHN", "RUS", db=tmp_path / "empty.duckdb")
     assert res.basis == "pack" and res.data.year.max() == 2019
-    import pytest
-
-    from dyadwatch.errors import NoDataError
-
     with pytest.raises(NoDataError, match="focus countries"):
         api.votes("CHN", "FJI", db=tmp_path / "empty.duckdb")
+
+
+def test_pack_is_a_read_only_store_of_derived_tables():
+    store = PackStore()
+    assert set(store.manifest["tables"]) == set(DERIVED)
+    assert not set(DERIVED) & set(TABLES)  # a derived name never hides a canonical table in a chain
+    t = store.table("vote_measures")
+    assert {"iso3_a", "iso3_b", "year", "n", "kappa"} <= set(t.columns)
+    assert not store.has("votes") and store.covers(["CHN", "RUS"]) and not store.covers(["CHN", "FJI"])
+    with pytest.raises(NeedsIngestError, match="focus countries"):
+        store.derived("vote_measures", ("CHN", "FJI"))
+    import duckdb
+
+    with pytest.raises(duckdb.Error):  # the tables are views over the package's Parquet files
+        store.con.execute("INSERT INTO vote_measures SELECT * FROM vote_measures LIMIT 1")

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyadwatch import countries, pack
+from dyadwatch.api import as_store
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import rhetoric as rh
 from dyadwatch.indicators import rhetoric_pack as rp
@@ -18,6 +19,8 @@ from dyadwatch.indicators import textsim
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import words as section
 from dyadwatch.sources import ungdc
+from dyadwatch.store import pack_store
+from dyadwatch.tables import DERIVED
 from dyadwatch.warehouse import Warehouse
 from helpers import run_cli
 
@@ -33,10 +36,13 @@ def corpus_wh(tmp_path_factory, shared):
     wh.close()
 
 
+P = as_store(None)  # the embedded pack alone
+
+
 def test_manifest_pins_the_corpus_folder(shared):
     from dyadwatch.warehouse import sha256
 
-    digest = pack.manifest_data()["inputs"]["ungdc"]["files"]["speeches/ungdc"]
+    digest = pack_store().manifest["inputs"]["ungdc"]["files"]["speeches/ungdc"]
     on_disk = [p for p in (shared / "speeches/ungdc").rglob("*") if p.is_file()]
     assert digest == pack._digest(shared, "speeches/ungdc", sha256)
     assert digest.startswith(f"{len(on_disk)} files")
@@ -44,16 +50,16 @@ def test_manifest_pins_the_corpus_folder(shared):
 
 def test_pack_rates_equal_the_warehouse_for_every_year(corpus_wh):
     want = rh.rates(corpus_wh, ["CHN", "RUS", "USA"], kinds=["ungd"])
-    got = rp.rates(["CHN", "RUS", "USA"])
+    got = rp.rates(P, ["CHN", "RUS", "USA"])
     assert len(got) == len(want) > 3 * 70 * len(rh.lexicon().concepts)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    two = rp.rates(["RUS", "CHN"], terms=["nato"], year_from=2022, year_to=2022).set_index("iso3")["count"]
+    two = rp.rates(P, ["RUS", "CHN"], terms=["nato"], year_from=2022, year_to=2022).set_index("iso3")["count"]
     assert two["RUS"] == 8 and two["CHN"] == 0  # read off the two speeches (see test_rhetoric_speeches)
 
 
 def test_pack_counts_match_a_plain_count_of_the_2022_file(shared):
     raw = (shared / "speeches/ungdc/2022/USA_77_2022.txt").read_text("utf-8")
-    got = rp.rates(["USA"], terms=["human rights"], year_from=2022, year_to=2022).iloc[0]
+    got = rp.rates(P, ["USA"], terms=["human rights"], year_from=2022, year_to=2022).iloc[0]
     assert got["words"] == len(re.findall(r"\w+(?:['’]\w+)*", raw))
     assert got["count"] == len(re.findall(r"\bhuman\W+rights?\b", raw.lower()))
     assert got["per_10k"] == pytest.approx(got["count"] * 1e4 / got["words"])
@@ -63,7 +69,7 @@ def test_pack_counts_match_a_plain_count_of_the_2022_file(shared):
                                               ("KAZ", "UZB", 2016), ("IRN", "PRK", 2019)])  # fmt: skip
 def test_pack_similarity_equals_the_warehouse(corpus_wh, a, b, year):
     want = textsim.dyad_similarity(corpus_wh, a, b, year_from=year, year_to=year)
-    got = rp.dyad_similarity(a, b, year_from=year, year_to=year)
+    got = rp.dyad_similarity(P, a, b, year_from=year, year_to=year)
     pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=False, atol=5e-5, rtol=0)
 
 
@@ -81,22 +87,22 @@ def test_similarity_is_among_all_speakers_of_the_year(shared):
     sim = (x @ x.T).toarray()
     i, j = codes.index("CHN"), codes.index("RUS")
     others = np.delete(sim[i], i)
-    row = rp.dyad_similarity("CHN", "RUS", year_from=2022, year_to=2022).iloc[0]
+    row = rp.dyad_similarity(P, "CHN", "RUS", year_from=2022, year_to=2022).iloc[0]
     assert row["similarity"] == pytest.approx(sim[i, j], abs=5e-5)
     assert row["rank_b_for_a"] == int((others > sim[i, j]).sum()) + 1
     assert row["n_peers"] == len(files) - 1 > 150
 
 
 def test_dyad_order_swaps_the_ranks():
-    ab = rp.dyad_similarity("CHN", "RUS")
-    ba = rp.dyad_similarity("RUS", "CHN")
+    ab = rp.dyad_similarity(P, "CHN", "RUS")
+    ba = rp.dyad_similarity(P, "RUS", "CHN")
     assert (ab.rank_b_for_a == ba.rank_a_for_b).all() and (ab.mean_sim_a == ba.mean_sim_b).all()
     assert ab.year.min() == 1946 and ab.year.max() == 2024
 
 
 @pytest.mark.parametrize(("target", "term"), [("CHN", "democracy"), ("RUS", "human_rights"), ("IND", "sovereignty")])
 def test_pack_collocates_equal_the_warehouse(corpus_wh, target, term):
-    got = rp.collocates(target, term)
+    got = rp.collocates(P, target, term)
     since = int(got.year_from.iloc[0])
     assert since == rp.COLLOCATES_FROM
     want = rh.collocates(corpus_wh, [target], "USA", term, n=rp.COLLOCATE_N, year_from=since, kinds=["ungd"])
@@ -110,22 +116,22 @@ def test_pack_and_warehouse_agree_when_one_side_never_says_it(corpus_wh):
     with pytest.raises(NoDataError, match="never use"):
         rh.collocates(corpus_wh, ["RUS"], "USA", "hegemony", year_from=rp.COLLOCATES_FROM, kinds=["ungd"])
     with pytest.raises(NoDataError, match="never use"):
-        rp.collocates("RUS", "hegemony")
+        rp.collocates(P, "RUS", "hegemony")
 
 
 def test_pack_refuses_other_countries_and_terms():
     with pytest.raises(NoDataError, match="focus countries"):
-        rp.rates(["CHN", "FJI"])
+        rp.rates(P, ["CHN", "FJI"])
     with pytest.raises(NoDataError, match="focus countries"):
-        rp.dyad_similarity("CHN", "FJI")
+        rp.dyad_similarity(P, "CHN", "FJI")
     with pytest.raises(NoDataError, match="collocates for"):
-        rp.collocates("CHN", "nato")
+        rp.collocates(P, "CHN", "nato")
 
 
 def test_pack_holds_figures_not_text():
     """No column of the speech tables holds strings beyond codes, concept keys, collocate words and the version."""
-    for t in rp.PACK_TABLES:
-        df = pack.load(t.name)
+    for t in [n for n in DERIVED if n.startswith("speech_")]:
+        df = pack_store().frame(t)
         for c in df.select_dtypes(exclude="number").columns:
             longest = df[c].astype(str).str.len().max()
             assert longest <= 30 and not df[c].astype(str).str.contains(" ").any(), (t.name, c)

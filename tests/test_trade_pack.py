@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyadwatch import api, countries, pack, sources
+from dyadwatch.api import as_store
 from dyadwatch.claims import engine, model
 from dyadwatch.claims.metrics import Context
 from dyadwatch.errors import NoDataError
@@ -19,9 +20,14 @@ from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.indicators import trade_region as trg
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import central_asia, currency, economy, energy
+from dyadwatch.store import pack_dir
+from dyadwatch.tables import DERIVED
 from dyadwatch.warehouse import Warehouse
 
 CA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+
+
+P = as_store(None)  # the embedded pack alone
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +35,8 @@ def econ_wh(tmp_path_factory, shared):
     """A warehouse with the pack's economic inputs ingested from the real files."""
     path = tmp_path_factory.mktemp("econ") / "econ.duckdb"
     with Warehouse(path) as wh:
-        for name, files in ((n, f) for t in tp.PACK_TABLES for n, f in t.inputs.items()):
+        econ = [t for t in DERIVED.values() if "trade_pack:" in t.build]
+        for name, files in ((n, f) for t in econ for n, f in t.inputs.items()):
             wh.ingest(sources.get(name), [shared / f for f in files])
     wh = Warehouse(path, read_only=True)
     yield wh
@@ -37,24 +44,24 @@ def econ_wh(tmp_path_factory, shared):
 
 
 def test_pack_tables_are_declared_and_small():
-    names = {t.name for t in pack.pack_tables()}
-    assert {"trade_cow", "energy_crude", "energy_gas", "pipelines", "facts"} <= names
-    size = sum((pack.pack_dir() / f"{n}.csv").stat().st_size for n in ("trade_cow", "energy_crude", "energy_gas"))
+    names = set(DERIVED)
+    assert {"trade_cow", "energy_crude", "energy_gas", "pipeline_registry", "published_facts"} <= names
+    size = sum((pack_dir() / f"{n}.parquet").stat().st_size for n in ("trade_cow", "energy_crude", "energy_gas"))
     assert size < 1.5e6
     # Test-only data (SIPRI, gzemo) must never be a pack input.
-    inputs = " ".join(f for t in pack.pack_tables() for fs in t.inputs.values() for f in fs)
+    inputs = " ".join(f for t in DERIVED.values() for fs in t.inputs.values() for f in fs)
     assert "sipri" not in inputs and "gzemo" not in inputs
 
 
 @pytest.mark.parametrize(("a", "b"), [("CHN", "RUS"), ("RUS", "CHN"), ("KAZ", "CHN"), ("USA", "GBR"), ("UZB", "RUS")])
 def test_cow_pack_equals_warehouse(econ_wh, a, b):
     want = tr.cow_dyad(econ_wh, a, b, 1950, 2014)
-    got = tp.cow_dyad_from_pack(a, b, 1950, 2014)
+    got = tp.cow_dyad_from_pack(P, a, b, 1950, 2014)
     assert len(got) > 10
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
     # the report's function (USD) too
     w, basis_w = tp.load_trade(econ_wh, a, b, year_from=1990)
-    p, basis_p = tp.load_trade(None, a, b, year_from=1990)
+    p, basis_p = tp.load_trade(P, a, b, year_from=1990)
     assert (basis_w, basis_p) == ("warehouse", "pack")
     pd.testing.assert_frame_equal(p, w, check_exact=False, rtol=1e-9, check_dtype=False)
 
@@ -68,7 +75,7 @@ def test_cow_pack_matches_the_raw_file(shared):
     rus_imports_from_chn = r.flow1 if r.ccode1 == rus else r.flow2
     s = sy[sy.year == 2010].set_index("ccode")
     total_rus = s.loc[rus, "imports"] + s.loc[rus, "exports"]
-    row = tp.cow_dyad_from_pack("CHN", "RUS", 2010, 2010).iloc[0]
+    row = tp.cow_dyad_from_pack(P, "CHN", "RUS", 2010, 2010).iloc[0]
     assert row.exports_a_to_b == pytest.approx(rus_imports_from_chn)
     assert row.turnover == pytest.approx(r.flow1 + r.flow2)
     assert row.share_of_b_trade == pytest.approx((r.flow1 + r.flow2) / total_rus)
@@ -80,13 +87,13 @@ def test_pack_dyad_is_the_mirror_of_its_reverse(a, b):
     """A's view of B and B's view of A: flows and shares swap, turnover equal, asymmetry reciprocal."""
     if a == b:
         with pytest.raises(NoDataError):
-            tp.cow_dyad_from_pack(a, b)
+            tp.cow_dyad_from_pack(P, a, b)
         return
     try:
-        ab = tp.cow_dyad_from_pack(a, b).set_index("period")
+        ab = tp.cow_dyad_from_pack(P, a, b).set_index("period")
     except NoDataError:
         return
-    ba = tp.cow_dyad_from_pack(b, a).set_index("period")
+    ba = tp.cow_dyad_from_pack(P, b, a).set_index("period")
     assert list(ab.index) == list(ba.index)
     np.testing.assert_allclose(ab.exports_a_to_b, ba.imports_a_from_b)
     np.testing.assert_allclose(ab.turnover, ba.turnover)
@@ -98,7 +105,7 @@ def test_pack_dyad_is_the_mirror_of_its_reverse(a, b):
 
 def test_region_pack_equals_warehouse(econ_wh):
     want = trg.region(econ_wh, "CHN", "RUS", CA, year_from=1992)
-    got, basis = tp.load_region(None, "CHN", "RUS", CA, year_from=1992)
+    got, basis = tp.load_region(P, "CHN", "RUS", CA, year_from=1992)
     assert basis == "pack" and set(got.state) == set(CA) and got.period.max() == "2014"
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
 
@@ -106,29 +113,29 @@ def test_region_pack_equals_warehouse(econ_wh):
 def test_crude_pack_equals_warehouse(econ_wh):
     for freq in ("M", "A"):
         want = en.crude(econ_wh, "CHN", "RUS", None, benchmarks=("SAU",), freq=freq)
-        got, basis = tp.load_crude(None, "CHN", "RUS", benchmarks=("SAU",), freq=freq)
+        got, basis = tp.load_crude(P, "CHN", "RUS", benchmarks=("SAU",), freq=freq)
         assert basis == "pack"
         cols = [c for c in want.columns if c not in ("volume", "value")]  # the pack holds no values or volumes
         pd.testing.assert_frame_equal(got[cols], want[cols], check_exact=False, rtol=1e-9, check_dtype=False)
     want = en.gains(econ_wh, "CHN", "RUS", "2022-04", "2023-08", benchmark="others")
-    got, _ = tp.load_gains(None, "CHN", "RUS", "2022-04", "2023-08", benchmark="others")
+    got, _ = tp.load_gains(P, "CHN", "RUS", "2022-04", "2023-08", benchmark="others")
     assert got.gain.sum() == pytest.approx(want.gain.sum(), rel=1e-9) and len(got) == 17
     # annual gains are the sum of the year's months
-    a = tp.load_crude(None, "CHN", "RUS", freq="A")[0].set_index("period")
-    m = tp.load_crude(None, "CHN", "RUS")[0]
+    a = tp.load_crude(P, "CHN", "RUS", freq="A")[0].set_index("period")
+    m = tp.load_crude(P, "CHN", "RUS")[0]
     assert a.loc["2022", "gain_vs_others"] == pytest.approx(m[m.period.str.startswith("2022")].gain_vs_others.sum())
     with pytest.raises(NoDataError, match="ingest china_crude"):
-        tp.load_crude(None, "CHN", "FJI")
+        tp.load_crude(P, "CHN", "FJI")
 
 
 def test_gas_pipelines_facts_pack_equal_warehouse(econ_wh):
     want = en.gas(econ_wh, "CHN")
-    got, _ = tp.load_gas(None, "CHN")
+    got, _ = tp.load_gas(P, "CHN")
     pd.testing.assert_frame_equal(
         got[["period", "origin", "share_value", "value"]], want[["period", "origin", "share_value", "value"]],
         check_exact=False, rtol=1e-9, check_dtype=False,
     )  # fmt: skip
-    m, _ = tp.load_gas(None, "CHN", "M")
+    m, _ = tp.load_gas(P, "CHN", "M")
     assert m.value.isna().all() and m.period.str.fullmatch(r"\d{4}-\d{2}").all()
     pd.testing.assert_frame_equal(
         tp.load_comparisons(None)[0], en.article_comparisons(econ_wh), check_dtype=False, check_exact=False
@@ -155,7 +162,7 @@ def test_sections_render_from_the_pack_alone():
     assert "cn_ru_trade_turnover" in eco.html and {"cow_trade", "facts"} <= set(eco.sources)
     ene = energy.render(ctx)
     assert ene.html.count("<svg") == 2 and "embedded pack" in ene.html and "UN Comtrade" in ene.html
-    gains = tp.load_gains(None, "CHN", "RUS", "2022-04", "2023-12")[0].gain.sum() / 1e9
+    gains = tp.load_gains(P, "CHN", "RUS", "2022-04", "2023-12")[0].gain.sum() / 1e9
     assert f"{gains:.1f} bn USD" in ene.html
     assert "Power of Siberia" in ene.html and {"china_crude", "china_gas", "gem"} <= set(ene.sources)
     cur = currency.render(ctx)

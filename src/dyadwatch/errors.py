@@ -57,3 +57,21 @@ class NeedsIngestError(NoDataError):
     """The chosen store cannot answer: the request needs data that must be ingested first (the message says how)."""
 
     exit_code = 4
+
+
+class SubsetError(ValueError, DyadwatchError):
+    """A vote subset that does not exist (an unknown issue area) or that the source cannot give."""
+
+    exit_code = 2
+
+
+class PeriodError(ValueError, DyadwatchError):
+    """A trade period that cannot be read (it says which forms are accepted)."""
+
+    exit_code = 2
+
+
+class UnknownMeasureError(ValueError, DyadwatchError):
+    """A vote similarity measure that dyadwatch does not compute."""
+
+    exit_code = 2

@@ -191,9 +191,7 @@ class PackStore(DerivedMixin):
 
     def citations(self, source_names: Iterable[str]) -> str:
         inputs = self.manifest.get("inputs", {})
-        return "; ".join(
-            f"{n} ({inputs[n]['citation']})" if n in inputs else n for n in sorted(set(source_names))
-        )
+        return "; ".join(f"{n} ({inputs[n]['citation']})" if n in inputs else n for n in sorted(set(source_names)))
 
 
 @cache
@@ -258,7 +256,9 @@ class ChainStore:
     def table(self, name: str) -> ir.Table:
         s = self._first(name)
         if s is None:
-            raise NeedsIngestError(f"No {name!r} data in {self.describe()}. `dyadwatch sources` lists what provides it.")
+            raise NeedsIngestError(
+                f"No {name!r} data in {self.describe()}. `dyadwatch sources` lists what provides it."
+            )
         return s.table(name)
 
     def has(self, name: str, source: str | None = None) -> bool:

@@ -10,109 +10,13 @@ for. Nothing here types in a figure: every value comes from a table.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 import pandas as pd
 
+from dyadwatch.claims.base import METRICS, Context, Measured, Metric, NotCheckable, agg, dyad_of, get, metric, num
 from dyadwatch.claims.model import Params
 from dyadwatch.errors import DyadwatchError, NoDataError
 
-
-class NotCheckable(Exception):
-    """The data or indicator a claim needs is not there; ``missing`` says what, in words."""
-
-    def __init__(self, missing: str):
-        super().__init__(missing)
-        self.missing = missing
-
-
-@dataclass
-class Measured:
-    value: float | str
-    formula: str
-    sources: list[str] = field(default_factory=list)
-    basis: str = "computed"  # or "published fact (PUBLISHER)"
-    detail: str = ""
-
-
-@dataclass
-class Context:
-    """What metrics may read: a warehouse (or None: embedded pack only) and the db path for the API."""
-
-    wh: Any = None
-    db: Any = None
-    cache: dict = field(default_factory=dict)
-
-    def need_table(self, table: str, fix: str) -> Any:
-        if self.wh is None or not self.wh.has(table):
-            raise NotCheckable(f"table {table!r} is empty ({fix})")
-        return self.wh.table(table)
-
-    def indicator(self, module: str, name: str) -> Callable:
-        """``dyadwatch.indicators.<module>.<name>``, or NotCheckable naming it while it is not built."""
-        try:
-            mod = importlib.import_module(f"dyadwatch.indicators.{module}")
-        except ImportError as e:
-            raise NotCheckable(f"indicator module dyadwatch.indicators.{module} (not built yet)") from e
-        fn = getattr(mod, name, None)
-        if fn is None:
-            raise NotCheckable(f"indicator dyadwatch.indicators.{module}.{name} (not built yet)")
-        return fn
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    fn: Callable[[Context, Params], Measured]
-    doc: str
-    keys: frozenset[str] = frozenset()  # metric-specific params keys it accepts
-
-
-METRICS: dict[str, Metric] = {}
-
-
-def metric(name: str, doc: str, keys: tuple[str, ...] = ()):
-    def deco(fn):
-        METRICS[name] = Metric(name, fn, doc, frozenset(keys))
-        return fn
-
-    return deco
-
-
-def get(name: str) -> Metric:
-    if name not in METRICS:
-        raise KeyError(name)
-    return METRICS[name]
-
-
-# --------------------------------------------------------------------- helpers
-
-
-def _dyad(p: Params) -> tuple[str, str]:
-    if not p.dyad:
-        raise NotCheckable("the claim names no dyad (params.dyad)")
-    from dyadwatch import countries
-
-    a, b = (countries.resolve(x).iso3 for x in p.dyad)
-    return a, b
-
-
-def _num(v: Any) -> float | None:
-    if v is None or v is pd.NA:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
-
-
-def _agg(values: list[float], how: str) -> float:
-    s = pd.Series(values, dtype="float64")
-    return float({"sum": s.sum, "mean": s.mean, "max": s.max, "min": s.min}[how]())
+__all__ = ["METRICS", "Context", "Measured", "Metric", "NotCheckable", "get", "metric"]
 
 
 # --------------------------------------------------------------- explicit gaps
@@ -255,12 +159,12 @@ def _obligations(ctx: Context, a: str, b: str, source: str | None) -> tuple[pd.D
     ("year", "source"),
 )
 def alliance_obligation(ctx: Context, p: Params) -> Measured:
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     year = int(p.get("year") or p.period)
     ob = p.measure or "defense"
     df, basis, src = _obligations(ctx, a, b, p.get("source"))
     row = df[df.year == year]
-    v = _num(row[ob].iloc[0]) if not row.empty else None
+    v = num(row[ob].iloc[0]) if not row.empty else None
     if v is None:
         raise NotCheckable(f"{src} has no {ob} value for {a}–{b} in {year} (outside its coverage or not measured)")
     return Measured(v, f"{src}: {ob}({a}→{b}, {year})", [src], f"computed ({basis})")
@@ -273,7 +177,7 @@ def alliance_obligation(ctx: Context, p: Params) -> Measured:
     ("alignment", "exclude", "alliance", "since", "source"),
 )
 def alliance_years_gap(ctx: Context, p: Params) -> Measured:
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     df, basis, src = _obligations(ctx, a, b, p.get("source"))
     df = df[df.year >= int(p.get("since", 1946))]
     al = list(p.get("alignment", ["nonagg", "consul"]))
@@ -299,7 +203,7 @@ def alliance_years_gap(ctx: Context, p: Params) -> Measured:
 def unga_agreement(ctx: Context, p: Params) -> Measured:
     from dyadwatch import api
 
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     lo, _, hi = (p.period or "").partition("..")
     lo_y, hi_y = int(lo), int(hi or lo)
     try:
@@ -421,12 +325,12 @@ def regime_score(ctx: Context, p: Params) -> Measured:
     states = [countries.resolve(c).iso3 for c in (p.get("countries") or p.dyad or [])]
     year, m = int(p.get("year") or p.period), p.measure or "polyarchy"
     df, basis = _regimes(ctx, states, year)
-    vals = {r.iso3: _num(getattr(r, m)) for r in df.itertuples()}
+    vals = {r.iso3: num(getattr(r, m)) for r in df.itertuples()}
     miss = [s for s in states if vals.get(s) is None]
     if miss:
         raise NotCheckable(f"{m} for {', '.join(miss)} in {year} (the democracy source has no value)")
     how = p.get("agg", "max")
-    v = _agg([vals[s] for s in states], how)
+    v = agg([vals[s] for s in states], how)
     parts = ", ".join(f"{s} {vals[s]:g}" for s in states)
     return Measured(v, f"{how}({m} {year}: {parts})" if len(states) > 1 else f"{m}({parts}, {year})",
                     ["democracy"], f"computed ({basis})")  # fmt: skip
@@ -434,11 +338,11 @@ def regime_score(ctx: Context, p: Params) -> Measured:
 
 @metric("regime_gap", "Regime score of the dyad's first state minus the second's (measure) in `year`.", ("year",))
 def regime_gap(ctx: Context, p: Params) -> Measured:
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     year, m = int(p.get("year") or p.period), p.measure or "polyarchy"
     df, basis = _regimes(ctx, [a, b], year)
-    va = _num(df[df.iso3 == a][m].iloc[0]) if (df.iso3 == a).any() else None
-    vb = _num(df[df.iso3 == b][m].iloc[0]) if (df.iso3 == b).any() else None
+    va = num(df[df.iso3 == a][m].iloc[0]) if (df.iso3 == a).any() else None
+    vb = num(df[df.iso3 == b][m].iloc[0]) if (df.iso3 == b).any() else None
     if va is None or vb is None:
         raise NotCheckable(f"{m} for {a} and {b} in {year}")
     return Measured(
@@ -478,7 +382,7 @@ def democratic_since(ctx: Context, p: Params) -> Measured:
 def verdict(ctx: Context, p: Params) -> Measured:
     from dyadwatch import assess
 
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     year = p.get("year") or p.period
     try:
         res = assess.assess(a, b, year=int(year) if year else None, wh=ctx.wh, db=ctx.db)

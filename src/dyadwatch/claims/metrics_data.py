@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch.claims.metrics import Context, Measured, NotCheckable, _agg, _dyad, _num, metric
+from dyadwatch.claims.base import Context, Measured, NotCheckable, agg, dyad_of, metric, num
 from dyadwatch.claims.model import Params
 from dyadwatch.errors import DyadwatchError
 
@@ -78,13 +78,13 @@ def _label(period: str) -> str:
     ("scale",),
 )
 def trade(ctx: Context, p: Params) -> Measured:
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     m = p.measure or "turnover"
     if m not in TRADE_MEASURES:
         raise NotCheckable(f"trade measure {m!r} (known: {', '.join(TRADE_MEASURES)})")
     df = _trade_rows(ctx, a, b, p.period)
     row = df[df.period == _label(p.period)]
-    v = _num(row[m].iloc[0]) if not row.empty else None
+    v = num(row[m].iloc[0]) if not row.empty else None
     if v is None:
         raise NotCheckable(f"{m} of {a}–{b} trade in {p.period} (the ingested trade data give no value)")
     scale = float(p.get("scale", 1))
@@ -99,7 +99,7 @@ def trade(ctx: Context, p: Params) -> Measured:
     ("agg",),
 )
 def trade_rank_span(ctx: Context, p: Params) -> Measured:
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     lo, _, hi = (p.period or "").partition("..")
     df = _trade_rows(ctx, a, b, None, int(lo), int(hi or lo))
     df = df[df["rank"].notna()]
@@ -108,7 +108,7 @@ def trade_rank_span(ctx: Context, p: Params) -> Measured:
     if years - got:
         raise NotCheckable(f"{b}'s rank among {a}'s partners for {sorted(years - got)} (no trade data for those years)")
     how = p.get("agg", "max")
-    v = _agg(df["rank"].tolist(), how)
+    v = agg(df["rank"].tolist(), how)
     src = sorted({s for x in df.source.dropna() for s in str(x).split(",")})
     return Measured(v, f"{how} over {lo}–{hi or lo} of rank({b} among {a}'s partners)", src, "computed")
 
@@ -128,7 +128,7 @@ def trade_group(ctx: Context, p: Params) -> Measured:
     for b in parts:
         row = _trade_rows(ctx, a, b, p.period)
         row = row[row.period == _label(p.period)]
-        v = _num(row[m].iloc[0]) if not row.empty else None
+        v = num(row[m].iloc[0]) if not row.empty else None
         if v is None:
             raise NotCheckable(f"{m} of {a}–{b} trade in {p.period}")
         vals.append(v)
@@ -205,7 +205,7 @@ def energy_imports(ctx: Context, p: Params) -> Measured:
             df = _call(tp.load_crude, ctx.wh, imp, org, freq=freq)[0].assign(origin=org)
         src, where = [_ENERGY_SOURCE.get(commodity, com)], " [embedded pack]"
     row = df[(df.origin == org) & (df.period == label)] if m in df.columns else df.iloc[0:0]
-    v = _num(row[m].iloc[0]) if not row.empty else None
+    v = num(row[m].iloc[0]) if not row.empty else None
     if v is None:
         extra = "" if in_wh else f" (not in the embedded pack; {_ENERGY_FIX})"
         raise NotCheckable(f"{m} of {imp}'s {com} imports from {org} in {p.period}{extra}")
@@ -249,7 +249,7 @@ def crude_discount(ctx: Context, p: Params) -> Measured:
     if len(sel) < len(months) or sel[m].isna().any():
         raise NotCheckable(f"monthly crude unit values for {', '.join(sorted(set(months) - set(sel.period)))}")
     how = p.get("agg", "mean")
-    v = _agg(sel[m].tolist(), how)
+    v = agg(sel[m].tolist(), how)
     scale = float(p.get("scale", 1))
     return Measured(v * scale, f"{how} over {len(sel)} months of {m} = 1 − unit value({org}) / unit value(average)"
                     + tag + (f" × {scale:g}" if scale != 1 else ""), src, "computed")  # fmt: skip
@@ -311,7 +311,7 @@ def pipeline_capacity(ctx: Context, p: Params) -> Measured:
     if df.empty:
         raise NotCheckable(f"pipeline {p.get('name')!r} with a capacity in the ingested registry")
     how = p.get("agg", "max")
-    v = _agg(df.capacity_bcm_y.tolist(), how)
+    v = agg(df.capacity_bcm_y.tolist(), how)
     return Measured(v, f"{how}(capacity_bcm_y of {len(df)} registry rows named like {p.get('name')!r})",
                     sorted(set(df.source)), "computed")  # fmt: skip
 
@@ -327,12 +327,12 @@ def pipeline_capacity(ctx: Context, p: Params) -> Measured:
 )
 def events_dyad(ctx: Context, p: Params) -> Measured:
     wh = _need_wh(ctx, "event data", "`dyadwatch ingest gdelt FILES` (GDELT 2.0 event files for the dyad)")
-    a, b = _dyad(p)
+    a, b = dyad_of(p)
     m = p.measure or "net_cooperation"
     fn = ctx.indicator("events", "dyad_events")
     df = _call(fn, wh, a, b, period="year", weight=p.get("weight", "mentions"))
     row = df[df.period == str(p.period)]
-    v = _num(row[m].iloc[0]) if not row.empty else None
+    v = num(row[m].iloc[0]) if not row.empty else None
     if v is None or (m != "events" and int(row.events.iloc[0]) == 0):
         raise NotCheckable(f"coded events between {a} and {b} in {p.period} (none in the ingested event files)")
     return Measured(v, f"dyad_events({a}, {b}, year)[{p.period}].{m}", _sources(wh, "events"), "computed")

@@ -223,7 +223,7 @@ def rates(
     """
     concepts = lexicon().pick(terms)
     sp = _speeches(wh, iso3s, year_from, year_to, kinds)
-    rows = []
+    rows: list[tuple] = []
     for r in sp.itertuples(index=False):
         words, counts = count_concepts(r.text, concepts)
         for c in concepts:
@@ -255,7 +255,7 @@ def kwic(
     """Keyword-in-context lines: iso3, year, kind, left, match, right (``width`` words each side)."""
     (concept,) = lexicon().pick([term])
     sp = _speeches(wh, iso3s, year_from, year_to, kinds)
-    rows = []
+    rows: list[tuple] = []
     for r in sp.itertuples(index=False):
         rows.extend((r.iso3, int(r.year), r.kind, *line) for line in kwic_lines(r.text, concept, width))
     df = pd.DataFrame(rows, columns=["iso3", "year", "kind", "left", "match", "right"])

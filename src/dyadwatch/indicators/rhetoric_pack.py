@@ -38,17 +38,6 @@ COLLOCATE_N = 8  # words per side, as the report shows
 COLLOCATES_FROM = 1992  # after the USSR: Russia and Central Asia as states, not the ROC under CHN
 # ---------------------------------------------------------------- build (from a warehouse)
 
-_memo: dict[tuple, object] = {}
-
-
-def _once(key: tuple, fn):
-    """One result per build: the builders share the tokenised speeches and the year matrices."""
-    if key not in _memo:
-        _memo.clear()  # one warehouse at a time; a new build drops the previous one's texts
-        _memo[key] = fn()
-    return _memo[key]
-
-
 def _docs(wh, focus: Sequence[str]) -> pd.DataFrame:
     """Every UNGD speech of the focus countries and the reference, tokenised once: iso3, year, doc."""
 
@@ -56,7 +45,7 @@ def _docs(wh, focus: Sequence[str]) -> pd.DataFrame:
         sp = rh._speeches(wh, sorted({*focus, REFERENCE}), None, None, [KIND])
         return pd.DataFrame({"iso3": sp.iso3, "year": sp.year.astype(int), "doc": [rh.Doc(t) for t in sp.text]})
 
-    return _once(("docs", id(wh), str(wh.path), tuple(focus)), read)
+    return wh.cached(("speech_docs", tuple(focus)), read)  # shared by the four builds of one store
 
 
 def build_concepts(wh, focus: Sequence[str]) -> pd.DataFrame:
@@ -99,7 +88,7 @@ def _similarities(wh, focus: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]
         # Four decimals is far below what separates one year's speeches; ranks come from the full values.
         return d.round({"similarity": 4}), p.round({"mean_sim": 4})
 
-    return _once(("sim", id(wh), str(wh.path), tuple(focus)), compute)
+    return wh.cached(("speech_similarity", tuple(focus)), compute)
 
 
 def build_similarity(wh, focus: Sequence[str]) -> pd.DataFrame:
@@ -128,12 +117,8 @@ def build_collocates(wh, focus: Sequence[str]) -> pd.DataFrame:
                 continue  # one side never uses the term: nothing to compare (the section says so)
             df = rh.distinguishing(t, r, COLLOCATE_N)
             out.append(df.assign(iso3=target, year_from=first, term=concept.key))
-    _memo.clear()  # the last speech table of a build: release the tokenised texts (recomputed if asked again)
     cols = ["iso3", "term", "year_from", "side", "word", "count_target", "count_reference", "log_odds", "z"]
     return pd.concat(out, ignore_index=True)[cols].round({"log_odds": 4, "z": 4})
-
-
-_INPUTS = {SOURCE: ("speeches/ungdc",)}  # the whole corpus folder: similarity ranks need every speaker
 
 
 # ---------------------------------------------------------------- load (from the pack)

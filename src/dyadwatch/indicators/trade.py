@@ -31,7 +31,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.errors import NoDataError, PeriodError
 
 # IMF, Direction of Trade Statistics: a 6% CIF/FOB margin is the standard factor used to
 # derive mirror figures (IMF DOTS Guide, 2018, "c.i.f./f.o.b. factor"). See docs/trade.md.
@@ -42,10 +42,6 @@ OUT_COLUMNS = [
     "share_of_b_trade", "asymmetry", "rank", "basis", "basis_exports", "basis_imports",
     "exports_gap", "imports_gap", "unit", "source",
 ]  # fmt: skip
-
-
-class PeriodError(ValueError, DyadwatchError):
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,7 @@ class Period:
         return f"{self.year}-{self.m_from:02d}..{self.year}-{self.m_to:02d}"
 
     def months(self) -> list[str]:
-        lo, hi = (1, 12) if self.annual else (self.m_from, self.m_to)
+        lo, hi = (1, 12) if self.m_from is None or self.m_to is None else (self.m_from, self.m_to)
         return [f"{self.year}-{m:02d}" for m in range(lo, hi + 1)]
 
     def previous(self) -> Period:
@@ -86,8 +82,9 @@ def parse_period(text: str | int | None) -> Period | None:
     parts = s.split("..")
     if len(parts) > 2:
         raise PeriodError(f"Period {s!r}: write a year (2022), a month (2023-05) or a range (2023-01..2023-08).")
-    ms = [_P.match(p.strip()) for p in parts]
-    if not all(ms):
+    found = [_P.match(p.strip()) for p in parts]
+    ms = [m for m in found if m is not None]
+    if len(ms) != len(found):
         raise PeriodError(f"Period {s!r} is not understood: write 2022, 2023-05 or 2023-01..2023-08.")
     ys = [int(m.group(1)) for m in ms]
     mo = [int(m.group(2)) if m.group(2) else None for m in ms]
@@ -95,12 +92,13 @@ def parse_period(text: str | int | None) -> Period | None:
         raise PeriodError(f"Period {s!r}: months run from 01 to 12.")
     if len(parts) == 1:
         return Period(ys[0], mo[0], mo[0])
-    if ys[0] != ys[1] or None in mo:
+    m0, m1 = mo
+    if ys[0] != ys[1] or m0 is None or m1 is None:
         raise PeriodError(
             f"Period {s!r}: a range must be months of one year (e.g. 2023-01..2023-08); "
             "for several years use --from/--to."
         )
-    if mo[0] > mo[1]:
+    if m0 > m1:
         raise PeriodError(f"Period {s!r}: the range ends before it starts.")
     return Period(ys[0], mo[0], mo[1])
 
@@ -518,7 +516,7 @@ def _next(p: str) -> str | None:
 
 def reporting_notes(wh, df: pd.DataFrame, a: str, b: str) -> list[str]:
     """Who stopped reporting and what the figures after that rest on, in words."""
-    notes = []
+    notes: list[str] = []
     if df.empty or not wh.has("trade_flows"):
         return notes
     last = {w: last_reported(wh, w) for w in (a, b)}

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dyadwatch.errors import DyadwatchError
+from dyadwatch.errors import UnknownMeasureError
 
 MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", "pi_sq", "kappa_sq")
 
@@ -51,10 +51,6 @@ PLAIN = {
     "pi_sq": "π with squared-distance weights: near misses (abstain vs yes) count less than opposite votes.",
     "kappa_sq": "κ with squared-distance weights: near misses count less than opposite votes.",
 }
-
-
-class UnknownMeasureError(ValueError, DyadwatchError):
-    exit_code = 2
 
 
 _K = np.arange(3, dtype=float)

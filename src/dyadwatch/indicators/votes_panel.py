@@ -87,7 +87,7 @@ def panel_from_frames(votes: pd.DataFrame, roll_calls: pd.DataFrame, measures: l
 
 def load_frames(wh, source: str, **subset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Votes (rcid, iso3, vote) and selected roll calls (rcid, year) of one source, as pandas."""
-    from dyadwatch.indicators.votes import roll_calls_expr
+    from dyadwatch.indicators.roll_calls import roll_calls_expr
 
     rc = roll_calls_expr(wh, source, **subset).select("rcid", "year").to_pyarrow().to_pandas()
     votes = wh.table("votes")
@@ -97,7 +97,7 @@ def load_frames(wh, source: str, **subset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def all_dyads(wh, *, source: str | None = None, measures: list[str] | None = None, **subset) -> pd.DataFrame:
     """Every undirected dyad-year with n and every measure, from the warehouse; subsets as in ``votes.measures``."""
-    from dyadwatch.indicators.votes import pick_source
+    from dyadwatch.indicators.roll_calls import pick_source
 
     source = pick_source(wh, source)
     votes, rc = load_frames(wh, source, **subset)
@@ -196,11 +196,17 @@ def matrix(
 
 
 def neighbours_of(
-    store, iso3: str, year: int | None = None, *, measure: str = "agreement", top: int = 10, min_n: int = 10,
+    store,
+    iso3: str,
+    year: int | None = None,
+    *,
+    measure: str = "agreement",
+    top: int = 10,
+    min_n: int = 10,
     source: str | None = None,
 ) -> tuple[pd.DataFrame, str, list[str]]:
     """``neighbours`` for a state (default year: the latest); (frame, basis, sources)."""
-    from dyadwatch.indicators.votes import pick_source
+    from dyadwatch.indicators.roll_calls import pick_source
 
     if store.has("votes"):
         src = pick_source(store, source)
@@ -225,7 +231,7 @@ def matrix_of(
     store, year: int, *, measure: str = "agreement", states: list[str] | None = None, source: str | None = None
 ) -> tuple[pd.DataFrame, str, list[str], list[str]]:
     """The clustered similarity ``matrix`` for a year; (frame, basis, sources, notes). Pack: focus states only."""
-    from dyadwatch.indicators.votes import pick_source
+    from dyadwatch.indicators.roll_calls import pick_source
 
     if store.has("votes"):
         src = pick_source(store, source)
@@ -233,4 +239,9 @@ def matrix_of(
         return matrix(panel, year, measure=measure, states=states), store.basis_of("votes"), [src], []
     p = store.derived("vote_measures", states)
     note = "The embedded pack covers the focus countries only; ingest the vote files for all states."
-    return matrix(p, year, measure=measure, states=states), store.basis_of("vote_measures"), sorted(p.source.unique()), [note]
+    return (
+        matrix(p, year, measure=measure, states=states),
+        store.basis_of("vote_measures"),
+        sorted(p.source.unique()),
+        [note],
+    )
