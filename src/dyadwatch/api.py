@@ -260,3 +260,199 @@ def idealpoints(
         return Result(df, basis, src, notes)
 
     return run(db, wh, go)
+
+
+def events(
+    a: str,
+    b: str,
+    *,
+    period: str = "month",
+    weight: str = "mentions",
+    direction: str = "both",
+    root_only: bool = False,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """Coded events between a and b per period (GDELT/CAMEO): count, Goldstein mean, QuadClass shares, net
+    cooperation; ``notes`` lists the change points of net cooperation (none for daily periods)."""
+    import datetime as dt
+
+    from dyadwatch.indicators import events as ie
+
+    ca, cb = _dyad(a, b)
+    d0 = dt.date(year_from, 1, 1) if year_from else None
+    d1 = dt.date(year_to, 12, 31) if year_to else None
+
+    def go(store: ChainStore) -> Result:
+        df = ie.dyad_events(
+            store, ca.iso3, cb.iso3, period=period, weight=weight, direction=direction, root_only=root_only,
+            date_from=d0, date_to=d1,
+        )  # fmt: skip
+        cps = ie.dyad_change_points(df) if period != "day" else []
+        srcs = store.sources_of("events")
+        notes = [
+            f"Source: {', '.join(srcs)}; Goldstein weighted by {weight}.",
+            f"Change points in net cooperation: {', '.join(cps) if cps else 'none detected'}.",
+        ]
+        return Result(df, store.basis_of("events"), srcs, notes)
+
+    return run(db, wh, go)
+
+
+def arms(
+    a: str,
+    b: str,
+    *,
+    by: str = "year",
+    top: int = 10,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """Arms delivered from a to b (SIPRI TIV, millions): per delivery year (``by="year"``), per year and weapon
+    category (``"category"``) or the ``top`` weapon systems (``"systems"``)."""
+    from dyadwatch.indicators import arms as ia
+
+    ca, cb = _dyad(a, b)
+    span = {"year_from": year_from, "year_to": year_to}
+
+    def go(store: ChainStore) -> Result:
+        if by == "year":
+            df = ia.transfers(store, ca.iso3, cb.iso3, **span)
+        elif by == "category":
+            df = ia.by_category(store, ca.iso3, cb.iso3, **span)
+        else:
+            df = ia.top_systems(store, ca.iso3, cb.iso3, n=top, **span)
+        note = "Source: SIPRI Arms Transfers Database (© SIPRI). TIV measures military capability, not price."
+        return Result(df, store.basis_of("arms_transfers"), store.sources_of("arms_transfers"), [note])
+
+    return run(db, wh, go)
+
+
+def region(
+    a: str,
+    b: str,
+    states: list[str],
+    *,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """For each of ``states``: a's and b's turnover with it and shares of its trade, per year."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    ca, cb = _dyad(a, b)
+    iso = [countries.resolve(s).iso3 for s in states]
+
+    def go(store: ChainStore) -> Result:
+        df, basis = tp.load_region(store, ca.iso3, cb.iso3, iso, year_from=year_from, year_to=year_to)
+        srcs = sorted({s for v in df.get("source", pd.Series(dtype=str)).dropna() for s in str(v).split(",")})
+        return Result(df, basis, srcs or ["cow_trade"])
+
+    return run(db, wh, go)
+
+
+def composition(
+    a: str,
+    b: str,
+    period: str,
+    *,
+    level: str = "chapter",
+    flow: str = "X",
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """What a sells to (flow X) or buys from (M) b in ``period`` by HS level, with shares; ``coverage`` holds
+    the concentration (HHI and its normalised value)."""
+    from dyadwatch.indicators import trade_composition as tc
+
+    ca, cb = _dyad(a, b)
+
+    def go(store: ChainStore) -> Result:
+        df = tc.composition(store, ca.iso3, cb.iso3, period, level=level, flow=flow.upper())
+        h, hn = tc.hhi(df.value_usd)
+        return Result(df, store.basis_of("trade_flows"), store.sources_of("trade_flows"), [],
+                      {"hhi": h, "hhi_normalised": hn, "codes": len(df)})  # fmt: skip
+
+    return run(db, wh, go)
+
+
+def energy_gas(importer: str, *, freq: str = "A", db: str | Path | None = None, wh: Store | None = None) -> Result:
+    """Pipeline-gas imports of ``importer`` by origin with shares by value, per year (A) or month (M)."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    imp = countries.resolve(importer).iso3
+
+    def go(store: ChainStore) -> Result:
+        df, basis = tp.load_gas(store, imp, freq)
+        return Result(df, basis, ["china_gas"] if basis == "pack" else store.sources_of("energy_flows"))
+
+    return run(db, wh, go)
+
+
+def pipelines(name: str | None = None, *, db: str | Path | None = None, wh: Store | None = None) -> Result:
+    """The pipeline registry (capacity bcm/y, status, start year), optionally names containing ``name``."""
+    from dyadwatch.indicators import trade_pack as tp
+
+    def go(store: ChainStore) -> Result:
+        df, basis = tp.load_pipelines(store, name)
+        return Result(df, basis, ["gem"])
+
+    return run(db, wh, go)
+
+
+def rhetoric_rates(
+    a: str,
+    b: str,
+    *,
+    terms: list[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """How often each side uses the lexicon's concepts per 10,000 words of its UN General Debate speeches."""
+    from dyadwatch.indicators import rhetoric as rh
+    from dyadwatch.indicators import rhetoric_pack as rp
+
+    ca, cb = _dyad(a, b)
+    span = {"year_from": year_from, "year_to": year_to}
+
+    def go(store: ChainStore) -> Result:
+        if store.has("speeches"):
+            df = rh.rates(store, [ca.iso3, cb.iso3], terms=terms, kinds=None, **span)
+        else:
+            df = rp.rates(store, [ca.iso3, cb.iso3], terms=terms, **span)
+        basis = store.basis_of("speeches") if store.has("speeches") else store.basis_of("speech_concepts")
+        return Result(df, basis, ["ungdc"], [f"Lexicon version {rh.lexicon().version}."])
+
+    return run(db, wh, go)
+
+
+def speech_similarity(
+    a: str,
+    b: str,
+    *,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    db: str | Path | None = None,
+    wh: Store | None = None,
+) -> Result:
+    """TF-IDF cosine similarity of the two sides' General Debate speeches per year, and each side's rank."""
+    from dyadwatch.indicators import rhetoric_pack as rp
+    from dyadwatch.indicators import textsim
+
+    ca, cb = _dyad(a, b)
+
+    def go(store: ChainStore) -> Result:
+        if store.has("speeches"):
+            df = textsim.dyad_similarity(store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
+            return Result(df, store.basis_of("speeches"), store.sources_of("speeches"))
+        df = rp.dyad_similarity(store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
+        return Result(df, store.basis_of("speech_similarity"), ["ungdc"])
+
+    return run(db, wh, go)

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.tables import DERIVED, DerivedSpec
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -55,10 +57,11 @@ def derived_spec(name: str) -> DerivedSpec:
     return DERIVED[name]
 
 
-def build_function(spec: DerivedSpec):
+def build_function(spec: DerivedSpec) -> Callable[[Any, tuple[str, ...] | None], pd.DataFrame]:
     """The ``build(store, states)`` callable a derived table declares as ``module:function``."""
     module, _, fn = spec.build.partition(":")
-    return getattr(importlib.import_module(module), fn)
+    build: Callable[[Any, tuple[str, ...] | None], pd.DataFrame] = getattr(importlib.import_module(module), fn)
+    return build
 
 
 def restrict(df: pd.DataFrame, spec: DerivedSpec, states: Sequence[str] | None) -> pd.DataFrame:
@@ -96,13 +99,14 @@ class DerivedMixin:
             memo[key] = restrict(df, spec, states_key)
         return memo[key].copy()
 
-    def cached(self, key: tuple, fn):
+    def cached(self, key: tuple, fn: Callable[[], T]) -> T:
         """``fn()`` once per key and content version of this store (a new ingest invalidates it)."""
         memo = self.__dict__.setdefault("_derived_memo", {})
         k = ("cached", key, self.version())
         if k not in memo:
             memo[k] = fn()
-        return memo[k]
+        value: T = memo[k]
+        return value
 
     def version(self) -> str:
         """Changes whenever the content changes (the last ingest); keys caches such as ETags and derived tables."""
@@ -137,7 +141,7 @@ class PackStore(DerivedMixin):
         self.con.close()
 
     @property
-    def ibis(self):
+    def ibis(self) -> Any:
         if self._ibis is None:
             import ibis
 
@@ -218,7 +222,8 @@ def manifest(folder: Path | None = None) -> dict:
     path = Path(folder or pack_dir()) / "manifest.json"
     if not path.exists():
         raise NoDataError("The embedded pack is missing from this installation; reinstall dyadwatch.")
-    return json.loads(path.read_text("utf-8"))
+    data: dict = json.loads(path.read_text("utf-8"))
+    return data
 
 
 def _sql_path(p: Path) -> str:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError, PeriodError
+from dyadwatch.units import DIRECTED, check_join, unit_of
 
 # IMF, Direction of Trade Statistics: a 6% CIF/FOB margin is the standard factor used to
 # derive mirror figures (IMF DOTS Guide, 2018, "c.i.f./f.o.b. factor"). See docs/trade.md.
@@ -132,6 +133,8 @@ def cow_all_dyads_expr(
     # One total per state-year: COW lists Germany under 255 and 260 for 1955–1990 (260's totals mostly NULL);
     # joining both rows would duplicate every German dyad. Keep the total that exists (max skips NULL).
     tot = s.group_by([s.iso3, s.year]).aggregate(total=(s.imports + s.exports).max())
+    for side in ("a", "b"):  # the directed dyad-years meet the state totals once per side
+        check_join(DIRECTED, unit_of("trade_state_year"), state_key=side)
     ta = tot.rename(a="iso3", total_a="total")
     tb = tot.rename(b="iso3", total_b="total")
     d = d.mutate(turnover=d.imports + d.exports)
