@@ -95,7 +95,9 @@ class Recipe(BaseModel):
 
     def since(self, date: dt.date) -> list[str]:
         """The versions released on or after ``date``, oldest first."""
-        return sorted((k for k, v in self.versions.items() if v.released >= date), key=lambda k: self.versions[k].released)
+        return sorted(
+            (k for k, v in self.versions.items() if v.released >= date), key=lambda k: self.versions[k].released
+        )
 
 
 @cache
