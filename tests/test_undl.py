@@ -188,3 +188,85 @@ def test_coverage_reports_matches_and_the_source_used(combined_wh):
 def test_issue_subsets_leave_out_undl_years(combined_wh):
     df = iv.measures(combined_wh, "CHN", "RUS", measure="agreement", issue="hr")
     assert df.year.max() == 2019
+
+
+# --- Security Council: the SC voting file and the veto list -------------------------------------------------
+
+VETO_HEADER = ("year,date,month,draft,meeting_record,agenda_item,crisis_topic,region,member_veto1,member_veto2,"
+               "member_veto3,single_veto,multiple_vetoes,China,France,Russia,USSR,USA,UK,russia_china,usa_uk,"
+               "usa_france,usa_france_uk,france_uk")  # fmt: skip
+VETO_ROWS = [
+    '1946,2/16/1946,2,S/PV.23,S/PV.23,Letter from the Heads of the Lebanese and Syrian delegations,Lebanon,'
+    "Middle East,USSR,,,1,0,0,0,0,1,0,0,0,0,0,0,0",
+    "1972,8/25/1972,8,S/10771,S/PV.1660,Admission of new Members Bangladesh,Admission,South Asia,China,,,1,0,1,0,0,"
+    "0,0,0,0,0,0,0,0",
+    "1972,9/10/1972,9,S/10784,S/PV.1662,The situation in the Middle East,Lebanon,Middle East,USA,,,1,0,0,0,0,0,1,0,"
+    "0,0,0,0,0",
+    '2011,10/4/2011,10,S/2011/612,S/PV.6627,"The situation in the Middle East, Syria",Syria,Middle East,Russia,China,'
+    ",0,1,1,0,1,0,0,0,1,0,0,0,0",
+    "2014,3/15/2014,3,S/2014/189,S/PV.7138,Letter dated 28 February 2014 from Ukraine,Ukraine,Eastern Europe,Russia,"
+    ",,1,0,0,0,1,0,0,0,0,0,0,0,0",
+    "2022,5/26/2022,5,S/2022/431,S/PV.9048,Non-proliferation/Democratic People's Republic of Korea,North Korea,"
+    "East Asia,China,Russia,,0,1,1,0,1,0,0,0,1,0,0,0,0",
+]  # fmt: skip
+SC_HEADER = (
+    "undl_id,ms_code,ms_name,permanent_member,ms_vote,date,resolution,draft,meeting,description,agenda,"
+    "subjects,vote_note,modality,total_yes,total_no,total_abstentions,total_non_voting,total_ms,undl_link"
+)
+
+
+def write_vetoes(path: Path, rows=VETO_ROWS) -> Path:
+    path.write_text(VETO_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def write_sc(path: Path) -> Path:
+    res = [  # (undl_id, date, symbol, {member: vote})
+        (4000101, "2023-03-01", "S/RES/2675(2023)", {"CHN": "Y", "RUS": "Y", "USA": "Y", "GBR": "Y", "FRA": "Y"}),
+        (4000102, "2024-03-25", "S/RES/2728(2024)", {"CHN": "Y", "RUS": "Y", "USA": "A", "GBR": "Y", "FRA": "Y"}),
+        (4000103, "2025-02-24", "S/RES/2774(2025)", {"CHN": "Y", "RUS": "Y", "USA": "Y", "GBR": "A", "FRA": "A"}),
+        (4000104, "2025-06-30", "S/RES/2785(2025)", {"CHN": "A", "RUS": "Y", "USA": "Y", "GBR": "Y", "FRA": "Y"}),
+    ]
+    names = {"CHN": "CHINA", "RUS": "RUSSIAN FEDERATION", "USA": "UNITED STATES", "GBR": "UNITED KINGDOM",
+             "FRA": "FRANCE"}  # fmt: skip
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(SC_HEADER.split(","))
+        for uid, date, sym, votes in res:
+            for ms, v in votes.items():
+                w.writerow([uid, ms, names[ms], "TRUE", v, date, sym, "", "S/PV.1", sym, "Agenda", "", "", "Voting",
+                            3, 0, 2, 0, 15, f"https://digitallibrary.un.org/record/{uid}"])  # fmt: skip
+    return path
+
+
+def test_unsc_reads_both_files_and_vetoes_of_a_dyad(tmp_path, wh_path):
+    from dyadwatch.indicators import vetoes
+
+    with Warehouse(wh_path) as wh:
+        res = wh.ingest(sources.get("unsc"), [write_vetoes(tmp_path / "v.csv"), write_sc(tmp_path / "sc.csv")])
+        assert res.rows == {"sc_votes": 20, "vetoes": 8}
+        d = vetoes.drafts(wh, "CHN", "RUS")
+        assert d.kind.tolist() == ["RUS only", "CHN only", "joint", "RUS only", "joint"]  # USSR 1946 is Russia's
+        s = vetoes.summary(wh, "CHN", "RUS").set_index("year")
+        assert s.loc[2011, "joint"] == 1 and s.loc[2014, "RUS_only"] == 1 and s.loc[1990, "joint"] == 0
+        assert s.loc[2025, "joint"] is pd.NA  # beyond the veto list (to 2022): no data, not zero
+        assert s.loc[2025, "sc_shared"] == 2 and s.loc[2025, "sc_agreement"] == 0.5
+        assert vetoes.summary(wh, "USA", "GBR", year_from=1972, year_to=1972).USA_only.tolist() == [1]
+
+
+def test_veto_list_bad_member_and_date(tmp_path):
+    bad = write_vetoes(tmp_path / "v.csv", [*VETO_ROWS[:2], VETO_ROWS[2].replace(",USA,", ",Germany,")])
+    with pytest.raises(SourceFormatError, match=r"\['Germany'\] at lines \[4\] are not permanent members"):
+        sources.get("unsc").load([bad])
+    bad = write_vetoes(tmp_path / "w.csv", [VETO_ROWS[0].replace("2/16/1946", "1946-02-16")])
+    with pytest.raises(SourceFormatError, match=r"not m/d/yyyy dates at lines \[2\]"):
+        sources.get("unsc").load([bad])
+
+
+def test_vetoes_cli(tmp_path, wh_path, capsys):
+    from helpers import run_cli
+
+    code, _, err = run_cli(capsys, "ingest", "unsc", write_vetoes(tmp_path / "v.csv"), "--db", wh_path)
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, "vetoes", "China", "Russia", "--drafts", "--format", "csv", "--db", wh_path)
+    assert code == 0 and "S/2011/612" in out and "joint" in out

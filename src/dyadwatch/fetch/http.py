@@ -229,7 +229,7 @@ def _raise_for_status(r: httpx.Response, url: str) -> None:
     if r.status_code < 400:
         return
     if r.status_code in (401, 403):
-        fix = "the publisher requires a login, a key or accepting its terms: see `dyadwatch fetch --list-recipes`"
+        fix = "the publisher requires a login, a key or accepting its terms: see `dyadwatch fetch --recipes`"
     elif r.status_code == 404:
         fix = "the file moved or the version does not exist; check the recipe's URL or pass --version"
     else:
