@@ -25,6 +25,7 @@ class Step:
     cut: int = 0  # bytes sent before a reset/truncation
     delay: float = 0.0
     location: str = ""
+    fn: object = None  # kind "call": fn(query: dict, headers: dict) -> (status, body, headers)
 
 
 def ok(body: bytes, **headers) -> Step:
@@ -58,6 +59,12 @@ class Server:
                 if not script:
                     return self._send(404, b"not found")
                 step = script.pop(0) if len(script) > 1 else script[0]
+                if step.kind == "call":
+                    from urllib.parse import parse_qs, urlsplit
+
+                    query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                    code, body, headers = step.fn(query, dict(self.headers))
+                    return self._send(code, body, headers)
                 if step.kind == "redirect":
                     return self._send(302, b"", {"Location": step.location})
                 if step.kind == "status":
