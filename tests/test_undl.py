@@ -270,3 +270,12 @@ def test_vetoes_cli(tmp_path, wh_path, capsys):
     assert code == 0, err
     code, out, _ = run_cli(capsys, "vetoes", "China", "Russia", "--drafts", "--format", "csv", "--db", wh_path)
     assert code == 0 and "S/2011/612" in out and "joint" in out
+
+
+def test_vote_sources_cli(combined_wh, capsys):
+    from helpers import run_cli
+
+    code, out, err = run_cli(capsys, "vote-sources", "--format", "csv", "--db", combined_wh.path)
+    assert code == 0, err
+    assert out.splitlines()[0] == "year,undl,unvotes,undl_matched,used"
+    assert "2019,2,90,2,unvotes" in out and "2025,2,0,0,undl" in out

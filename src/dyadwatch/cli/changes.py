@@ -42,9 +42,15 @@ def changes(
         emit(ch.to_frame(), fmt, notes=ch.notes)
         return
     what = f"since {since}" if since else f"since ingest {since_ingest}"
-    emit(ch.roll_calls, fmt, title=f"New roll calls {what}: {ch.a} and {ch.b}")
-    emit(ch.change_points, fmt, title="New change points (monthly net cooperation)")
-    emit(ch.trade, fmt, title="New trade periods")
+    for df, title in (
+        (ch.roll_calls, f"New roll calls {what}: {ch.a} and {ch.b}"),
+        (ch.change_points, "New change points (monthly net cooperation)"),
+        (ch.trade, "New trade periods"),
+    ):
+        if df.empty:
+            typer.echo(f"{title}: none.")
+        else:
+            emit(df, fmt, title=title)
     v = ch.verdict
     if v.get("now") is None:
         line = "Verdict: no data."
