@@ -181,3 +181,62 @@ def test_since_fetches_every_release_since_a_date(server, cache, tmp_path):
     res = fetch("undl", since=dt.date(2025, 8, 1), mirror=server.url, retry=FAST)
     assert res.version == "2026-02-06" and res.downloaded == 2
     assert fetch("undl", since=dt.date(2030, 1, 1)).entries == []
+
+
+# The fixed releases' sha256 are those of the real files, which the shared data holds: serve them as the mirror.
+SHARED_FILES = {
+    "voeten": {"UNVotesPublished.RData": "unga/UNVotesPublished.RData"},
+    "atop": {"atop_alliance.rda": "alliances/atop_alliance.rda"},
+    "cow_alliance": {"cow_alliance.rda": "alliances/cow_alliance.rda"},
+    "cow_trade": {"cow_trade_ndy.rda": "trade/cow_trade_ndy.rda", "cow_trade_sy.rda": "trade/cow_trade_sy.rda"},
+    "cow_mid": {
+        "cow_mid_ddydisps.rda": "conflict/cow_mid_ddydisps.rda",
+        "gml_mid_ddydisps.rda": "conflict/gml_mid_ddydisps.rda",
+    },
+    "cow_nmc": {"cow_nmc.rda": "conflict/cow_nmc.rda"},
+    "democracy": {"ccode_democracy.rda": "regimes/ccode_democracy.rda"},
+}
+
+
+@pytest.mark.parametrize("source", sorted(SHARED_FILES))
+def test_fixed_release_recipes_match_the_real_files(server, cache, shared, source):
+    serve(server, source, bodies={n: (shared / rel).read_bytes() for n, rel in SHARED_FILES[source].items()})
+    res = fetch(source, mirror=server.url, retry=FAST)
+    assert [p.name for p in res.paths] == list(SHARED_FILES[source]) and res.notes == []  # every sha256 checked
+
+
+def test_update_cow_alliance_from_the_mirror(server, cache, shared, wh_path):
+    serve(server, "cow_alliance", bodies={"cow_alliance.rda": (shared / "alliances/cow_alliance.rda").read_bytes()})
+    _, ing = update("cow_alliance", db=wh_path, mirror=server.url, retry=FAST)
+    assert ing.rows["alliance_dyad_year"] > 100_000
+
+
+def test_baci_release_zip_gives_the_loader_its_data_and_country_files(server, cache, tmp_path, wh_path):
+    z = tmp_path / "BACI_HS92_V202501.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr(
+            "BACI_HS92_Y2022_V202501.csv",
+            "t,i,j,k,v,q\n2022,156,643,270900,1234.5,10.0\n2022,643,156,270900,99.0,1.0\n",
+        )
+        zf.writestr("BACI_HS92_Y2023_V202501.csv", "t,i,j,k,v,q\n2023,156,643,270900,1500.0,12.0\n")
+        zf.writestr(
+            "country_codes_V202501.csv",
+            "country_code,country_name,country_iso2,country_iso3\n156,China,CN,CHN\n643,Russian Federation,RU,RUS\n",
+        )
+        zf.writestr("product_codes_HS92_V202501.csv", "code,description\n270900,Petroleum oils, crude\n")
+        zf.writestr("Readme.txt", "BACI HS92 release 202501\n")
+    serve(server, "baci", bodies={"BACI_HS92_V202501.zip": z.read_bytes()})
+    res, ing = update("baci", db=wh_path, mirror=server.url, retry=FAST)
+    assert [p.name for p in res.paths] == ["BACI_HS92_Y2022_V202501.csv", "BACI_HS92_Y2023_V202501.csv",
+                                           "country_codes_V202501.csv"]  # fmt: skip
+    assert ing.rows == {"trade_flows": 3}
+
+
+def test_unsc_recipe_fetches_both_files(server, cache, tmp_path, wh_path):
+    from test_undl import write_sc, write_vetoes
+
+    bodies = {"2026_02_06_sc_voting.csv": write_sc(tmp_path / "sc.csv").read_bytes(),
+              "unsc_vetoes_1946_sept2022.csv": write_vetoes(tmp_path / "v.csv").read_bytes()}  # fmt: skip
+    serve(server, "unsc", bodies=bodies)
+    _, ing = update("unsc", db=wh_path, mirror=server.url, retry=FAST)
+    assert ing.rows == {"sc_votes": 20, "vetoes": 8}

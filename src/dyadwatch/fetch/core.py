@@ -118,7 +118,7 @@ def _fetch_files(recipe: rc.Recipe, vname: str, cache: Cache, o: Options) -> Fet
                     "is recorded in the cache and in the ingest."
                 )
             res.entries.append(entry)
-            res.paths.append(_unpacked(Path(entry.path), cache) if f.unpack else Path(entry.path))
+            res.paths += _loader_paths(Path(entry.path), f, cache)
     finally:
         if dl is not None:
             dl.__exit__()
@@ -176,6 +176,22 @@ def _unwrap(path: Path, url: str, how: str) -> bytes:
             f"{url}: the response is not the expected JSON with base64 {key!r} ({type(e).__name__}: {e}); "
             "nothing was saved. Fix: the publisher changed its export; download the file on its site."
         ) from e
+
+
+def _loader_paths(path: Path, f: rc.RecipeFile, cache: Cache) -> list[Path]:
+    """What the loader reads: the file, or for an unpacked zip its folder or the members the recipe names."""
+    if not f.unpack:
+        return [path]
+    folder = _unpacked(path, cache)
+    if not f.members:
+        return [folder]
+    found = sorted({p for pattern in f.members for p in folder.rglob(pattern) if p.is_file()})
+    if not found:
+        raise FetchError(
+            f"{f.url}: the archive holds none of {f.members} (it has {sorted(p.name for p in folder.rglob('*'))[:8]}). "
+            "Fix: the publisher changed the release's layout; update the recipe."
+        )
+    return found
 
 
 def _unpacked(zpath: Path, cache: Cache) -> Path:

@@ -39,6 +39,7 @@ class RecipeFile(BaseModel):
     body: dict | None = None  # JSON body of a POST
     unwrap: str | None = None  # "base64-json:KEY": the file is base64 in the JSON response's KEY
     unpack: bool = False  # a zip whose contents (not the zip) go to the loader
+    members: list[str] | None = None  # with unpack: glob patterns of the unpacked files to give the loader
 
     @model_validator(mode="after")
     def _unwrap_needs_post(self) -> RecipeFile:
