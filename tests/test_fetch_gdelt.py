@@ -160,3 +160,10 @@ def test_cli_update_gdelt(server, cache, wh_path, capsys):
     )  # fmt: skip
     assert code == 0, err
     assert "events: 4 rows" in out and "rest of the world's events were not kept" in err
+
+
+def test_since_is_the_start_of_the_range(server, cache):
+    publish(server)
+    res = fetch("gdelt", since=dt.date(2023, 1, 31), params={"date_to": "2023-01-31", "states": "RUS"},
+                mirror=server.url, retry=FAST)  # fmt: skip
+    assert [e.file for e in res.entries] == ["20230131234500.export.CSV"]

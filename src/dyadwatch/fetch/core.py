@@ -77,7 +77,7 @@ def fetch(
     if recipe.kind == "gdelt2":
         from dyadwatch.fetch import gdelt2
 
-        return gdelt2.fetch(recipe, cache, o, **(params or {}))
+        return gdelt2.fetch(recipe, cache, o, since=since, **(params or {}))
     if recipe.kind == "comtrade_api":
         from dyadwatch.fetch import comtrade_api
 
