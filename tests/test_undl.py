@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyadwatch import sources
@@ -279,3 +279,23 @@ def test_vote_sources_cli(combined_wh, capsys):
     assert code == 0, err
     assert out.splitlines()[0] == "year,undl,unvotes,undl_matched,used"
     assert "2019,2,90,2,unvotes" in out and "2025,2,0,0,undl" in out
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries({s: st.sampled_from(["Y", "N", "A", "X"]) for s in ("CHN", "RUS", "USA", "IND", "KAZ")}),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=25, deadline=None)
+def test_undl_roundtrip_property(tmp_path_factory, ballots, plural):
+    """Any vote matrix written in either column naming reads back exactly (Y/A/N/X → 1/2/3/8)."""
+    res = [(4090000 + i, f"2024-0{1 + i % 9}-15", 78, f"A/RES/78/{i + 1}", f"Resolution {i}", b)
+           for i, b in enumerate(ballots)]  # fmt: skip
+    path = write_undl(tmp_path_factory.mktemp("p") / "v.csv", res, header=PLURAL_2024 if plural else CURRENT)
+    v = sources.get("undl").load([path])["votes"].to_pandas()
+    got = {(r.rcid, r.iso3): r.vote for r in v.itertuples()}
+    want = {(4090000 + i, s): {"Y": 1, "A": 2, "N": 3, "X": 8}[c] for i, b in enumerate(ballots) for s, c in b.items()}
+    assert got == want
