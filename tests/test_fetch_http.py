@@ -7,6 +7,8 @@ import os
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dyadwatch.errors import ChecksumError, FetchError
 from dyadwatch.fetch.http import Downloader, Expect, RetryPolicy, retry_after_seconds
@@ -162,3 +164,15 @@ def test_404_is_not_retried(dl, server, tmp_path):
 def test_size_mismatch_against_published_size(dl, server, tmp_path):
     with pytest.raises(ChecksumError, match=r"publisher lists"):
         _get(dl, server, tmp_path, ok(BODY), expect=Expect("csv", size=len(BODY) + 10))
+
+
+@given(st.integers(0, len(BODY) - 1), st.sampled_from(["reset", "truncate"]))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_cut_point_ends_in_the_exact_file(server, tmp_path_factory, cut, kind):
+    """Wherever the body breaks, the retry (resumed with Range when bytes arrived) yields the exact file."""
+    tmp = tmp_path_factory.mktemp("cut")
+    d = Downloader(timeout=2.0, retry=FAST, sleep=lambda s: None)
+    url = server.route("/cut.csv", Step(kind, BODY, cut=cut), ok(BODY))
+    got = d.download(url, tmp / "cache" / "cut.csv", tmp / "staging", Expect("csv", SHA))
+    d.__exit__()
+    assert got.path.read_bytes() == BODY and not list((tmp / "staging").iterdir())
