@@ -123,15 +123,16 @@ def changes(
 
 def _new_rows(wh, table: str, since_ingest: int, notes: list[str]) -> dict[str, pd.DataFrame]:
     """Per source: the keys of ``table``'s rows that the ingests after ``since_ingest`` brought."""
-    if table not in wh.tables():
+    if not wh.has(table):
         return {}
     ings = wh.ingests()
     after = [i for i in ings if i["id"] > since_ingest and table in json.loads(i["rows"] or "{}")]
     out = {}
     for src in dict.fromkeys(i["source"] for i in after):
         keys = KEYS[table]
-        cols = [*keys, "file"] if "file" in wh.con.execute(f'SELECT * FROM "{table}" LIMIT 0').df() else keys
-        cur = wh.con.execute(f'SELECT DISTINCT {", ".join(cols)} FROM "{table}" WHERE source = ?', [src]).df()
+        t = wh.table(table)
+        cols = [*keys, "file"] if "file" in t.columns else keys
+        cur = t.filter(t.source == src).select(*cols).distinct().to_pandas()
         mod = sources.get(src)
         if getattr(mod.META, "partition", None) == "file":
             names = lambda rows: {Path(f).name for i in rows for f in json.loads(i["files"])}  # noqa: E731
@@ -229,7 +230,7 @@ def _change_points(wh, a: str, b: str, since, new, notes) -> tuple[pd.DataFrame,
     cut_label = f"{cut:%Y-%m}"
     now = ie.dyad_change_points(df)
     before = ie.dyad_change_points(df[df.period < cut_label].reset_index(drop=True))
-    fresh = [p for p in now if p not in before and p >= cut_label] or [p for p in now if p not in before]
+    fresh = [p for p in now if p not in before]  # found only with the new data (it may date the shift earlier)
     rows = []
     series = df.set_index("period")["net_cooperation"]
     for p in fresh:
