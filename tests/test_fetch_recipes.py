@@ -165,6 +165,15 @@ def test_cli_fetch_list_and_offline(server, cache, tmp_path, capsys):
     assert code == 0 and "1 file(s) (1 downloaded" in out and "licence: Copyright United Nations" in err
     code, out, _ = run_cli(capsys, "fetch", "--list", "--format", "csv")
     assert code == 0 and "undl,2024-09-12,2024_09_12_ga_resolutions_voting.csv," in out
+    (entry,) = cache.entries()
+    code, out, _ = run_cli(capsys, "fetch", "--list", "--verify", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["verified"] is True
+    with open(entry.path, "r+b") as f:  # damage the cached file in place, keeping its size
+        f.write(b"X")
+    code, out, _ = run_cli(capsys, "fetch", "--list", "--verify", "--format", "json")
+    assert json.loads(out)[0]["verified"] is False
+    code, out, _ = run_cli(capsys, "fetch", "undl", "--version", "2024-09-12", "--force", "--mirror", server.url)
+    assert code == 0 and "(1 downloaded" in out
     server.stop()
     code, out, _ = run_cli(capsys, "fetch", "undl", "--version", "2024-09-12", "--offline")
     assert code == 0 and "(0 downloaded, 1 from the cache)" in out

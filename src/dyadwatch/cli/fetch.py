@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -107,6 +108,7 @@ def fetch(
     cmd: CmdOpt = "TOTAL",
     list_cache: Annotated[bool, typer.Option("--list", help="Show what the cache holds (sizes, sha256).")] = False,
     list_recipes: Annotated[bool, typer.Option("--recipes", help="Show every source's download recipe.")] = False,
+    verify: Annotated[bool, typer.Option("--verify", help="With --list: recompute every file's sha256.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Download a source's files from its publisher into the user cache, verified (size, MD5/sha256, format).
@@ -126,6 +128,12 @@ def fetch(
             for e in Cache().entries(source)
         ]  # fmt: skip
         cols = ["source", "version", "file", "bytes", "sha256", "fetched_at", "url"]
+        if verify:
+            from dyadwatch.fetch.verify import digest
+
+            for r, e in zip(rows, Cache().entries(source), strict=True):
+                r["verified"] = digest(Path(e.path)) == e.sha256
+            cols.append("verified")
         emit(pd.DataFrame(rows, columns=cols), fmt, title=f"Cache {Cache().root}",
              notes=[] if rows else [f"The cache {Cache().root} is empty: `dyadwatch fetch SOURCE`."])  # fmt: skip
         return
