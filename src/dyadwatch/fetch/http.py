@@ -115,20 +115,6 @@ class Downloader:
     def __exit__(self, *exc) -> None:
         self.client.close()
 
-    # -- small requests (file lists, API pages) ----------------------------------------------------
-
-    def get(self, url: str, *, params: dict | None = None, headers: dict | None = None) -> httpx.Response:
-        """A whole response held in memory (file lists, API pages), with the same retry rules."""
-
-        def once(attempt: int) -> httpx.Response:
-            r = self.client.get(url, params=params, headers=headers)
-            if r.status_code in RETRY_STATUS:
-                raise _Retryable(f"HTTP {r.status_code}", retry_after_seconds(r.headers.get("Retry-After")))
-            _raise_for_status(r, url)
-            return r
-
-        return self.with_retries(url, once)[0]
-
     # -- files ------------------------------------------------------------------------------------
 
     def download(self, url: str, dest: Path, staging: Path, expect: Expect = Expect()) -> Downloaded:
