@@ -99,6 +99,14 @@ def read_csv(path: Path, source: str = META.name) -> pd.DataFrame:
     return df
 
 
+def _numeric(s: pd.Series) -> pd.Series:
+    """Numbers from text, NaN where a value is not one; Arrow's cast first (fast), pandas only if it fails."""
+    try:
+        return s.str.strip().astype("float64[pyarrow]").astype("float64")
+    except (pa.ArrowInvalid, ValueError, TypeError):
+        return pd.to_numeric(s.str.strip(), errors="coerce")
+
+
 def _lines(mask: pd.Series) -> list[int]:
     return mask.index[mask.to_numpy()][:10].tolist()
 
@@ -167,7 +175,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     empty = df["undl_id"].isna() | df["ms_code"].isna()
     if empty.any():
         raise SourceFormatError(f"{path}: rows without undl_id or ms_code at lines {_lines(empty)}.")
-    rcid = pd.to_numeric(df["undl_id"].str.strip(), errors="coerce")
+    rcid = _numeric(df["undl_id"])
     bad = rcid.isna() | (rcid <= 0) | (rcid >= 2**31)
     if bad.any():
         raise SourceFormatError(
@@ -209,7 +217,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     _check_totals(df, path)
 
     rc = df.drop_duplicates("rcid").copy()
-    session = pd.to_numeric(rc["session"], errors="coerce") if "session" in rc else pd.Series(np.nan, index=rc.index)
+    session = _numeric(rc["session"]) if "session" in rc else pd.Series(np.nan, index=rc.index)
     from_symbol = rc["resolution"].map(lambda s: int(k.split("/")[0]) if (k := symbol_key(s)) else np.nan)
     rc["session"] = session.fillna(from_symbol).astype("Int16")
     roll_calls = pd.DataFrame(
@@ -241,7 +249,7 @@ def _check_totals(df: pd.DataFrame, path: Path) -> None:
     counts = df.groupby("rcid")["vote"].value_counts().unstack(fill_value=0)
     off = []
     for col in have:
-        stated = pd.to_numeric(first[col], errors="coerce")
+        stated = _numeric(first[col])
         counted = counts.get(TOTALS[col], pd.Series(0, index=counts.index)).reindex(stated.index, fill_value=0)
         diff = stated.notna() & (stated != counted)
         off += [(i, col, int(stated[i]), int(counted[i])) for i in stated.index[diff][:3]]
