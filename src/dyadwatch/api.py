@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from dyadwatch import countries
 from dyadwatch.store import ChainStore, Store, pack_store
+
+if TYPE_CHECKING:
+    from dyadwatch.warehouse import Warehouse
 
 T = TypeVar("T")
 
@@ -50,6 +53,15 @@ def open_store(db: str | Path | None = None) -> ChainStore:
     path = Path(db) if db else default_path()
     wh = Warehouse(path, read_only=True) if path.exists() else None
     return ChainStore(*([wh] if wh is not None else []), pack_store(), path=path)
+
+
+def open_warehouse(db: str | Path | None = None) -> Warehouse | None:
+    """The user's warehouse alone, read-only, or None when the file does not exist: for what only a warehouse
+    can answer (what changed since an ingest, the vote sources per year, vetoes)."""
+    from dyadwatch.warehouse import Warehouse, default_path
+
+    path = Path(db) if db else default_path()
+    return Warehouse(path, read_only=True) if path.exists() else None
 
 
 def as_store(wh: Store | None) -> ChainStore:

@@ -75,3 +75,21 @@ class UnknownMeasureError(ValueError, DyadwatchError):
     """A vote similarity measure that dyadwatch does not compute."""
 
     exit_code = 2
+
+
+class FetchError(DyadwatchError):
+    """A download failed or gave something that is not the publisher's file (names the URL and the fix)."""
+
+    exit_code = 5
+
+
+class ChecksumError(FetchError, ValueError):
+    """A downloaded file's sha256/MD5 or size is not the one the publisher (or the recipe) states."""
+
+
+class OfflineError(FetchError, FileNotFoundError):
+    """--offline was asked but the cache does not hold the file."""
+
+
+class ApiError(FetchError):
+    """A publisher's data API refused a request or answered with an error."""

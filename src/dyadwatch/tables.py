@@ -277,6 +277,32 @@ TABLES: dict[str, TableSpec] = {
             ("text", S),
             ("file", S),
         ),
+        _spec(
+            "sc_votes",
+            "country-resolution",
+            "A Security Council member's vote on an adopted resolution: 1 yes, 2 abstain, 3 no, 8 non-voting.",
+            ("rcid", I32),
+            ("date", D),
+            ("year", I16),
+            ("resolution", S),
+            ("draft", S),
+            ("iso3", S),
+            ("vote", pa.int8()),
+            ("permanent", B),
+        ),
+        _spec(
+            "vetoes",
+            "veto",
+            "A permanent member's veto of a Security Council draft resolution (one row per vetoing state).",
+            ("veto_id", I32),
+            ("date", D),
+            ("year", I16),
+            ("draft", S),
+            ("meeting", S),
+            ("agenda", S),
+            ("topic", S),
+            ("iso3", S),
+        ),
     ]
 }
 

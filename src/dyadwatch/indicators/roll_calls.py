@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dyadwatch.errors import SubsetError
+from dyadwatch.indicators import votes_sources
 
 ISSUE_AREAS = {
     "me": "Palestinian conflict (Middle East)",
@@ -18,7 +19,11 @@ SOURCE_PREFERENCE = ("unvotes", "voeten")  # unvotes reaches 2019; voeten keeps 
 
 
 def pick_source(wh, source: str | None = None) -> str:
-    """The vote source to use: the one asked for, else the first ingested of SOURCE_PREFERENCE."""
+    """The vote source to use: the one asked for, else the first ingested of SOURCE_PREFERENCE
+    (combined with the UN Digital Library file when it is ingested too: see ``votes_sources``)."""
+    combined = votes_sources.pick(wh, source)
+    if combined:
+        return combined
     return wh.pick_source(
         "votes",
         SOURCE_PREFERENCE,
@@ -39,7 +44,7 @@ def roll_calls_expr(
     match: str | None = None,
 ):
     """The roll calls of ``source`` in a subset: period, issue area, important votes, description keyword."""
-    rc = wh.table("roll_calls").filter(lambda t: t.source == source)
+    rc = votes_sources.rows(wh, "roll_calls", source)
     if year_from is not None:
         rc = rc.filter(rc.year >= year_from)
     if year_to is not None:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.indicators import votes_measures as vm
+from dyadwatch.indicators import votes_sources
 from dyadwatch.indicators.roll_calls import (  # noqa: F401  (re-exported: the vote family's public names)
     ISSUE_AREAS,
     SOURCE_PREFERENCE,
@@ -31,10 +32,10 @@ def dyad_votes_expr(
     wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None, **subset
 ):
     """Roll calls on which both a and b cast a yes/abstain/no vote: columns rcid, year, vote_a, vote_b."""
-    votes = wh.table("votes")
+    votes = votes_sources.rows(wh, "votes", source)
     rc = roll_calls_expr(wh, source, year_from, year_to, **subset)
-    va = votes.filter((votes.source == source) & (votes.iso3 == a) & votes.vote.isin([1, 2, 3]))
-    vb = votes.filter((votes.source == source) & (votes.iso3 == b) & votes.vote.isin([1, 2, 3]))
+    va = votes.filter((votes.iso3 == a) & votes.vote.isin([1, 2, 3]))
+    vb = votes.filter((votes.iso3 == b) & votes.vote.isin([1, 2, 3]))
     pair = va.select(rcid="rcid", vote_a="vote").join(vb.select(rcid="rcid", vote_b="vote"), "rcid")
     return pair.join(rc.select("rcid", "year"), "rcid")
 
@@ -49,7 +50,7 @@ def agreement(
         n=pair.rcid.count(),
         agreement=(pair.vote_a == pair.vote_b).cast("float64").mean(),
     )
-    rc = wh.table("roll_calls").filter(lambda t: t.source == source)
+    rc = votes_sources.rows(wh, "roll_calls", source)
     if year_from is not None:
         rc = rc.filter(rc.year >= year_from)
     if year_to is not None:
@@ -65,12 +66,12 @@ def agreement(
 def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.DataFrame:
     """Undirected dyad-years (iso3_a < iso3_b) among ``states``: every roll-call year, n and agreement."""
     source = pick_source(wh, source)
-    votes = wh.table("votes")
-    v = votes.filter((votes.source == source) & votes.iso3.isin(states) & votes.vote.isin([1, 2, 3]))
+    votes = votes_sources.rows(wh, "votes", source)
+    v = votes.filter(votes.iso3.isin(states) & votes.vote.isin([1, 2, 3]))
     va = v.select(rcid="rcid", iso3_a="iso3", vote_a="vote")
     vb = v.select(rcid="rcid", iso3_b="iso3", vote_b="vote")
     pair = va.join(vb, (va.rcid == vb.rcid) & (va.iso3_a < vb.iso3_b))
-    rc = wh.table("roll_calls").filter(lambda t: t.source == source).select("rcid", "year")
+    rc = votes_sources.rows(wh, "roll_calls", source).select("rcid", "year")
     pair = pair.join(rc, "rcid")
     per = pair.group_by(["iso3_a", "iso3_b", "year"]).aggregate(
         n=pair.rcid.count(), agreement=(pair.vote_a == pair.vote_b).cast("float64").mean()

@@ -88,10 +88,11 @@ def panel_from_frames(votes: pd.DataFrame, roll_calls: pd.DataFrame, measures: l
 def load_frames(wh, source: str, **subset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Votes (rcid, iso3, vote) and selected roll calls (rcid, year) of one source, as pandas."""
     from dyadwatch.indicators.roll_calls import roll_calls_expr
+    from dyadwatch.indicators.votes_sources import rows
 
     rc = roll_calls_expr(wh, source, **subset).select("rcid", "year").to_pyarrow().to_pandas()
-    votes = wh.table("votes")
-    v = votes.filter((votes.source == source) & votes.vote.isin([1, 2, 3])).select("rcid", "iso3", "vote")
+    votes = rows(wh, "votes", source)
+    v = votes.filter(votes.vote.isin([1, 2, 3])).select("rcid", "iso3", "vote")
     return v.to_pyarrow().to_pandas(), rc
 
 
