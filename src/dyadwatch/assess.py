@@ -235,6 +235,14 @@ def _regime_line(rg: pd.DataFrame, year: int) -> Evidence | None:
 
 def assess(a: str, b: str, *, year: int | None = None, wh=None, db: str | Path | None = None) -> Assessment:
     """The verdict for the dyad in ``year`` (default: the latest year with vote or treaty data)."""
+    from dyadwatch import api
+
+    with api.using(db, wh) as store:
+        return _assess(a, b, year, store)
+
+
+def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
+    db = None
     ca, cb = countries.resolve(a), countries.resolve(b)
     a, b = ca.iso3, cb.iso3
     if a == b:
@@ -306,10 +314,17 @@ def assess(a: str, b: str, *, year: int | None = None, wh=None, db: str | Path |
 
 def references(*, year: int | None = None, wh=None, db=None, dyads: list[list[str]] | None = None) -> pd.DataFrame:
     """The reference dyads' verdicts and key values side by side (one row per dyad)."""
+    from dyadwatch import api
+
+    with api.using(db, wh) as store:
+        return _references(year, store, dyads)
+
+
+def _references(year: int | None, store, dyads: list[list[str]] | None) -> pd.DataFrame:
     rows = []
     for x, y in dyads or config()["reference_dyads"]:
         try:
-            r = assess(x, y, year=year, wh=wh, db=db)
+            r = assess(x, y, year=year, wh=store)
         except DyadwatchError as e:
             rows.append({"dyad": f"{x}–{y}", "year": year, "verdict": "no data", "treaties": str(e)[:80],
                          "un_votes": None, "regimes": None})  # fmt: skip
@@ -363,6 +378,14 @@ def _no_row(dim: str, why: str) -> dict:
 
 def scorecard(a: str, b: str, *, wh=None, db=None) -> pd.DataFrame:
     """Concord and tension per dimension: latest value, direction over the last N years, one-line reason."""
+    from dyadwatch import api
+
+    with api.using(db, wh) as store:
+        return _scorecard(a, b, store)
+
+
+def _scorecard(a: str, b: str, wh) -> pd.DataFrame:
+    db = None
     a, b = countries.resolve(a).iso3, countries.resolve(b).iso3
     sc = config()["scorecard"]
     band = sc["stable"]
