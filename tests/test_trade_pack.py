@@ -138,15 +138,15 @@ def test_gas_pipelines_facts_pack_equal_warehouse(econ_wh):
     m, _ = tp.load_gas(P, "CHN", "M")
     assert m.value.isna().all() and m.period.str.fullmatch(r"\d{4}-\d{2}").all()
     pd.testing.assert_frame_equal(
-        tp.load_comparisons(None)[0], en.article_comparisons(econ_wh), check_dtype=False, check_exact=False
+        tp.load_comparisons(P)[0], en.article_comparisons(econ_wh), check_dtype=False, check_exact=False
     )
     pw = en.pipelines(econ_wh)[tp.PIPE_COLUMNS].reset_index(drop=True)
-    pd.testing.assert_frame_equal(tp.load_pipelines(None)[0], pw, check_dtype=False)
+    pd.testing.assert_frame_equal(tp.load_pipelines(P)[0], pw, check_dtype=False)
     fw, bw = tp.facts_for(econ_wh, ["RUS"])
-    fp, bp = tp.facts_for(None, ["RUS"])
+    fp, bp = tp.facts_for(P, ["RUS"])
     assert (bw, bp) == ("warehouse", "pack")
     pd.testing.assert_frame_equal(fp.fillna(""), fw.fillna(""), check_dtype=False)
-    cur, _ = tp.currency_shares(None, ["CHN", "RUS"])
+    cur, _ = tp.currency_shares(P, ["CHN", "RUS"])
     assert set(cur.metric) >= {"cny_share_moex_fx_spot", "cny_share_ru_export_settlements"}
 
 

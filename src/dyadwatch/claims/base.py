@@ -35,11 +35,16 @@ class Measured:
 
 @dataclass
 class Context:
-    """What metrics may read: a warehouse (or None: embedded pack only) and the db path for the API."""
+    """What metrics may read: the store (a warehouse before the embedded pack) and the db path for the API."""
 
     wh: Any = None
     db: Any = None
     cache: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from dyadwatch.api import as_store
+
+        self.wh = as_store(self.wh)  # a bare warehouse, or None (the embedded pack alone), as a chain
 
     def need_table(self, table: str, fix: str) -> Any:
         if self.wh is None or not self.wh.has(table):

@@ -33,6 +33,11 @@ class ReportContext:
     basis_notes: list[str] = field(default_factory=list)
     used_sources: list[str] = field(default_factory=list)  # filled as sections render, for the sources section
 
+    def __post_init__(self) -> None:
+        from dyadwatch.api import as_store
+
+        self.wh = as_store(self.wh)  # a bare warehouse, or None (the embedded pack alone), as a chain
+
 
 def esc(text: object) -> str:
     return html.escape("" if text is None else str(text))
