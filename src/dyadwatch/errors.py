@@ -51,3 +51,9 @@ class MissingExtraError(ImportError, DyadwatchError):
     """An optional heavy dependency is not installed."""
 
     exit_code = 2
+
+
+class ConfigError(ValueError, DyadwatchError):
+    """A bundled or user-given configuration file (assess.yaml, countries.yaml) is malformed."""
+
+    exit_code = 3

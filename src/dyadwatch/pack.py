@@ -20,13 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from dyadwatch import countries
 from dyadwatch.errors import NoDataError, SourceFormatError
 
-FOCUS = (
-    "USA", "GBR", "FRA", "RUS", "CHN",  # P5
-    "KAZ", "KGZ", "TJK", "TKM", "UZB",  # Central Asia
-    "IND", "BLR", "UKR", "PRK", "JPN", "DEU", "PAK", "MNG", "KOR", "TUR", "IRN", "BRA",
-)  # fmt: skip
+FOCUS = countries.group("focus")  # the focus states live in data/countries.yaml
 
 
 @dataclass(frozen=True)
