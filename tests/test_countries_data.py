@@ -100,3 +100,27 @@ def test_any_well_formed_code_map_is_accepted_and_read_back(mapping):
 def test_any_malformed_code_is_refused(code):
     with pytest.raises(ConfigError, match=r"codes\.facts\.xx"):
         countries.check_crosswalk(_broken(("codes", "facts", "xx"), code), "x")
+
+
+def test_the_bundled_converter_table_is_the_installed_country_converter():
+    from importlib import resources
+
+    bundled = resources.files("dyadwatch.data").joinpath(countries.COCO_TABLE).read_text("utf-8")
+    assert [dict(r) for r in countries._coco_table()] == countries.coco_rows(), (
+        "country_converter changed: run `python -c 'from dyadwatch import countries; countries.write_coco_table()'` "
+        "and check the answers in tests/golden/countries_crosswalk.json still hold"
+    )
+    assert bundled.startswith("iso3,iso2,name,gw,m49\n")
+
+
+def test_codes_and_listed_names_need_no_converter():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from dyadwatch import countries; "
+        "assert [countries.resolve(q).iso3 for q in ('CHN', 'Russia', '710', 'm49:398', 'USSR')] == "
+        "['CHN', 'RUS', 'CHN', 'KAZ', 'RUS']; print('country_converter' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

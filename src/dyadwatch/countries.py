@@ -150,33 +150,60 @@ def _historical() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     }
 
 
+COCO_TABLE = "coco_countries.csv"  # iso3, iso2, name, gw, m49 of country_converter's table, in its order
+
+
+def coco_rows() -> list[dict[str, str]]:
+    """The columns dyadwatch uses of country_converter's table, as ``data/coco_countries.csv`` holds them.
+
+    Reading that file instead of building a converter (pandas reads coco's full table, ~0.3 s) keeps
+    the converter out of every run that only looks up codes and names dyadwatch lists; a test checks
+    the file still equals the installed country_converter (``write_coco_table()`` rewrites it).
+    """
+    rows = []
+    for r in converter().data.itertuples():
+        iso2 = str(r.ISO2) if isinstance(r.ISO2, str) else ""
+        if iso2.startswith("^"):  # coco keeps regexes for some: "^GB$|^UK$"
+            iso2 = iso2.split("|")[0].strip("^$")
+        m49 = _int(r.UNcode) or _int(r.ISOnumeric)
+        gw = _int(r.GWcode)
+        rows.append({"iso3": str(r.ISO3), "iso2": iso2, "name": str(r.name_short),
+                     "gw": "" if gw is None else str(gw), "m49": "" if m49 is None else str(m49)})  # fmt: skip
+    return rows
+
+
+def write_coco_table(path=None) -> None:
+    """Rewrite ``data/coco_countries.csv`` from the installed country_converter."""
+    target = path or resources.files("dyadwatch.data").joinpath(COCO_TABLE)
+    with open(str(target), "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["iso3", "iso2", "name", "gw", "m49"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(coco_rows())
+
+
+@cache
+def _coco_table() -> list[dict[str, str]]:
+    text = resources.files("dyadwatch.data").joinpath(COCO_TABLE).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _int(v) -> int | None:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
 @cache
 def _table() -> dict[str, Country]:
-    data = converter().data
     out: dict[str, Country] = {}
-
-    def _int(v):
-        try:
-            return int(v)
-        except (TypeError, ValueError):
-            return None
-
     cow_by_iso: dict[str, int] = {}
     for row in _cow_rows():  # later codes win: KOR→732 (not 730), DEU→255
         if row["iso3"] not in cow_by_iso or int(row["cow_to"]) >= 2000:
             cow_by_iso[row["iso3"]] = int(row["cow"])
-    for r in data.itertuples():
-        iso3 = str(r.ISO3)
-        iso2 = str(r.ISO2) if isinstance(r.ISO2, str) else None
-        if iso2 and iso2.startswith("^"):  # coco keeps regexes for some: "^GB$|^UK$"
-            iso2 = iso2.split("|")[0].strip("^$")
-        out[iso3] = Country(
-            iso3=iso3,
-            name=str(r.name_short),
-            iso2=iso2,
-            cow=cow_by_iso.get(iso3),
-            gw=_int(r.GWcode),
-            m49=_int(r.UNcode) or _int(r.ISOnumeric),
+    for r in _coco_table():
+        out[r["iso3"]] = Country(
+            r["iso3"], r["name"], r["iso2"] or None, cow_by_iso.get(r["iso3"]), _int(r["gw"]), _int(r["m49"])
         )
     historical = _historical()
     for row in _cow_rows():
