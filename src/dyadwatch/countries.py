@@ -32,7 +32,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from dyadwatch import yamlfile
 from dyadwatch.errors import ConfigError, UnknownCountryError
 
 PRC_SEATED = dt.date(1971, 10, 25)
@@ -59,6 +58,8 @@ class Country:
 @cache
 def crosswalk() -> dict[str, Any]:
     """``data/countries.yaml``, checked: every value is an iso3 code (or null for areas that are not states)."""
+    from dyadwatch import yamlfile  # here: `dyadwatch --help` imports this module, and YAML costs ~0.05 s
+
     where = "dyadwatch/data/countries.yaml"
     raw = yamlfile.load(resources.files("dyadwatch.data").joinpath("countries.yaml").read_text("utf-8"), where)
     return check_crosswalk(raw, where)
