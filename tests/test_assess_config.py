@@ -24,7 +24,9 @@ def _with(edit) -> str:
 
 
 def test_the_bundled_rules_are_valid_and_read_as_before():
-    assert assess.config() == yaml.safe_load(BUNDLED)
+    expected = yaml.safe_load(BUNDLED)
+    expected["scorecard"]["third_region"]["states"] = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]  # the group's states
+    assert assess.config() == expected
     assert assess.config()["votes"]["aligned_percentile"] == 80  # an int stays an int (thresholds print as "80")
 
 
@@ -40,10 +42,13 @@ def test_the_bundled_rules_are_valid_and_read_as_before():
         (lambda r: r["alliance"].update(weak=["consul"]), "alliance", "both 'alignment' and 'weak'"),
         (lambda r: r["scorecard"]["stable"].update(trade=-0.01), "scorecard.stable.trade", "greater than or equal"),
         (lambda r: r["scorecard"]["stable"].update(tarde=0.01), "scorecard.stable.tarde", "unknown key"),
-        (lambda r: r["scorecard"]["third_region"].update(states=["KAZ", "Atlantis"]), "scorecard.third_region.states",
-         "Unknown country 'Atlantis'"),
-        (lambda r: r["scorecard"]["third_region"].update(states=["Kazakhstan"]), "scorecard.third_region.states",
-         "write 'KAZ'"),
+        (lambda r: r["scorecard"]["third_region"].update(group=None, states=["KAZ", "Atlantis"]),
+         "scorecard.third_region.states", "Unknown country 'Atlantis'"),
+        (lambda r: r["scorecard"]["third_region"].update(group=None, states=["Kazakhstan"]),
+         "scorecard.third_region.states", "write 'KAZ'"),
+        (lambda r: r["scorecard"]["third_region"].update(group="central asia"), "scorecard.third_region.group",
+         "Unknown country group 'central asia'"),
+        (lambda r: r["scorecard"]["third_region"].update(states=["KAZ"]), "scorecard.third_region", "not both"),
         (lambda r: r["reference_dyads"].append(["USA"]), "reference_dyads", "two different states"),
         (lambda r: r["regimes"].update(measure="polity2"), "regimes.measure", "'polyarchy'"),
     ],
@@ -56,6 +61,12 @@ def test_a_bad_rule_is_one_error_naming_the_key(edit, key, says, tmp_path):
     msg = str(e.value)
     assert msg.startswith(f"{p}: invalid assessment rules: key {key!r}"), msg
     assert says in msg and "Fix" in msg
+
+
+def test_a_region_may_list_its_states(tmp_path):
+    p = tmp_path / "rules.yaml"
+    p.write_text(_with(lambda r: r["scorecard"].update(third_region={"name": "Two", "states": ["KAZ", "UZB"]})))
+    assert assess_config.load(p)["scorecard"]["third_region"] == {"name": "Two", "states": ["KAZ", "UZB"]}
 
 
 def test_a_rules_file_that_is_not_yaml_or_not_there(tmp_path):

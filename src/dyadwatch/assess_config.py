@@ -93,13 +93,34 @@ class StableBands(_Rules):
 
 
 class ThirdRegion(_Rules):
+    """The region both sides are compared with: a named group of data/countries.yaml, or its states."""
+
     name: str = Field(min_length=1)
-    states: list[str] = Field(min_length=1)
+    group: str | None = None
+    states: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("group")
+    @classmethod
+    def _group(cls, v: str | None) -> str | None:
+        from dyadwatch import countries
+
+        if v is not None:
+            try:
+                countries.group(v)
+            except KeyError as e:
+                raise ValueError(e.args[0]) from e
+        return v
 
     @field_validator("states")
     @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        return _states(v)
+    def _known(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else _states(v)
+
+    @model_validator(mode="after")
+    def _one(self) -> ThirdRegion:
+        if (self.group is None) == (self.states is None):
+            raise ValueError("give either group (a name in data/countries.yaml) or states, not both or neither")
+        return self
 
 
 class ScorecardRules(_Rules):
@@ -145,6 +166,11 @@ def parse(text: str, where: str) -> dict[str, Any]:
             f"{where}: invalid assessment rules: " + "; ".join(lines[:5]) + more + ". Fix the value there "
             "(docs/assess.md explains each key; the bundled data/assess.yaml is a valid example)."
         ) from e
+    region = raw["scorecard"]["third_region"]
+    if region.get("group"):  # readers get the states either way
+        from dyadwatch import countries
+
+        region["states"] = list(countries.group(region["group"]))
     return raw
 
 
