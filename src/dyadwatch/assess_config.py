@@ -159,6 +159,7 @@ def parse(text: str, where: str) -> dict[str, Any]:
         for err in e.errors():
             key = ".".join(str(x) for x in err["loc"]) or "(top level)"
             msg = "unknown key (misspelt?)" if err["type"] == "extra_forbidden" else err["msg"]
+            msg = msg.removeprefix("Value error, ")  # pydantic's prefix for the checks written here
             got = "" if err["type"] in ("missing", "extra_forbidden") else f" (got {err.get('input')!r})"
             lines.append(f"key {key!r}: {msg}{got}")
         more = f" (and {len(lines) - 5} more)" if len(lines) > 5 else ""
