@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from dyadwatch import countries
 from dyadwatch.errors import DyadwatchError, NoDataError
@@ -70,9 +69,11 @@ class Assessment:
 
 @cache
 def config(path: str | None = None) -> dict:
-    """The assessment rules (``data/assess.yaml``, or another file with the same keys)."""
+    """The assessment rules (``data/assess.yaml``, or another file with the same keys), validated."""
+    from dyadwatch import assess_config
+
     p = Path(path) if path else Path(str(resources.files("dyadwatch.data").joinpath("assess.yaml")))
-    return yaml.safe_load(p.read_text("utf-8"))
+    return assess_config.load(p)
 
 
 # ----------------------------------------------------------------- data access

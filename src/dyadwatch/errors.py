@@ -93,3 +93,9 @@ class OfflineError(FetchError, FileNotFoundError):
 
 class ApiError(FetchError):
     """A publisher's data API refused a request or answered with an error."""
+
+
+class ConfigError(ValueError, DyadwatchError):
+    """A bundled or user-given configuration file (assess.yaml, countries.yaml) is malformed."""
+
+    exit_code = 3

@@ -16,16 +16,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.store import PackStore, _frame, build_function, pack_dir
 from dyadwatch.store import manifest as store_manifest
 from dyadwatch.tables import DERIVED
 
-FOCUS = (
-    "USA", "GBR", "FRA", "RUS", "CHN",  # P5
-    "KAZ", "KGZ", "TJK", "TKM", "UZB",  # Central Asia
-    "IND", "BLR", "UKR", "PRK", "JPN", "DEU", "PAK", "MNG", "KOR", "TUR", "IRN", "BRA",
-)  # fmt: skip
+FOCUS = countries.group("focus")  # the focus states live in data/countries.yaml
 
 
 def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:

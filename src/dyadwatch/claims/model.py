@@ -29,6 +29,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from dyadwatch import yamlfile
 from dyadwatch.errors import ClaimFileError
 
 
@@ -172,7 +173,7 @@ def _describe(loc: tuple, raw: dict) -> str:
 def parse(text: str, where: str = "<string>") -> ClaimFile:
     """Validate a claim file's text; ClaimFileError names the file, the claim id and the field."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=yamlfile.Loader)  # libyaml's C parser when present: ~10× faster
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         pos = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import expit, log_expit
 
 from dyadwatch.errors import NeedsIngestError, NoDataError
 
@@ -50,6 +48,8 @@ def objective(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n
     prior_w = np.concatenate(
         [np.full(n_states, 1 / ps["theta"] ** 2)] + [np.full(n_rc, 1 / ps[k] ** 2) for k in ("beta", "alpha", "delta")]
     )
+
+    from scipy.special import expit, log_expit  # here, not at the top: the report and the CLI never fit
 
     def fun(x):
         theta, beta, alpha = x[:n_states], x[n_states : n_states + n_rc], x[n_states + n_rc : n_states + 2 * n_rc]
@@ -93,6 +93,8 @@ def objective(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n
 
 def fit_year(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_rc: int, maxiter: int = 2000):
     """MAP fit of one year: ``state``/``rc`` index arrays, ``y`` in {0 yes, 1 abstain, 2 no}; returns θ."""
+    from scipy.optimize import minimize
+
     fun = objective(state, rc, y, n_states, n_rc)
     # L-BFGS-B's small dense updates (and the small SVD) are ~8x slower when OpenBLAS spreads them
     # over threads.

@@ -28,6 +28,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from dyadwatch import yamlfile
 from dyadwatch.errors import DyadwatchError, NoDataError
 
 PER = 10_000
@@ -131,7 +132,7 @@ def lexicon() -> Lexicon:
 
 
 def parse_lexicon(text: str) -> Lexicon:
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=yamlfile.Loader)  # libyaml's C parser when present
     concepts = {}
     for key, c in data["concepts"].items():
         concepts[key] = Concept(key, c.get("label", key), tuple(c["forms"]), tuple(c.get("exclude", ())))

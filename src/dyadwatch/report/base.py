@@ -8,8 +8,13 @@ results through ``ctx`` (the library API), never raw files.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from dyadwatch.countries import Country
@@ -45,10 +50,67 @@ def esc(text: object) -> str:
 
 def chart(spec) -> str:
     """An Altair chart (or Vega-Lite dict) as inline SVG: offline, printable, no JavaScript."""
+    # Altair's schema check costs ~0.05 s a chart and vl-convert checks the spec again while rendering.
+    d = spec.to_dict(validate=False) if hasattr(spec, "to_dict") else spec
+    return f'<figure class="chart">{svg(d)}</figure>'
+
+
+def svg(spec: dict) -> str:
+    """The SVG of a Vega-Lite spec, rendered once: later calls with the same spec and data read it back.
+
+    Rendering is most of a report's time (vl-convert starts a JavaScript runtime, ~1–2 s, then ~0.1–0.5 s a
+    chart) and threads do not help: it renders one chart at a time. A chart is a pure function of its spec
+    (data inlined) and the renderer's version, so its SVG is cached under that hash in the user cache
+    directory (``dyadwatch/charts``). The cache is best effort: an unwritable one only costs the time.
+    """
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    key = hashlib.sha256(f"{_renderer_version()}\n{text}".encode()).hexdigest()
+    path = chart_cache_dir() / f"{key}.svg"
+    try:
+        out = path.read_text("utf-8")
+        os.utime(path)  # recently used charts survive pruning
+        return out
+    except OSError:
+        pass
     import vl_convert as vlc
 
-    d = spec.to_dict() if hasattr(spec, "to_dict") else spec
-    return f'<figure class="chart">{vlc.vegalite_to_svg(d)}</figure>'
+    out = vlc.vegalite_to_svg(spec)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # write then rename: a reader never sees half a file
+        tmp.write_text(out, "utf-8")
+        os.replace(tmp, path)
+        _prune(path.parent)
+    except OSError:
+        pass
+    return out
+
+
+CACHE_MAX_CHARTS = 2000  # about 50 reports; beyond it the oldest half is removed
+
+
+def chart_cache_dir() -> Path:
+    """Where rendered charts are kept: ``DYADWATCH_CHART_CACHE``, else the user cache dir (XDG_CACHE_HOME)."""
+    env = os.environ.get("DYADWATCH_CHART_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("dyadwatch", appauthor=False)) / "charts"
+
+
+@cache
+def _renderer_version() -> str:
+    from importlib.metadata import version
+
+    return f"vl-convert-python {version('vl-convert-python')}"
+
+
+def _prune(folder: Path) -> None:
+    files = list(folder.glob("*.svg"))
+    if len(files) > CACHE_MAX_CHARTS:
+        for f in sorted(files, key=lambda f: f.stat().st_mtime)[: len(files) // 2]:
+            f.unlink(missing_ok=True)
 
 
 def table_html(

@@ -52,15 +52,10 @@ META = SourceMeta(
     partition="file",
 )
 
-# Comtrade's numeric codes are UN M49 except these (Comtrade's own area codes).
-SPECIAL_CODES: dict[int, str | None] = {
-    0: "WLD", 251: "FRA", 579: "NOR", 699: "IND", 757: "CHE", 842: "USA", 490: "TWN",  # 490 "Other Asia, nes"
-    58: "BEL", 280: "DEU", 711: "ZAF", 810: "RUS", 890: "SRB", 891: "SRB", 200: "CSK", 736: "SDN",
-    # Areas that are not states: kept out of dyads.
-    97: None, 472: None, 473: None, 492: None, 527: None, 536: None, 568: None, 577: None, 636: None,
-    637: None, 837: None, 838: None, 839: None, 849: None, 879: None, 899: None,
-}  # fmt: skip
-NAME_ALIASES = {"other asia, nes": "TWN", "world": "WLD", "fmr ussr": "RUS", "ussr (...1990)": "RUS"}
+# Comtrade's numeric codes are UN M49 except Comtrade's own area codes (None: not a state, kept out of
+# dyads), and a few area names need telling apart: both maps are data, in data/countries.yaml.
+SPECIAL_CODES: dict[int, str | None] = countries.code_map("comtrade")
+NAME_ALIASES: dict[str, str | None] = countries.code_map("comtrade_names")
 HS_VERSIONS = {"H0": "HS1992", "H1": "HS1996", "H2": "HS2002", "H3": "HS2007", "H4": "HS2012", "H5": "HS2017",
                "H6": "HS2022"}  # fmt: skip
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
 from dyadwatch.sources._files import require_columns, sniff
@@ -34,9 +35,8 @@ META = SourceMeta(
     partition=None,
 )
 
-# Two-letter prefixes used in metric names (ISO2, lower case) plus the five Central Asian states.
-_ISO2 = {"cn": "CHN", "ru": "RUS", "kz": "KAZ", "kg": "KGZ", "tj": "TJK", "tm": "TKM", "uz": "UZB", "us": "USA",
-         "in": "IND"}  # fmt: skip
+# Two-letter tokens used in metric names (ISO2, lower case): data/countries.yaml, codes.facts.
+_ISO2 = countries.code_map("facts")
 _PERIOD = re.compile(r"^\d{4}((-\d{2})|H[12]|Q[1-4]|[A-Z][a-z]{2}-[A-Z][a-z]{2})?$")
 
 

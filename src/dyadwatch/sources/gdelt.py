@@ -13,8 +13,8 @@ first, and ``.gz`` files are read directly. Files are read by DuckDB's
 ``read_csv`` and streamed: no file set is ever held in pandas.
 
 Actors are countries by their CAMEO country code (``Actor1CountryCode``), mostly
-ISO3; ``CAMEO_TO_ISO3`` lists the ones that differ and ``CAMEO_REGIONS`` the
-regional codes (Europe, Middle East …) that are not states and become NULL.
+ISO3; the crosswalk (``data/countries.yaml``, ``codes.cameo``) lists the ones that
+differ and the regional codes (Europe, Middle East …) that are not states and become NULL.
 Only events with at least one state actor are kept: the others cannot belong to
 a dyad, and rows with one state actor are needed for each actor's event volume.
 """
@@ -76,22 +76,16 @@ LAYOUTS = {57: ("tsv-1.0-historical", V1_COLUMNS), 58: ("tsv-1.0-daily", V1_DAIL
            61: ("tsv-2.0", V2_COLUMNS)}  # fmt: skip
 NEEDED = ["GLOBALEVENTID", "SQLDATE", "Actor1CountryCode", "Actor2CountryCode", *_EVENT]
 
-# CAMEO country codes that are not the ISO 3166 alpha-3 of the same state (CAMEO codebook, ch. 3).
-CAMEO_TO_ISO3 = {"ROM": "ROU", "TMP": "TLS", "ZAR": "COD", "KSV": "XKX", "WSB": "PSE", "GZS": "PSE",
-                 "BUR": "MMR", "YUG": "SRB", "SCG": "SRB", "UK": "GBR"}  # fmt: skip
-CAMEO_REGIONS = {"AFR", "ASA", "BLK", "CRB", "CAU", "CFR", "CAS", "CEU", "EIN", "EAF", "EEU", "EUR", "LAM",
-                 "MEA", "MDT", "NAF", "NMR", "PGS", "SCN", "SAM", "SAS", "SEA", "SAF", "WAF", "WST"}  # fmt: skip
-
 
 def cameo_country_map(codes: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """{CAMEO country code: iso3} for the codes that are states, and the list of codes left unmapped."""
     known = {c.iso3 for c in countries.all_countries()}
+    cameo = countries.code_map("cameo")  # CAMEO's own country codes, and its regions (None)
     out, unknown = {}, []
     for code in codes:
-        if code in CAMEO_TO_ISO3:
-            out[code] = CAMEO_TO_ISO3[code]
-        elif code in CAMEO_REGIONS:
-            continue
+        if code in cameo:
+            if cameo[code] is not None:
+                out[code] = cameo[code]
         elif code in known:  # exact ISO3 only: resolve() would read region codes as COW abbreviations
             out[code] = code
         else:

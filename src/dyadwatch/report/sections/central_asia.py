@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dyadwatch import countries
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 
 ORDER = 46
 TITLE = "Central Asia"
-STATES = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+STATES = list(countries.group("central_asia"))
 
 
 def render(ctx: ReportContext) -> Section:

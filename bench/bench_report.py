@@ -1,0 +1,122 @@
+"""Benchmark: the China–Russia report and the quick commands, as a user runs them (CLI start included).
+
+    .venv/bin/python bench/bench_report.py [--db FULL.duckdb] [--data ../shared/data] [--reps 5]
+
+Each command runs as a fresh ``dyadwatch`` process; the script prints, per command, the median wall time,
+the median CPU time of the process (user + system: on a busy shared machine the wall time mostly
+measures the neighbours, the CPU time much less so) and the ratio of the wall median to a baseline
+measured in the same run: ``python -c "import pandas"``, the least any data command does.
+
+* **pack**: an empty ``XDG_DATA_HOME`` and no ``DYADWATCH_DB``, so the embedded pack answers.
+  ``report`` runs twice: with an empty chart cache each time (a first report), and with the cache
+  the previous runs filled (every later report of the same data).
+* **warehouse**: ``DYADWATCH_DB=FULL.duckdb`` holding every shared file (``tests/shared_layout.py``); built
+  there by ``ingest_all`` when the file does not exist (about 80 s). ``--no-warehouse`` skips it.
+
+Targets (issue 9, quiet 2-core machine): report from the pack ≤ 1.5 s, with every file ingested ≤ 3 s,
+assess ≤ 0.5 s, claims check ≤ 1 s, ``--help`` ≤ 0.3 s. The script runs whatever ``dyadwatch`` package
+Python imports, so ``PYTHONPATH=OLD_CHECKOUT/src`` measures another version with the same script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = str(Path(sys.executable).with_name("dyadwatch"))
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, cpu) seconds of one process; a non-zero exit stops the benchmark with its stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(argv)} exited {p.returncode}:\n{p.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def median(argv: list[str], env: dict[str, str], reps: int, before_each=None) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(reps):
+        if before_each:
+            before_each()
+        w, c = run(argv, env)
+        walls.append(w)
+        cpus.append(c)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def full_warehouse(path: Path, data: Path) -> Path:
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT / "tests"))
+    import warnings
+
+    from dyadwatch.warehouse import Warehouse
+    from shared_layout import ingest_all
+
+    print(f"building {path} from {data} …", flush=True)
+    with warnings.catch_warnings(), Warehouse(path) as wh:
+        warnings.simplefilter("ignore")  # the loaders' DataWarnings (notes for readers), not errors
+        ingest_all(wh, data)
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "dyadwatch-bench-full.duckdb")
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--no-warehouse", action="store_true")
+    args = ap.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="dyadwatch-bench-"))
+    out = scratch / "out"
+    base_env = {k: v for k, v in os.environ.items() if k not in ("DYADWATCH_DB", "DYADWATCH_CHART_CACHE")}
+    pack_env = base_env | {"XDG_DATA_HOME": str(scratch / "data"), "XDG_CACHE_HOME": str(scratch / "cache")}
+    cold_cache = scratch / "cold-cache"
+    cold_env = pack_env | {"XDG_CACHE_HOME": str(cold_cache)}
+
+    def empty_cache() -> None:
+        shutil.rmtree(cold_cache, ignore_errors=True)
+
+    report = [EXE, "report", "CHN", "RUS", "--out", str(out)]
+    rows: list[tuple[str, float, float, float | None]] = []
+    base_wall, base_cpu = median([sys.executable, "-c", "import pandas"], base_env, args.reps)
+    rows.append(('baseline: python -c "import pandas"', base_wall, base_cpu, None))
+    rows.append(("dyadwatch --help", *median([EXE, "--help"], pack_env, args.reps), 0.3))
+    rows.append(("assess CHN RUS (pack)", *median([EXE, "assess", "CHN", "RUS"], pack_env, args.reps), 0.5))
+    rows.append(("claims check (pack)", *median([EXE, "claims", "check"], pack_env, args.reps), 1.0))
+    rows.append(("report CHN RUS (pack, empty chart cache)", *median(report, cold_env, args.reps, empty_cache), 1.5))
+    run(report, pack_env)  # fills the chart cache, as a user's first report does
+    rows.append(("report CHN RUS (pack, chart cache filled)", *median(report, pack_env, args.reps), 1.5))
+    if not args.no_warehouse:
+        wh_env = pack_env | {"DYADWATCH_DB": str(full_warehouse(args.db, args.data))}
+        run(report, wh_env)
+        rows.append(("report CHN RUS (every shared file ingested)", *median(report, wh_env, args.reps), 3.0))
+        rows.append(("assess CHN RUS (every shared file ingested)",
+                     *median([EXE, "assess", "CHN", "RUS"], wh_env, args.reps), None))  # fmt: skip
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    load = os.getloadavg()[0]
+    print(f"{args.reps} runs each; load average {load:.1f} on {os.cpu_count()} cores at the end")
+    print(f"{'command':46s} {'wall median':>12s} {'cpu median':>11s} {'ratio':>7s}  target")
+    for name, wall, cpu, target in rows:
+        met = "" if target is None else f"≤ {target:.1f} s: {'met' if wall <= target else 'not met'}"
+        print(f"{name:46s} {wall:10.2f} s {cpu:9.2f} s {wall / base_wall:6.1f}×  {met}")
+
+
+if __name__ == "__main__":
+    main()
