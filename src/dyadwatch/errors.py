@@ -51,3 +51,9 @@ class MissingExtraError(ImportError, DyadwatchError):
     """An optional heavy dependency is not installed."""
 
     exit_code = 2
+
+
+class BadParameterError(ValueError, DyadwatchError):
+    """A request parameter is out of range or malformed (the dashboard answers 422 with the allowed values)."""
+
+    exit_code = 2
