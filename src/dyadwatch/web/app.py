@@ -45,6 +45,9 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    from dyadwatch.web.views import number
+
+    env.filters["number"] = number
     return env
 
 
@@ -84,7 +87,9 @@ def create_app(db: str | Path | None = None, *, store: WebStore | None = None, w
 
     _errors(app)
     cached = ResponseCache(app, version=lambda: store.version)
-    return _Limits(_SecurityHeaders(cached))
+    outer = _Limits(_SecurityHeaders(cached))
+    outer.fastapi, outer.cache = app, cached  # for callers and tests that want the store or the cache
+    return outer
 
 
 def _warm(store: WebStore) -> None:
@@ -95,6 +100,22 @@ def _warm(store: WebStore) -> None:
         store.year_range()
     except DyadwatchError:
         pass
+
+
+def _retarget(request: Request, query: str, iso3: str) -> str:
+    """The same view with the unknown state replaced by a match (a dyad page stays a dyad page)."""
+    from urllib.parse import quote, urlencode
+
+    path = request.url.path
+    parts = path.split("/")
+    if query in parts:
+        parts[parts.index(query)] = iso3
+        qs = request.url.query
+        return quote("/".join(parts)) + (f"?{qs}" if qs else "")
+    items = [(k, iso3 if v == query else v) for k, v in request.query_params.multi_items()]
+    if path.startswith("/api/") or path == "/dyad":
+        return f"{path}?{urlencode(items)}"
+    return f"/state/{iso3}"
 
 
 def _wants_json(request: Request) -> bool:
@@ -113,7 +134,8 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(UnknownCountryError)
     async def unknown_state(request: Request, e: UnknownCountryError):
         query = getattr(e, "query", "")
-        return page(request, 404, "Unknown state", str(e), query=query, closest=closest(query) if query else [])
+        matches = [{**m, "href": _retarget(request, query, m["iso3"])} for m in (closest(query) if query else [])]
+        return page(request, 404, "Unknown state", str(e), query=query, closest=matches)
 
     @app.exception_handler(BadParameterError)
     async def bad_param(request: Request, e: BadParameterError):

@@ -37,7 +37,7 @@ def _base(title: str, url: str, **extra) -> dict:
 
 def line(title: str, url: str, x: str, y: str, *, x_type: str = "quantitative", y_title: str | None = None,
          color: str | None = None, fold: list[str] | None = None,
-         band: tuple[str, str] | None = None) -> dict:  # fmt: skip
+         band: tuple[str, str] | None = None, y_format: str | None = None) -> dict:  # fmt: skip
     """A line per series over time; ``fold`` turns several columns into series; ``band`` adds an interval."""
     xenc = {"field": x, "type": x_type, "title": None}
     if x_type == "quantitative":
@@ -45,6 +45,8 @@ def line(title: str, url: str, x: str, y: str, *, x_type: str = "quantitative", 
     transform = [{"fold": fold, "as": ["series", "value"]}] if fold else []
     yfield = "value" if fold else y
     enc = {"x": xenc, "y": {"field": yfield, "type": "quantitative", "title": y_title or y}}
+    if y_format:
+        enc["y"]["axis"] = {"format": y_format}
     series = "series" if fold else color
     if series:
         enc["color"] = {"field": series, "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
@@ -89,4 +91,4 @@ def bars(title: str, url: str, y: str, x: str, *, color: str | None = None) -> d
     }
     if color:
         enc["color"] = {"field": color, "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
-    return _base(title, url, height={"step": 16}, mark={"type": "bar"}, encoding=enc)
+    return _base(title, url, height={"step": 16}, autosize={"type": "fit-x"}, mark={"type": "bar"}, encoding=enc)

@@ -100,7 +100,7 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         f = store.trade(A, B, year_from=yf, year_to=yt)
         s.data_url = charts.api_url("trade", a=A, b=B, **yrs)
         s.chart = charts.line(f"Trade of {A} with {B} (USD)", s.data_url, "period", "value", x_type="temporal",
-                              fold=["exports_a_to_b", "imports_a_from_b"], y_title="USD")  # fmt: skip
+                              fold=["exports_a_to_b", "imports_a_from_b"], y_title="USD", y_format="~s")  # fmt: skip
         s.table, s.notes, s.sources, s.basis = table(f.data), f.notes, f.sources, f.basis
 
     def energy(s: Section) -> None:

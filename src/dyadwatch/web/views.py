@@ -27,6 +27,11 @@ def cell(v, fmt: str = "{:.3f}") -> dict:
 
 
 def table(df: pd.DataFrame, max_rows: int = 400, caption: str = "") -> dict:
+    df = df.copy()
+    for c in df.columns:  # 0/1 flags and counts with a NULL somewhere arrive as floats: show them as integers
+        col = df[c]
+        if col.dtype.kind == "f" and col.notna().any() and (col.dropna() % 1 == 0).all() and col.abs().max() < 1e6:
+            df[c] = col.astype("Int64")
     rows = [[cell(v.item() if hasattr(v, "item") else v) for v in r] for r in df.head(max_rows).itertuples(index=False)]
     return {"columns": [str(c) for c in df.columns], "rows": rows, "caption": caption,
             "more": max(0, len(df) - max_rows), "n": len(df)}  # fmt: skip
@@ -47,6 +52,13 @@ class Section:
     basis: str = ""
     error: str = ""  # "no data" and why, shown instead of chart and table
     extra: dict = field(default_factory=dict)
+
+
+def number(v) -> str:
+    """A claim's value for people: 4 significant digits, or the text as it is."""
+    if isinstance(v, float):
+        return f"{v:,.0f}" if abs(v) >= 1e6 else f"{v:.4g}"
+    return "no data" if v is None else str(v)
 
 
 def section(anchor: str, title: str, build: Callable[[Section], None]) -> Section:

@@ -1,8 +1,13 @@
 /*! vega-interpreter 2.3.2 (BSD-3-Clause, University of Washington Interactive Data Lab; LICENSES.md).
- * Changed for dyadwatch: the vega-util import reads window.vega (the bundle), the export sets
- * window.vegaExpressionInterpreter, so it loads as a classic script. */
+ * Changed for dyadwatch so it loads as a classic script next to vl-convert's bundle: the three vega-util
+ * imports are defined below (vega-util 2's own code, same licence), the export sets window.vegaExpressionInterpreter. */
 (function () {
-const { ascending, isString, DisallowedObjectProperties } = window.vega;
+"use strict";
+const ascending = (n, t) => (n < t || n == null) && t != null ? -1 : (n > t || t == null) && n != null ? 1
+  : (t = t instanceof Date ? +t : t, (n = n instanceof Date ? +n : n) !== n && t === t) ? -1 : t !== t && n === n ? 1 : 0;
+const isString = (v) => typeof v === "string";
+const DisallowedObjectProperties = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype).filter((n) => typeof Object.prototype[n] === "function"), "__proto__"]);
 
 function adjustSpatial (item, encode, swap) {
   let t;
