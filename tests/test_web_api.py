@@ -91,7 +91,7 @@ def test_json_keeps_missing_as_null_never_zero(client):
 
 
 def test_assess_and_claims_match_the_library(client, capsys, nowh):
-    code, out, _ = run_cli(capsys, "assess", "CHN", "RUS", "--no-references", "--format", "json", "--db", nowh)
+    _, out, _ = run_cli(capsys, "assess", "CHN", "RUS", "--no-references", "--format", "json", "--db", nowh)
     cli = json.loads(out)
     api = client.get("/api/assess?a=CHN&b=RUS").json()
     assert api["verdict"] == cli["verdict"] == "alignment"
@@ -177,8 +177,20 @@ def test_etag_keyed_by_store_version_gives_304(client):
 def test_openapi_lists_every_endpoint(client):
     schema = client.get("/openapi.json").json()
     paths = set(schema["paths"])
-    for p in ("/api/votes", "/api/alliances", "/api/trade", "/api/energy_crude", "/api/facts", "/api/assess",
-              "/api/scorecard", "/api/claims", "/api/neighbours", "/api/matrix", "/api/idealpoints", "/api/compare"):
+    for p in (
+        "/api/votes",
+        "/api/alliances",
+        "/api/trade",
+        "/api/energy_crude",
+        "/api/facts",
+        "/api/assess",
+        "/api/scorecard",
+        "/api/claims",
+        "/api/neighbours",
+        "/api/matrix",
+        "/api/idealpoints",
+        "/api/compare",
+    ):
         assert p in paths  # fmt: skip
     assert {p["name"] for p in schema["paths"]["/api/votes"]["get"]["parameters"]} >= {"a", "b", "measure", "from"}
     page = client.get("/api").text
@@ -186,8 +198,15 @@ def test_openapi_lists_every_endpoint(client):
 
 
 def test_every_page_renders(client):
-    for url in ("/", "/dyad/CHN/RUS?from=2000&measure=kappa", "/state/KAZ", "/compare?dyad=CHN-RUS&dyad=IND-PAK",
-                "/claims?status=supported&q=alliance", "/sources", "/api"):
+    for url in (
+        "/",
+        "/dyad/CHN/RUS?from=2000&measure=kappa",
+        "/state/KAZ",
+        "/compare?dyad=CHN-RUS&dyad=IND-PAK",
+        "/claims?status=supported&q=alliance",
+        "/sources",
+        "/api",
+    ):
         r = client.get(url)
         assert r.status_code == 200, (url, r.text[:300])
         assert r.headers["content-type"].startswith("text/html")  # fmt: skip

@@ -14,12 +14,14 @@ by two threads at once, and responses are cached by the store's version in front
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -57,6 +59,7 @@ class WebStore:
         self.wh = Warehouse(self.path, read_only=True) if self.path.exists() else None
         self.lock = threading.RLock()
         self.version = self._version()
+        self._memo: dict[str, object] = {}  # whole-store results (claims, summary, sources): the store is read-only
 
     @property
     def basis(self) -> str:
@@ -205,7 +208,8 @@ class WebStore:
                 y = year if year is not None else int(p.year.max())
                 rows = p[p.year == y][["iso3_b", *cols]]
                 basis = "pack"
-        rows = rows[rows[cols].fillna(0).max(axis=1) > 0].copy()
+        flags = rows[cols].apply(pd.to_numeric, errors="coerce")
+        rows = rows[(flags.fillna(0).max(axis=1) > 0).to_numpy()].copy()
         rows.insert(0, "year", y)
         rows.insert(2, "name", [countries.resolve(x).name for x in rows.iso3_b])
         rows["ties"] = [", ".join(ia.LABELS[c] for c in cols if r[c] == 1) for _, r in rows.iterrows()]
@@ -255,17 +259,25 @@ class WebStore:
             df = assess.scorecard(a, b, **self._kw())
         return Frame(df, self.basis, sorted({s for s in df.source if s}))
 
+    def _once(self, key: str, fn):
+        with self.lock:
+            if key not in self._memo:
+                self._memo[key] = fn()
+            return copy.deepcopy(self._memo[key])
+
     def claims(self) -> dict:
         """Every claim of the article, checked: ``{"document", "counts", "claims": [outcome dicts]}``."""
         from dyadwatch.claims import engine
 
-        with self.lock:
-            return engine.check(**self._kw()).as_dict()
+        return self._once("claims", lambda: engine.check(**self._kw()).as_dict())
 
     # ------------------------------------------------------------ what the store holds
 
     def summary(self) -> dict:
         """Basis, version and per table: rows, sources and the years it covers."""
+        return self._once("summary", self._summary)
+
+    def _summary(self) -> dict:
         from dyadwatch import pack
 
         tables = []
@@ -295,7 +307,6 @@ class WebStore:
                 "tables": tables, "years": [min(years), max(years)] if years else None,
                 "focus": list(pack.FOCUS) if self.wh is None else None}  # fmt: skip
 
-    @cache  # noqa: B019  (one WebStore per server; the range cannot change while it is open)
     def year_range(self) -> tuple[int, int]:
         """The years any table of the store covers: the range a ``from``/``to``/``year`` must fall in."""
         ys = self.summary()["years"]
@@ -305,6 +316,9 @@ class WebStore:
 
     def sources(self) -> list[dict]:
         """Every source: version, licence, citation, BibTeX, and the sha256 of the files this store used."""
+        return self._once("sources", self._sources)
+
+    def _sources(self) -> list[dict]:
         from dyadwatch import pack, sources
 
         digests: dict[str, list[dict]] = {}
@@ -349,9 +363,30 @@ def name(iso3: str) -> str:
 # ------------------------------------------------------------ country identity
 
 
+_NAMELIKE = re.compile(r"^[\w\s.,'’()&:-]+$")
+
+
+@lru_cache(maxsize=4096)
+def _resolve(query: str) -> countries.Country | str:
+    """The Country, or the error message (cached too: resolving a miss runs country_converter, ~0.15 s)."""
+    if not _NAMELIKE.match(query):  # no state's name or code has these characters: answer before any lookup
+        hint = ", ".join(f"{d['name']} ({d['iso3']})" for d in closest(re.sub(r"[^\w ]+", " ", query))) or "none"
+        return (
+            f"Unknown country {query[:60]!r}. Closest matches: {hint}. "
+            "Use a name, an ISO2/ISO3 code or a COW code (`dyadwatch countries` lists them)."
+        )
+    try:
+        return countries.resolve(query)
+    except UnknownCountryError as e:
+        return str(e)
+
+
 def resolve(query: str) -> countries.Country:
     """A state from a name or code; UnknownCountryError (with the closest matches) otherwise."""
-    return countries.resolve(query)
+    got = _resolve(query.strip())
+    if isinstance(got, str):
+        raise UnknownCountryError(got)
+    return got
 
 
 @cache
