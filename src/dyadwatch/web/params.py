@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BeforeValidator
+
 from dyadwatch.countries import Country
 from dyadwatch.errors import BadParameterError, UnknownCountryError
 from dyadwatch.web import data
 
 MAX_STATES = 20
+# An empty form field (``?from=``) means "not given", as in the CLI when the option is left out.
+EmptyIsNone = BeforeValidator(lambda v: None if isinstance(v, str) and not v.strip() else v)
 _DYAD = re.compile(r"^\s*([^-–,]{1,60})\s*[-–]\s*([^-–,]{1,60})\s*$")
 
 

@@ -24,9 +24,9 @@ router = APIRouter(prefix="/api", tags=["data"])
 Fmt = Annotated[Literal["json", "csv"], Query(alias="format", description="json (default) or csv (as the CLI)")]
 A = Annotated[str, Query(description="First state: name, ISO2/ISO3 or COW code", max_length=60)]
 B = Annotated[str, Query(description="Second state", max_length=60)]
-From = Annotated[int | None, Query(alias="from", description="First year (inclusive)")]
-To = Annotated[int | None, Query(alias="to", description="Last year (inclusive)")]
-Year = Annotated[int | None, Query(description="Year (default: the latest with data)")]
+From = Annotated[int | None, params.EmptyIsNone, Query(alias="from", description="First year (inclusive)")]
+To = Annotated[int | None, params.EmptyIsNone, Query(alias="to", description="Last year (inclusive)")]
+Year = Annotated[int | None, params.EmptyIsNone, Query(description="Year (default: the latest with data)")]
 Measure = Annotated[str, Query(description="agreement, agreement_half, s_abs, s_sq, pi, kappa, pi_sq, kappa_sq",
                                max_length=100)]  # fmt: skip
 States = Annotated[list[str] | None, Query(alias="state", description="Repeat for several states")]

@@ -19,8 +19,9 @@ from dyadwatch.web.views import Section, section, table
 
 router = APIRouter(include_in_schema=False)
 
-From = Annotated[int | None, Query(alias="from")]
-To = Annotated[int | None, Query(alias="to")]
+From = Annotated[int | None, params.EmptyIsNone, Query(alias="from")]
+To = Annotated[int | None, params.EmptyIsNone, Query(alias="to")]
+Year = Annotated[int | None, params.EmptyIsNone, Query()]
 
 
 def render(request: Request, name: str, **ctx) -> HTMLResponse:
@@ -49,7 +50,7 @@ def dyad_form(request: Request, a: Annotated[str, Query(max_length=60)] = "",
 
 @router.get("/dyad/{a}/{b}")
 def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To = None,
-         measure: Annotated[str, Query(max_length=40)] = "agreement", year: int | None = None) -> Response:  # fmt: skip
+         measure: Annotated[str, Query(max_length=40)] = "agreement", year: Year = None) -> Response:  # fmt: skip
     store: data.WebStore = request.app.state.store
     ca, cb = params.state(a, "first state"), params.state(b, "second state")
     if ca.iso3 == cb.iso3:
@@ -135,7 +136,7 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
 
 
 @router.get("/state/{s}")
-def state(request: Request, s: str, year: int | None = None,
+def state(request: Request, s: str, year: Year = None,
           measure: Annotated[str, Query(max_length=40)] = "agreement") -> Response:  # fmt: skip
     store: data.WebStore = request.app.state.store
     c = params.state(s)

@@ -119,7 +119,21 @@ function recentDyads() {
   });
 }
 
+// GET forms leave empty fields out of the URL, so a permalink holds only what the reader chose.
+function cleanForms() {
+  document.querySelectorAll("form.controls[method=get]").forEach((form) => {
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const q = new URLSearchParams();
+      for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") q.append(k, v);
+      const s = q.toString();
+      window.location.assign(form.getAttribute("action") + (s ? "?" + s : ""));
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  cleanForms();
   renderCharts();
   imageDownloads();
   document.querySelectorAll("input[role=combobox]").forEach(combo);
