@@ -93,11 +93,24 @@ def create_app(db: str | Path | None = None, *, store: WebStore | None = None, w
 
 
 def _warm(store: WebStore) -> None:
-    """Load the JS bundle in the background, and the library and the pack now, so the first page is quick."""
+    """Load the JS bundle in the background, and the library and the pack now, so the first page is quick.
+
+    Runs before the server listens: the indicator modules are imported, the pack's tables read and one
+    verdict computed, so no reader's first page pays for them.
+    """
     vendor.warm()
+    if store.basis == "pack":
+        from dyadwatch import pack
+
+        for name in pack.manifest_data()["tables"]:
+            pack.load(name)
     try:
-        store.votes("CHN", "RUS", measure="agreement")
         store.year_range()
+        store.votes("CHN", "RUS", measure="agreement")
+        store.ideal_distance("CHN", "RUS")  # imports the ideal-point module (scipy): about 1 s
+        store.trade("CHN", "RUS")
+        store.scorecard("CHN", "RUS")
+        store.assess("CHN", "RUS")
     except DyadwatchError:
         pass
 

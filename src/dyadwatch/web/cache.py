@@ -9,6 +9,7 @@ kept, and none over ``MAX_BODY`` bytes.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 from collections import OrderedDict
@@ -27,6 +28,7 @@ class ResponseCache:
         self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+        self.inflight: dict[tuple, asyncio.Event] = {}  # one computation per key at a time (no stampede)
 
     def etag(self, path: str, query: bytes) -> str:
         h = hashlib.sha1(path.encode() + b"?" + query, usedforsecurity=False).hexdigest()[:16]
@@ -44,6 +46,21 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": b""})
             return
         key = (etag, scope["method"])
+        if await self._serve_hit(key, send):
+            return
+        waiting = self.inflight.get(key)
+        if waiting is not None:  # the same view is being computed for another client: wait for it
+            await waiting.wait()
+            if await self._serve_hit(key, send):
+                return
+        done = self.inflight[key] = asyncio.Event()
+        try:
+            await self._compute(scope, receive, send, key, tag_headers)
+        finally:
+            self.inflight.pop(key, None)
+            done.set()
+
+    async def _serve_hit(self, key: tuple, send) -> bool:
         with self.lock:
             hit = self.entries.get(key)
             if hit:
@@ -53,7 +70,9 @@ class ResponseCache:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
-            return
+        return hit is not None
+
+    async def _compute(self, scope, receive, send, key: tuple, tag_headers: list) -> None:
         self.misses += 1
         state: dict = {"status": 0, "headers": [], "body": [], "size": 0}
 
