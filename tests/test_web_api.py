@@ -59,6 +59,8 @@ def test_votes_csv_is_the_cli_csv_byte_for_byte(client, capsys, nowh):
         ("/api/matrix?year=2019&state=CHN&state=RUS&state=USA&state=IND",
          ["votes", "matrix", "--year", "2019", "--states", "CHN,RUS,USA,IND"], []),
         ("/api/idealpoints?state=CHN&state=RUS&from=2000", ["votes", "idealpoints", "--states", "CHN,RUS"], []),
+        ("/api/ideal_distance?a=CHN&b=RUS&from=1900",
+         ["votes", "idealpoints", "--states", "CHN,RUS", "--distance"], []),
         ("/api/scorecard?a=CHN&b=RUS", None, []),
     ],
 )  # fmt: skip
@@ -77,6 +79,20 @@ def test_endpoint_numbers_equal_the_cli(client, capsys, nowh, url, cli, drop):
     assert list(got.columns) == list(want.columns)
     assert len(got) == len(want) > 0
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_regimes_and_facts_equal_the_library(client):
+    from dyadwatch import api
+    from dyadwatch.indicators import regimes
+
+    df, _ = regimes.load_scores(["CHN", "RUS"], wh=None)
+    want = regimes.dyad(df, "CHN", "RUS")
+    got = api_csv(client, "/api/regimes?a=CHN&b=RUS")
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=False)
+    facts = api_csv(client, "/api/facts?entity=CHN&entity=RUS")
+    lib = api.facts(["CHN", "RUS"], db="/nonexistent/x.duckdb").data
+    assert len(facts) == len(lib) > 10
+    assert facts.value.tolist() == lib.value.tolist()
 
 
 def test_json_keeps_missing_as_null_never_zero(client):

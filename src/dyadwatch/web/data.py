@@ -138,6 +138,19 @@ class WebStore:
         f = self.idealpoints([ia, ib], year_from=year_from, year_to=year_to)
         return Frame(ip.distance(f.data, ia, ib), f.basis, f.sources, f.notes)
 
+    def regimes(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
+        """Both states' regime scores per year and their gaps (``indicators.regimes.load_scores`` and ``dyad``)."""
+        from dyadwatch.indicators import regimes
+
+        with self.lock:
+            df, basis = regimes.load_scores([a, b], wh=self.wh)
+        d = regimes.dyad(df, a, b)
+        if year_from is not None:
+            d = d[d.year >= year_from]
+        if year_to is not None:
+            d = d[d.year <= year_to]
+        return Frame(d.reset_index(drop=True), basis, ["democracy"])
+
     def neighbours(self, state: str, *, year: int | None = None, measure: str = "agreement", top: int = 10) -> Frame:
         from dyadwatch.indicators import votes_panel as vp
 

@@ -134,6 +134,14 @@ def ideal_distance(request: Request, a: A, b: B, year_from: From = None, year_to
                           f"ideal-distance-{ca.iso3}-{cb.iso3}")  # fmt: skip
 
 
+@router.get("/regimes", summary="indicators.regimes.dyad: both states' regime scores per year and their gaps")
+def regimes(request: Request, a: A, b: B, year_from: From = None, year_to: To = None, fmt: Fmt = "json") -> Response:
+    s = _store(request)
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    yf, yt = params.years(s, year_from, year_to)
+    return frame_response(s.regimes(ca.iso3, cb.iso3, year_from=yf, year_to=yt), fmt, f"regimes-{ca.iso3}-{cb.iso3}")
+
+
 @router.get("/neighbours", summary="indicators.votes_panel.neighbours_result: the states voting most alike")
 def neighbours(request: Request, state: Annotated[str, Query(max_length=60)], year: Year = None,
                measure: Measure = "agreement", top: Annotated[int, Query(ge=1, le=200)] = 10,

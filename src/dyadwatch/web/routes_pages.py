@@ -113,6 +113,15 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
                               y_title="share / discount")  # fmt: skip
         s.table, s.notes, s.sources, s.basis = table(f.data), f.notes, f.sources, f.basis
 
+    def regimes(s: Section) -> None:
+        f = store.regimes(A, B, year_from=yf, year_to=yt)
+        s.data_url = charts.api_url("regimes", a=A, b=B, **yrs)
+        s.intro = (f"V-Dem electoral democracy (polyarchy, 0–1; above 0.5 an electoral democracy): "
+                   f"polyarchy_a is {ca.name}, polyarchy_b {cb.name}.")  # fmt: skip
+        s.chart = charts.line(f"Electoral democracy (V-Dem polyarchy), {A} and {B}", s.data_url, "year", "value",
+                              fold=["polyarchy_a", "polyarchy_b"], y_title="polyarchy")  # fmt: skip
+        s.table, s.sources, s.basis = table(f.data), f.sources, f.basis
+
     def facts(s: Section) -> None:
         f = store.facts([A, B])
         s.data_url = charts.api_url("facts", entity=[A, B])
@@ -128,6 +137,7 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         ("alliances", "Alliance obligations", alliances),
         ("economy", "Economic interdependence", economy),
         ("energy", "Energy", energy),
+        ("regimes", "Political systems", regimes),
         ("facts", "Published facts", facts),
     ):
         sections.append(section(anchor, title, fn))
