@@ -56,8 +56,16 @@ def page(browser):
     """A page that records console errors, uncaught exceptions and failed requests."""
     ctx = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
     pg = ctx.new_page()
+    # Content-Security-Policy violations (an eval, an inline style or script) are problems too.
+    pg.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
     pg.problems = []
-    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on(
+        "console",
+        lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
     pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
     pg.on("requestfailed", lambda r: pg.problems.append(f"request failed: {r.url}"))
     yield pg
@@ -173,6 +181,13 @@ def test_every_page_without_console_errors_and_screenshots(server, page, tmp_pat
         page.screenshot(path=str(name), full_page=True)
         assert name.stat().st_size > 10_000
     assert not page.problems, page.problems
+    try:  # the CSP is enforced: an injected inline script does not run, and the violation is seen
+        page.add_script_tag(content="window.injected = 1")
+    except Exception:
+        pass
+    assert page.evaluate("typeof window.injected") == "undefined"
+    assert any("CSP violation: script-src" in p for p in page.problems)
+    page.problems.clear()
     page.goto(server + "/dyad/Chna/RUS")  # the 404 page: its own status is the only failure
     assert "China (CHN)" in page.locator(".matches").inner_text()
     assert all("404" in p for p in page.problems), page.problems

@@ -91,4 +91,5 @@ def bars(title: str, url: str, y: str, x: str, *, color: str | None = None) -> d
     }
     if color:
         enc["color"] = {"field": color, "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
-    return _base(title, url, height={"step": 16}, autosize={"type": "fit-x"}, mark={"type": "bar"}, encoding=enc)
+    # A discrete height (one step per bar) cannot be fitted to a container: the width is fixed instead.
+    return _base(title, url, width=820, height={"step": 16}, mark={"type": "bar"}, encoding=enc)
