@@ -7,6 +7,7 @@ only the spec. Specs are plain dicts: the browser renders them with vega-embed
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
@@ -37,12 +38,17 @@ def _base(title: str, url: str, **extra) -> dict:
 
 def line(title: str, url: str, x: str, y: str, *, x_type: str = "quantitative", y_title: str | None = None,
          color: str | None = None, fold: list[str] | None = None,
-         band: tuple[str, str] | None = None, y_format: str | None = None) -> dict:  # fmt: skip
-    """A line per series over time; ``fold`` turns several columns into series; ``band`` adds an interval."""
+         band: tuple[str, str] | None = None, y_format: str | None = None,
+         labels: dict[str, str] | None = None) -> dict:  # fmt: skip
+    """A line per series over time; ``fold`` turns several columns into series (named by ``labels``);
+    ``band`` adds an interval."""
     xenc = {"field": x, "type": x_type, "title": None}
     if x_type == "quantitative":
         xenc["axis"] = {"format": "d"}
     transform = [{"fold": fold, "as": ["series", "value"]}] if fold else []
+    if fold and labels:  # readable legend entries; json.dumps quotes names such as "Côte d'Ivoire" safely
+        expr = "".join(f"datum.series === {json.dumps(k)} ? {json.dumps(v)} : " for k, v in labels.items())
+        transform.append({"calculate": expr + "datum.series", "as": "series"})
     yfield = "value" if fold else y
     enc = {"x": xenc, "y": {"field": yfield, "type": "quantitative", "title": y_title or y}}
     if y_format:
@@ -76,7 +82,8 @@ def obligations(title: str, url: str) -> dict:
         "x": {"field": "year", "type": "ordinal", "title": None,
               "axis": {"labelExpr": "datum.value % 10 === 0 ? datum.value : ''", "labelAngle": 0}},
         "y": {"field": "obligation", "type": "nominal", "sort": OBLIGATIONS, "title": None},
-        "color": {"field": "state", "type": "nominal", "title": None, "legend": {"orient": "bottom"},
+        "color": {"field": "state", "type": "nominal", "title": None,
+                  "legend": {"orient": "bottom", "symbolStrokeColor": "#888", "symbolStrokeWidth": 1},
                   "scale": {"domain": ["in force", "none", "no data"], "range": ["#1b6ca8", "#e8edf2", "#ffffff"]}},
         "tooltip": [{"field": "year"}, {"field": "obligation"}, {"field": "state"}],
     }  # fmt: skip

@@ -101,7 +101,9 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         f = store.trade(A, B, year_from=yf, year_to=yt)
         s.data_url = charts.api_url("trade", a=A, b=B, **yrs)
         s.chart = charts.line(f"Trade of {A} with {B} (USD)", s.data_url, "period", "value", x_type="temporal",
-                              fold=["exports_a_to_b", "imports_a_from_b"], y_title="USD", y_format="~s")  # fmt: skip
+                              fold=["exports_a_to_b", "imports_a_from_b"], y_title="USD", y_format="~s",
+                              labels={"exports_a_to_b": f"{ca.name}'s exports to {cb.name}",
+                                      "imports_a_from_b": f"{ca.name}'s imports from {cb.name}"})  # fmt: skip
         s.table, s.notes, s.sources, s.basis = table(f.data), f.notes, f.sources, f.basis
 
     def energy(s: Section) -> None:
@@ -110,7 +112,8 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         s.data_url = charts.api_url("energy_crude", importer=imp, origin=org)
         s.chart = charts.line(f"{org}'s crude in {imp}'s imports: share by value and unit-value discount",
                               s.data_url, "period", "value", x_type="temporal", fold=["share_value", "discount"],
-                              y_title="share / discount")  # fmt: skip
+                              y_title="share / discount", labels={"share_value": "share of imports by value",
+                                                                  "discount": "unit-value discount"})  # fmt: skip
         s.table, s.notes, s.sources, s.basis = table(f.data), f.notes, f.sources, f.basis
 
     def regimes(s: Section) -> None:
@@ -119,7 +122,8 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         s.intro = (f"V-Dem electoral democracy (polyarchy, 0–1; above 0.5 an electoral democracy): "
                    f"polyarchy_a is {ca.name}, polyarchy_b {cb.name}.")  # fmt: skip
         s.chart = charts.line(f"Electoral democracy (V-Dem polyarchy), {A} and {B}", s.data_url, "year", "value",
-                              fold=["polyarchy_a", "polyarchy_b"], y_title="polyarchy")  # fmt: skip
+                              fold=["polyarchy_a", "polyarchy_b"], y_title="polyarchy",
+                              labels={"polyarchy_a": ca.name, "polyarchy_b": cb.name})  # fmt: skip
         s.table, s.sources, s.basis = table(f.data), f.sources, f.basis
 
     def facts(s: Section) -> None:
