@@ -101,6 +101,9 @@ def test_search_choose_two_states_and_land_on_the_dyad_page(server, page):
     marks = page.locator("#chart-votes svg path").count()
     assert marks > 3  # a line and its points, not an empty frame
     assert page.locator(".verdict strong").inner_text().lower() == "alignment"
+    page.goto(server + "/")  # the dyad is now among the recent ones (kept in this browser)
+    assert page.locator("#recent a").first.inner_text() == "China and Russia"
+    assert page.locator("#recent a").first.get_attribute("href") == "/dyad/CHN/RUS"
     assert not page.problems, page.problems
 
 
@@ -111,9 +114,10 @@ def test_year_range_download_csv_and_png_permalink(server, page, tmp_path):
     page.fill("input[name=to]", "2010")
     page.select_option("select[name=measure]", "kappa")
     page.get_by_role("button", name="Update").click()
-    page.wait_for_url("**/dyad/CHN/RUS?from=2000&to=2010&measure=kappa*")
+    page.wait_for_url("**/dyad/CHN/RUS?from=2000&to=2010&measure=kappa")  # empty fields stay out of the URL
     charts_drawn(page)
     permalink = page.url
+    assert page.locator("a.permalink").get_attribute("href") == "/dyad/CHN/RUS?from=2000&to=2010&measure=kappa"
     years = page.locator("#votes table tbody tr td:first-child").all_inner_texts()
     assert years[0] == "2000" and years[-1] == "2010" and len(years) == 11
     with page.expect_download() as dl:

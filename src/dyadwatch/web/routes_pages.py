@@ -28,7 +28,13 @@ def render(request: Request, name: str, **ctx) -> HTMLResponse:
     store: data.WebStore = request.app.state.store
     lo, hi = store.year_range()
     html = request.app.state.env.get_template(name).render(
-        basis=store.basis, store_version=store.version, year_lo=lo, year_hi=hi, path=request.url.path, **ctx
+        basis=store.basis,
+        store_version=store.version,
+        year_lo=lo,
+        year_hi=hi,
+        path=request.url.path,
+        permalink=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **ctx,
     )
     return HTMLResponse(html)
 
