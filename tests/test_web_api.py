@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -238,6 +239,7 @@ def test_warehouse_store_serves_the_warehouse_numbers(votes_wh, capsys):
         got = c.get("/api/votes?a=CHN&b=RUS&measure=kappa&from=2000&format=csv")
         assert c.get("/api/store").json()["basis"] == "warehouse"
         nb = c.get("/api/neighbours?state=CHN&year=2015&format=csv")
+        srcs = {x["name"]: x["files"] for x in c.get("/api/sources").json()["data"]}
     code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv",
                              "--db", votes_wh.path)  # fmt: skip
     assert code == 0, err
@@ -245,4 +247,11 @@ def test_warehouse_store_serves_the_warehouse_numbers(votes_wh, capsys):
     code, out, err = run_cli(capsys, "votes", "neighbours", "CHN", "--year", "2015", "--format", "csv", "--db",
                              votes_wh.path)  # fmt: skip
     assert nb.text == out
+    from dyadwatch.warehouse import sha256
+
+    shared = votes_wh.ingests()[0]  # the files the warehouse was built from, with their sha256
+    assert srcs["unvotes"] and all(len(f["sha256"]) == 64 for f in srcs["unvotes"])
+    for f in srcs["voeten"]:
+        assert sha256(Path(f["file"])) == f["sha256"]
+    assert shared["source"] in srcs
     assert snapshot(votes_wh.path) == before

@@ -39,5 +39,7 @@ def serve(
             fg="yellow",
             err=True,
         )
-    typer.echo(f"dyadwatch dashboard on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning", server_header=False)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    typer.echo("Preparing the store (seconds with the embedded pack; longer on a full warehouse) ...")
+    app = create_app(db, ready=lambda: typer.echo(f"dyadwatch dashboard on {url} (Ctrl+C stops)"))
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -8,6 +8,7 @@ script, no eval), and the response cache (``cache.py``: ETag keyed by the store'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar
@@ -51,8 +52,11 @@ def templates() -> Environment:
     return env
 
 
-def create_app(db: str | Path | None = None, *, store: WebStore | None = None, warm: bool = True) -> FastAPI:
-    """The dashboard over the warehouse at ``db`` (read-only), or the embedded pack when it does not exist."""
+def create_app(db: str | Path | None = None, *, store: WebStore | None = None, warm: bool = True,
+               ready: Callable[[], None] | None = None) -> FastAPI:  # fmt: skip
+    """The dashboard over the warehouse at ``db`` (read-only), or the embedded pack when it does not exist.
+
+    ``warm`` prepares the store before the server listens (see ``_warm``); ``ready`` is called then."""
     from contextlib import asynccontextmanager
 
     from dyadwatch.web import routes_api, routes_pages
@@ -63,6 +67,8 @@ def create_app(db: str | Path | None = None, *, store: WebStore | None = None, w
     async def lifespan(app: FastAPI):
         if warm:
             _warm(store)
+        if ready:
+            ready()
         yield
         store.close()
 

@@ -337,9 +337,8 @@ class WebStore:
         digests: dict[str, list[dict]] = {}
         with self.lock:
             if self.wh is not None:
-                for ing in self.wh.ingests():
-                    files = str(ing.get("files") or "").split("\n")
-                    shas = str(ing.get("sha256") or "").split("\n")
+                for ing in self.wh.ingests():  # files and sha256 are JSON lists, in the same order
+                    files, shas = _json_list(ing.get("files")), _json_list(ing.get("sha256"))
                     for f, s in zip(files, shas, strict=False):
                         digests.setdefault(ing["source"], []).append({"file": f, "sha256": s})
             else:
@@ -353,6 +352,14 @@ class WebStore:
                         "redistributable": m.redistributable, "bibtex": m.bibtex_entry(),
                         "files": digests.get(name, [])})  # fmt: skip
         return out
+
+
+def _json_list(v) -> list[str]:
+    try:
+        got = json.loads(v) if isinstance(v, str) else v
+    except ValueError:
+        return [str(v)]
+    return [str(x) for x in got] if isinstance(got, list) else [str(got)]
 
 
 def _int(v) -> int | None:
