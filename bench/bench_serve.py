@@ -183,12 +183,14 @@ def main() -> None:
         _wait_listening(port, proc)
         t_listen = time.perf_counter() - t_spawn
         status, first = asyncio.run(_one(port, "/dyad/CHN/RUS"))
-        assert status == 200, status
+        status2, other = asyncio.run(_one(port, "/dyad/USA/JPN"))  # a dyad the start-up did not touch
+        assert status == status2 == 200, (status, status2)
         basis = "warehouse" if args.db else "pack"
         print(f"store: {basis}; {args.clients} clients; {args.duration:g} s per phase; report file "
               f"{report.stat().st_size / 1e3:.0f} kB")  # fmt: skip
         print(f"first dyad page after start: listening {t_listen:.2f} s after spawn, first /dyad/CHN/RUS "
-              f"{first * 1e3:.0f} ms (cold), {t_listen + first:.2f} s from spawn")  # fmt: skip
+              f"{first * 1e3:.0f} ms (cold page; its verdict was computed at start-up), {t_listen + first:.2f} s "
+              f"from spawn; then /dyad/USA/JPN {other * 1e3:.0f} ms (nothing of it computed before)")  # fmt: skip
         # One pass over the mix first, one request at a time: each view's cold (uncached) time, reported
         # apart; the timed phases then measure serving repeated views, as readers make them.
         cold = [asyncio.run(_one(port, u)) for u in dashboard_urls()]
@@ -212,7 +214,8 @@ def main() -> None:
           f"p99 {dash['p99'] / base['p99']:.2f}×, throughput {dash['rps'] / base['rps']:.2f}×")  # fmt: skip
     print(f"server peak RSS: {rss:.0f} MB")
     target = 0.100 if basis == "pack" else 0.250
-    ok = dash["p95"] <= target and (basis != "pack" or dash["p99"] <= 0.250) and not dash["errors"] and first <= 1
+    ok = dash["p95"] <= target and (basis != "pack" or dash["p99"] <= 0.250) and not dash["errors"]
+    ok = ok and max(first, other) <= 1
     print(f"targets ({basis}: p95 ≤ {target * 1e3:.0f} ms" + (", p99 ≤ 250 ms" if basis == "pack" else "")
           + ", 0 errors, first dyad page ≤ 1 s): " + ("met" if ok else "NOT met"))  # fmt: skip
     for e in (base["errors"] + dash["errors"])[:5]:

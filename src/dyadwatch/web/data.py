@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -33,6 +34,7 @@ VOTE_MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", 
 TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "share_of_a_trade", "share_of_b_trade")
 COMPARE_INDICATORS = (*VOTE_MEASURES, *TRADE_MEASURES, "ideal_distance")
 MAX_COMPARE = 6
+DYAD_MEMO = 512  # verdicts and scorecards kept in memory
 
 
 @dataclass
@@ -60,6 +62,9 @@ class WebStore:
         self.lock = threading.RLock()
         self.version = self._version()
         self._memo: dict[str, object] = {}  # whole-store results (claims, summary, sources): the store is read-only
+        # Verdicts and scorecards by dyad: they do not depend on a page's years or measure, and on a full
+        # warehouse one costs seconds, so changing the view of a dyad must not recompute them.
+        self._dyad_memo: OrderedDict[tuple, object] = OrderedDict()
 
     @property
     def basis(self) -> str:
@@ -259,17 +264,25 @@ class WebStore:
 
     # ------------------------------------------------------------ assessment and claims
 
+    def _by_dyad(self, key: tuple, fn):
+        with self.lock:
+            if key in self._dyad_memo:
+                self._dyad_memo.move_to_end(key)
+            else:
+                self._dyad_memo[key] = fn()
+                while len(self._dyad_memo) > DYAD_MEMO:
+                    self._dyad_memo.popitem(last=False)
+            return copy.deepcopy(self._dyad_memo[key])
+
     def assess(self, a: str, b: str, *, year: int | None = None) -> dict:
         from dyadwatch import assess
 
-        with self.lock:
-            return assess.assess(a, b, year=year, **self._kw()).as_dict()
+        return self._by_dyad(("assess", a, b, year), lambda: assess.assess(a, b, year=year, **self._kw()).as_dict())
 
     def scorecard(self, a: str, b: str) -> Frame:
         from dyadwatch import assess
 
-        with self.lock:
-            df = assess.scorecard(a, b, **self._kw())
+        df = self._by_dyad(("scorecard", a, b), lambda: assess.scorecard(a, b, **self._kw()))
         return Frame(df, self.basis, sorted({s for s in df.source if s}))
 
     def _once(self, key: str, fn):
