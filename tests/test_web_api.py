@@ -226,7 +226,8 @@ def test_every_page_renders(client):
     ):
         r = client.get(url)
         assert r.status_code == 200, (url, r.text[:300])
-        assert r.headers["content-type"].startswith("text/html")  # fmt: skip
+        assert r.headers["content-type"].startswith("text/html")
+        assert "this section failed" not in r.text, url  # fmt: skip
     r = client.get("/dyad?a=China&b=Russia", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/dyad/CHN/RUS"
 

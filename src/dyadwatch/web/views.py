@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,11 +63,19 @@ def number(v) -> str:
 
 
 def section(anchor: str, title: str, build: Callable[[Section], None]) -> Section:
-    """A section filled by ``build``; a DyadwatchError becomes its 'no data' message instead of a failed page."""
+    """A section filled by ``build``; a DyadwatchError becomes its 'no data' message instead of a failed page.
+
+    Any other exception is a bug: logged with its traceback and named on the page, and the other
+    sections still show (as the claims engine reports an unexpected error on its claim).
+    """
     s = Section(anchor, title)
     try:
         build(s)
     except DyadwatchError as e:
         s.error = str(e)
+        s.chart = s.table = None
+    except Exception as e:
+        logging.getLogger("dyadwatch.web").exception("section %s failed", anchor)
+        s.error = f"this section failed ({type(e).__name__}: {e}); please report it."
         s.chart = s.table = None
     return s
