@@ -1,11 +1,12 @@
 # Two entry points for a fresh machine with Python 3.11:
 #   make report   install, then write the China–Russia report (from the embedded pack)
 #   make test     install with test tools, then run the whole test suite
+#   make serve    install, then serve the dashboard on http://127.0.0.1:8000/
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: report test lint install lock clean
+.PHONY: report serve test lint install lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,11 @@ install: $(VENV)/.installed
 
 report: install
 	$(BIN)/dyadwatch report CHN RUS --out report-out
+
+# The dashboard on http://127.0.0.1:8000/ (PORT=8001 make serve for another port).
+PORT ?= 8000
+serve: install
+	$(BIN)/dyadwatch serve --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -99,3 +99,9 @@ class ConfigError(ValueError, DyadwatchError):
     """A bundled or user-given configuration file (assess.yaml, countries.yaml) is malformed."""
 
     exit_code = 3
+
+
+class BadParameterError(ValueError, DyadwatchError):
+    """A request parameter is out of range or malformed (the dashboard answers 422 with the allowed values)."""
+
+    exit_code = 2

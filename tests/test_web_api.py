@@ -1,0 +1,258 @@
+"""The dashboard's JSON API: every endpoint gives the numbers the CLI prints, NULL stays null, errors are clear."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from dyadwatch.web.app import create_app
+from helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def nowh(tmp_path_factory):
+    return tmp_path_factory.mktemp("web") / "no-warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def client(nowh):
+    with TestClient(create_app(nowh, warm=False)) as c:
+        yield c
+
+
+def cli_csv(capsys, *args) -> pd.DataFrame:
+    code, out, err = run_cli(capsys, *args, "--format", "csv")
+    assert code == 0, err
+    return pd.read_csv(io.StringIO(out))
+
+
+def api_csv(client, url: str) -> pd.DataFrame:
+    r = client.get(url + "&format=csv")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    return pd.read_csv(io.StringIO(r.text))
+
+
+def test_votes_csv_is_the_cli_csv_byte_for_byte(client, capsys, nowh):
+    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv",
+                             "--db", nowh)  # fmt: skip
+    assert code == 0, err
+    r = client.get("/api/votes?a=CHN&b=RUS&measure=kappa&from=2000&format=csv")
+    assert r.status_code == 200 and r.text == out
+    assert "attachment" in r.headers["content-disposition"]
+
+
+@pytest.mark.parametrize(
+    ("url", "cli", "drop"),
+    [
+        ("/api/votes?a=China&b=Russia&measure=all", ["votes", "China", "Russia", "--measure", "all"], []),
+        ("/api/votes?a=USA&b=GBR&measure=pi,s_abs&from=1990&to=2000",
+         ["votes", "USA", "GBR", "--measure", "pi,s_abs", "--from", "1990", "--to", "2000"], []),
+        ("/api/alliances?a=CHN&b=RUS&from=1945", ["alliances", "CHN", "RUS", "--from", "1945"], ["source"]),
+        ("/api/trade?a=CHN&b=RUS&from=2000", ["trade", "CHN", "RUS", "--from", "2000"], []),
+        ("/api/energy_crude?importer=CHN&origin=RUS", ["energy", "crude", "--importer", "CHN", "--origin", "RUS"], []),
+        ("/api/neighbours?state=CHN&top=5", ["votes", "neighbours", "CHN", "--top", "5"], []),
+        ("/api/matrix?year=2019&state=CHN&state=RUS&state=USA&state=IND",
+         ["votes", "matrix", "--year", "2019", "--states", "CHN,RUS,USA,IND"], []),
+        ("/api/idealpoints?state=CHN&state=RUS&from=2000", ["votes", "idealpoints", "--states", "CHN,RUS"], []),
+        ("/api/ideal_distance?a=CHN&b=RUS&from=1900",
+         ["votes", "idealpoints", "--states", "CHN,RUS", "--distance"], []),
+        ("/api/scorecard?a=CHN&b=RUS", None, []),
+    ],
+)  # fmt: skip
+def test_endpoint_numbers_equal_the_cli(client, capsys, nowh, url, cli, drop):
+    if cli is None:  # the scorecard: the CLI prints it inside `assess --scorecard --format json`
+        code, out, err = run_cli(capsys, "assess", "CHN", "RUS", "--scorecard", "--no-references", "--format",
+                                 "json", "--db", nowh)  # fmt: skip
+        assert code == 0, err
+        assert client.get(url).json()["data"] == json.loads(out)["scorecard"]
+        return
+    got = api_csv(client, url)
+    want = cli_csv(capsys, *cli, "--db", nowh)
+    got = got.drop(columns=drop)
+    if "year" in want and "year" in got and "from=" in url and "idealpoints" in url:
+        want = want[want.year >= 2000].reset_index(drop=True)
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_regimes_and_facts_equal_the_library(client):
+    from dyadwatch import api
+    from dyadwatch.indicators import regimes
+
+    df, _ = regimes.load_scores(["CHN", "RUS"], wh=None)
+    want = regimes.dyad(df, "CHN", "RUS")
+    got = api_csv(client, "/api/regimes?a=CHN&b=RUS")
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=False)
+    facts = api_csv(client, "/api/facts?entity=CHN&entity=RUS")
+    lib = api.facts(["CHN", "RUS"], db="/nonexistent/x.duckdb").data
+    assert len(facts) == len(lib) > 10
+    assert facts.value.tolist() == lib.value.tolist()
+
+
+def test_json_keeps_missing_as_null_never_zero(client):
+    r = client.get("/api/votes?a=CHN&b=RUS&to=1975")
+    body = r.json()
+    assert body["basis"] == "pack" and body["sources"] == ["unvotes"]
+    rows = {d["year"]: d for d in body["data"]}
+    assert rows[1950]["agreement"] is None  # the PRC held no UN seat: no data, not 0
+    assert rows[1950]["n"] == 0
+    assert 0 < rows[1975]["agreement"] < 1
+    assert any("Republic of China" in n for n in body["notes"])
+
+
+def test_assess_and_claims_match_the_library(client, capsys, nowh):
+    _, out, _ = run_cli(capsys, "assess", "CHN", "RUS", "--no-references", "--format", "json", "--db", nowh)
+    cli = json.loads(out)
+    api = client.get("/api/assess?a=CHN&b=RUS").json()
+    assert api["verdict"] == cli["verdict"] == "alignment"
+    assert api["evidence"] == cli["evidence"] and api["year"] == cli["year"]
+    want = cli_csv(capsys, "claims", "check", "--db", nowh)
+    got = client.get("/api/claims").json()
+    assert {o["id"]: o["status"] for o in got["claims"]} == dict(zip(want["id"], want["status"], strict=True))
+    only = client.get("/api/claims?status=contradicted").json()["claims"]
+    assert only and {o["status"] for o in only} == {"contradicted"}
+    assert len(only) == got["counts"]["contradicted"]
+
+
+def test_sources_and_store(client, capsys):
+    want = cli_csv(capsys, "sources")
+    got = client.get("/api/sources").json()["data"]
+    assert sorted(s["name"] for s in got) == sorted(want["name"])
+    atop = next(s for s in got if s["name"] == "atop")
+    assert atop["files"] and len(atop["files"][0]["sha256"]) == 64 and "@" in atop["bibtex"]
+    store = client.get("/api/store").json()
+    assert store["basis"] == "pack" and len(store["version"]) == 20
+    assert {t["table"] for t in store["tables"]} >= {"votes", "alliances", "trade_cow"}
+
+
+def test_compare_similarity_partners_and_countries(client):
+    from dyadwatch import api
+
+    body = client.get("/api/compare?dyad=CHN-RUS&dyad=USA-GBR&indicator=kappa&from=2010").json()
+    df = pd.DataFrame(body["data"])
+    assert set(df.dyad) == {"CHN–RUS", "USA–GBR"}
+    lib = api.votes("USA", "GBR", measure="kappa", year_from=2010, db="/nonexistent/x.duckdb").data
+    mine = df[df.dyad == "USA–GBR"].set_index("year").value
+    pd.testing.assert_series_equal(mine, lib.set_index("year").kappa, check_names=False)
+    sim = pd.DataFrame(client.get("/api/similarity?state=CHN&year=2019").json()["data"])
+    closest, farthest = sim[sim.side == "closest"], sim[sim.side == "farthest"]
+    assert closest.agreement.is_monotonic_decreasing and farthest.agreement.is_monotonic_increasing
+    assert closest.agreement.min() >= farthest.agreement.max()
+    partners = pd.DataFrame(client.get("/api/partners?state=RUS").json()["data"])
+    assert "BLR" in set(partners.iso3) and partners.ties.str.len().min() > 0
+    hits = client.get("/api/countries?q=Chin").json()["data"]
+    assert hits[0] == {"iso3": "CHN", "name": "China"}
+
+
+def test_unknown_state_is_404_with_closest_matches(client):
+    r = client.get("/api/votes?a=Chna&b=RUS")
+    assert r.status_code == 404
+    assert "Chna" in r.json()["detail"] and "China (CHN)" in r.json()["detail"]
+    page = client.get("/dyad/Chna/RUS")
+    assert page.status_code == 404 and 'href="/dyad/CHN/RUS"' in page.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/votes?a=CHN&b=RUS&from=3000", "/api/votes?a=CHN&b=RUS&from=1700", "/api/votes?a=CHN&b=RUS&from=abc",
+     "/api/votes?a=CHN&b=RUS&from=2010&to=2000", "/dyad/CHN/RUS?from=99999", "/api/neighbours?state=CHN&year=-5"],
+)  # fmt: skip
+def test_bad_year_is_422_with_the_allowed_range(client, url):
+    r = client.get(url)
+    assert r.status_code == 422
+    lo, hi = client.app.fastapi.state.store.year_range()
+    assert f"{lo}" in r.text and f"{hi}" in r.text
+    if r.headers["content-type"].startswith("application/json"):
+        assert r.json()["allowed"] == [lo, hi]
+
+
+def test_bad_measure_and_dyad_are_422(client):
+    r = client.get("/api/votes?a=CHN&b=RUS&measure=bogus")
+    assert r.status_code == 422 and "kappa" in r.json()["detail"]
+    assert client.get("/api/compare?dyad=CHN-CHN").status_code == 422
+    assert client.get("/api/compare?" + "&".join(["dyad=CHN-RUS"] * 7)).status_code == 422
+
+
+def test_etag_keyed_by_store_version_gives_304(client):
+    r = client.get("/api/votes?a=CHN&b=RUS")
+    etag = r.headers["etag"]
+    version = client.get("/api/store").json()["version"]
+    assert etag.startswith(f'"{version}-')
+    again = client.get("/api/votes?a=CHN&b=RUS", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    other = client.get("/api/votes?a=CHN&b=USA")
+    assert other.headers["etag"] != etag
+
+
+def test_openapi_lists_every_endpoint(client):
+    schema = client.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    for p in (
+        "/api/votes",
+        "/api/alliances",
+        "/api/trade",
+        "/api/energy_crude",
+        "/api/facts",
+        "/api/assess",
+        "/api/scorecard",
+        "/api/claims",
+        "/api/neighbours",
+        "/api/matrix",
+        "/api/idealpoints",
+        "/api/compare",
+    ):
+        assert p in paths  # fmt: skip
+    assert {p["name"] for p in schema["paths"]["/api/votes"]["get"]["parameters"]} >= {"a", "b", "measure", "from"}
+    page = client.get("/api").text
+    assert "/api/votes" in page and "/api/compare" in page
+
+
+def test_every_page_renders(client):
+    for url in (
+        "/",
+        "/dyad/CHN/RUS?from=2000&measure=kappa",
+        "/state/KAZ",
+        "/compare?dyad=CHN-RUS&dyad=IND-PAK",
+        "/claims?status=supported&q=alliance",
+        "/sources",
+        "/api",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.text[:300])
+        assert r.headers["content-type"].startswith("text/html")
+        assert "this section failed" not in r.text, url  # fmt: skip
+    r = client.get("/dyad?a=China&b=Russia", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/dyad/CHN/RUS"
+
+
+def test_warehouse_store_serves_the_warehouse_numbers(votes_wh, capsys):
+    from helpers import snapshot
+
+    before = snapshot(votes_wh.path)
+    with TestClient(create_app(votes_wh.path, warm=False)) as c:
+        got = c.get("/api/votes?a=CHN&b=RUS&measure=kappa&from=2000&format=csv")
+        assert c.get("/api/store").json()["basis"] == "warehouse"
+        nb = c.get("/api/neighbours?state=CHN&year=2015&format=csv")
+        srcs = {x["name"]: x["files"] for x in c.get("/api/sources").json()["data"]}
+    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv",
+                             "--db", votes_wh.path)  # fmt: skip
+    assert code == 0, err
+    assert got.text == out
+    code, out, err = run_cli(capsys, "votes", "neighbours", "CHN", "--year", "2015", "--format", "csv", "--db",
+                             votes_wh.path)  # fmt: skip
+    assert nb.text == out
+    from dyadwatch.warehouse import sha256
+
+    shared = votes_wh.ingests()[0]  # the files the warehouse was built from, with their sha256
+    assert srcs["unvotes"] and all(len(f["sha256"]) == 64 for f in srcs["unvotes"])
+    for f in srcs["voeten"]:
+        assert sha256(Path(f["file"])) == f["sha256"]
+    assert shared["source"] in srcs
+    assert snapshot(votes_wh.path) == before
