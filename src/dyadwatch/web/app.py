@@ -105,11 +105,10 @@ def _warm(store: WebStore) -> None:
     verdict computed, so no reader's first page pays for them.
     """
     vendor.warm()
-    if store.basis == "pack":
-        from dyadwatch import pack
-
-        for name in pack.manifest_data()["tables"]:
-            pack.load(name)
+    pk = store.store.pack
+    if store.basis == "pack" and pk is not None:
+        for name in pk.manifest["tables"]:
+            pk.frame(name)
     try:
         store.year_range()
         store.votes("CHN", "RUS", measure="agreement")

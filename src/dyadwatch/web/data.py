@@ -52,13 +52,15 @@ class Frame:
 
 
 class WebStore:
-    """The warehouse (read-only) when the file exists, else dyadwatch's embedded pack."""
+    """The store the server reads: the warehouse (read-only) when the file exists, before the embedded pack."""
 
     def __init__(self, db: str | Path | None = None):
-        from dyadwatch.warehouse import Warehouse, default_path
+        from dyadwatch import api
+        from dyadwatch.warehouse import default_path
 
         self.path = Path(db) if db else default_path()
-        self.wh = Warehouse(self.path, read_only=True) if self.path.exists() else None
+        self.store = api.open_store(self.path)
+        self.wh = self.store.warehouse  # the user's warehouse alone, or None
         self.lock = threading.RLock()
         self.version = self._version()
         self._memo: dict[str, object] = {}  # whole-store results (claims, summary, sources): the store is read-only
@@ -71,23 +73,17 @@ class WebStore:
         return "warehouse" if self.wh is not None else "pack"
 
     def close(self) -> None:
-        if self.wh is not None:
-            self.wh.close()
+        self.store.close()
 
     def _version(self) -> str:
         """Changes whenever the data can: the dyadwatch version plus the ingests (or the pack manifest)."""
-        if self.wh is not None:
-            state = json.dumps(self.wh.ingests(), default=str, sort_keys=True)
-        else:
-            from dyadwatch import pack
-
-            state = json.dumps(pack.manifest_data(), sort_keys=True)
+        state = json.dumps(self.wh.ingests(), default=str, sort_keys=True) if self.wh is not None else ""
+        state += self.store.version()
         return hashlib.sha256(f"{__version__}|{self.basis}|{self.path}|{state}".encode()).hexdigest()[:20]
 
     def _kw(self) -> dict:
-        # With no warehouse, db= names a file that does not exist, so the library uses the pack
-        # and never opens the user's default warehouse behind the server's back.
-        return {"wh": self.wh, "db": self.path}
+        # The server's one store: the library never opens the user's default warehouse behind its back.
+        return {"wh": self.store}
 
     # ------------------------------------------------------------ indicators
 
@@ -130,10 +126,10 @@ class WebStore:
         return Frame.of(res)
 
     def idealpoints(self, states: list[str], *, year_from: int | None = None, year_to: int | None = None) -> Frame:
-        from dyadwatch.indicators import idealpoints as ip
+        from dyadwatch import api
 
         with self.lock:
-            res = ip.idealpoints_result(states=states, year_from=year_from, year_to=year_to, **self._kw())
+            res = api.idealpoints(states=states, year_from=year_from, year_to=year_to, **self._kw())
         return Frame.of(res)
 
     def ideal_distance(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
@@ -148,7 +144,7 @@ class WebStore:
         from dyadwatch.indicators import regimes
 
         with self.lock:
-            df, basis = regimes.load_scores([a, b], wh=self.wh)
+            df, basis = regimes.load_scores([a, b], wh=self.store)
         d = regimes.dyad(df, a, b)
         if year_from is not None:
             d = d[d.year >= year_from]
@@ -157,17 +153,17 @@ class WebStore:
         return Frame(d.reset_index(drop=True), basis, ["democracy"])
 
     def neighbours(self, state: str, *, year: int | None = None, measure: str = "agreement", top: int = 10) -> Frame:
-        from dyadwatch.indicators import votes_panel as vp
+        from dyadwatch import api
 
         with self.lock:
-            res = vp.neighbours_result(state, year, measure=measure, top=top, **self._kw())
+            res = api.neighbours(state, year, measure=measure, top=top, **self._kw())
         return Frame.of(res)
 
     def matrix(self, year: int, *, measure: str = "agreement", states: list[str] | None = None) -> Frame:
-        from dyadwatch.indicators import votes_panel as vp
+        from dyadwatch import api
 
         with self.lock:
-            res = vp.matrix_result(year, measure=measure, states=states or None, **self._kw())
+            res = api.matrix(year, measure=measure, states=states or None, **self._kw())
         df = res.data.rename_axis("iso3").reset_index()
         return Frame(df, res.basis, list(res.sources), list(res.notes))
 
@@ -176,22 +172,21 @@ class WebStore:
 
         From the warehouse, every state; from the pack, the focus states only (it holds their dyads).
         """
-        from dyadwatch import pack
         from dyadwatch.indicators import votes as iv
         from dyadwatch.indicators import votes_panel as vp
 
         iso = countries.resolve(state).iso3
         notes: list[str] = []
         with self.lock:
-            if self.wh is not None and self.wh.sources_of("votes"):
-                src = iv.pick_source(self.wh, None)
+            if self.store.has("votes"):
+                src = iv.pick_source(self.store, None)
                 if year is None:
-                    year = int(vp.all_dyads(self.wh, source=src, measures=["agreement"]).year.max())
-                panel = vp.all_dyads(self.wh, source=src, year_from=year, year_to=year)
+                    year = int(vp.all_dyads(self.store, source=src, measures=["agreement"]).year.max())
+                panel = vp.all_dyads(self.store, source=src, year_from=year, year_to=year)
                 basis, sources = "warehouse", [src]
             else:
-                pack.require_focus(iso)
-                panel = pack.load("votes")
+                self.store.derived("vote_measures", (iso,))  # refuses a state the pack does not cover
+                panel = self.store.derived("vote_measures")
                 year = int(panel.year.max()) if year is None else year
                 basis, sources = "pack", sorted(panel.source.unique())
                 notes.append("The embedded pack holds the focus countries' dyads only: ranks are among them.")
@@ -205,23 +200,22 @@ class WebStore:
 
     def alliance_partners(self, state: str, *, year: int | None = None) -> Frame:
         """The states ``state`` has an obligation towards in ``year`` (default: the source's last year)."""
-        from dyadwatch import pack
         from dyadwatch.indicators import alliances as ia
 
         iso = countries.resolve(state).iso3
         cols = list(ia.OBLIGATIONS)
         with self.lock:
-            if self.wh is not None and self.wh.sources_of("alliance_dyad_year"):
-                src = ia.pick_source(self.wh, None)
-                t = self.wh.table("alliance_dyad_year")
+            if self.store.has("alliance_dyad_year"):
+                src = ia.pick_source(self.store, None)
+                t = self.store.table("alliance_dyad_year")
                 t = t.filter((t.source == src) & (t.iso3_a == iso))
                 y = year if year is not None else int(t.year.max().to_pandas() or 0)
                 rows = t.filter(t.year == y).select("iso3_b", *cols).to_pandas()
                 basis = "warehouse"
             else:
-                pack.require_focus(iso)
+                self.store.derived("alliance_panel", (iso,))  # refuses a state the pack does not cover
                 src = ia.SOURCE_PREFERENCE[0]
-                p = pack.load("alliances")
+                p = self.store.derived("alliance_panel")
                 p = p[(p.source == src) & (p.iso3_a == iso)]
                 y = year if year is not None else int(p.year.max())
                 rows = p[p.year == y][["iso3_b", *cols]]
@@ -304,8 +298,6 @@ class WebStore:
         return self._once("summary", self._summary)
 
     def _summary(self) -> dict:
-        from dyadwatch import pack
-
         tables = []
         with self.lock:
             if self.wh is not None:
@@ -321,8 +313,9 @@ class WebStore:
                     tables.append({"table": name, "rows": int(r["rows"]), "sources": self.wh.sources_of(name),
                                    "from": _int(r.get("lo")), "to": _int(r.get("hi")), "about": ""})  # fmt: skip
             else:
-                for name, meta in pack.manifest_data()["tables"].items():
-                    df = pack.load(name)
+                pk = self.store.pack
+                for name, meta in pk.manifest["tables"].items():
+                    df = pk.frame(name)
                     lo = hi = None
                     if "year" in df:
                         lo, hi = _int(df.year.min()), _int(df.year.max())
@@ -331,7 +324,7 @@ class WebStore:
         years = [t[k] for t in tables for k in ("from", "to") if t[k] is not None]
         return {"basis": self.basis, "version": self.version, "path": str(self.path) if self.wh else None,
                 "tables": tables, "years": [min(years), max(years)] if years else None,
-                "focus": list(pack.FOCUS) if self.wh is None else None}  # fmt: skip
+                "focus": list(self.store.focus) if self.wh is None else None}  # fmt: skip
 
     def year_range(self) -> tuple[int, int]:
         """The years any table of the store covers: the range a ``from``/``to``/``year`` must fall in."""
@@ -345,7 +338,7 @@ class WebStore:
         return self._once("sources", self._sources)
 
     def _sources(self) -> list[dict]:
-        from dyadwatch import pack, sources
+        from dyadwatch import sources
 
         digests: dict[str, list[dict]] = {}
         with self.lock:
@@ -355,7 +348,7 @@ class WebStore:
                     for f, s in zip(files, shas, strict=False):
                         digests.setdefault(ing["source"], []).append({"file": f, "sha256": s})
             else:
-                for name, inp in pack.manifest_data()["inputs"].items():
+                for name, inp in self.store.pack.manifest["inputs"].items():
                     digests[name] = [{"file": f, "sha256": s} for f, s in inp["files"].items()]
         out = []
         for name, mod in sorted(sources.registry().items()):
