@@ -142,9 +142,9 @@ def pack_build(
 
 def pack_show(fmt: FormatOpt = Format.table) -> None:
     """What the embedded pack holds and which files (with sha256) it was computed from."""
-    from dyadwatch import pack
+    from dyadwatch.store import manifest
 
-    m = pack.manifest_data()
+    m = manifest()
     rows = [
         {"table": t, "rows": v["rows"], "sources": ", ".join(v["sources"]), "what": v["doc"]}
         for t, v in m["tables"].items()
