@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from dyadwatch.api import as_store
 from dyadwatch.web.app import create_app
 from helpers import run_cli
 
@@ -86,7 +87,7 @@ def test_regimes_and_facts_equal_the_library(client):
     from dyadwatch import api
     from dyadwatch.indicators import regimes
 
-    df, _ = regimes.load_scores(["CHN", "RUS"], wh=None)
+    df, _ = regimes.load_scores(["CHN", "RUS"], wh=as_store(None))
     want = regimes.dyad(df, "CHN", "RUS")
     got = api_csv(client, "/api/regimes?a=CHN&b=RUS")
     pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=False)
@@ -129,7 +130,7 @@ def test_sources_and_store(client, capsys):
     assert atop["files"] and len(atop["files"][0]["sha256"]) == 64 and "@" in atop["bibtex"]
     store = client.get("/api/store").json()
     assert store["basis"] == "pack" and len(store["version"]) == 20
-    assert {t["table"] for t in store["tables"]} >= {"votes", "alliances", "trade_cow"}
+    assert {t["table"] for t in store["tables"]} >= {"vote_measures", "alliance_panel", "trade_cow"}
 
 
 def test_compare_similarity_partners_and_countries(client):
