@@ -59,16 +59,33 @@ def member_years(states: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "year"]).drop_duplicates().sort_values(["code", "year"])
 
 
-def generate_cow_ddy(states: pd.DataFrame) -> pd.DataFrame:
-    """The directed COW dyad-year frame from the membership spells (ccode1, ccode2, year)."""
-    sy = member_years(states)
+def generate_cow_ddy(states: pd.DataFrame, extend_to: int | None = None) -> pd.DataFrame:
+    """The directed COW dyad-year frame from the membership spells (code_a, code_b, year).
+
+    Two states form a dyad in a year when their memberships overlap on some day of it (so the two
+    Germanys of 1990, one ending on 2 October and the other starting on 3 October, do not). States in
+    the system on the list's last day are carried to ``extend_to``, as peacesciencer's frames do
+    (``cow_ddy`` runs to 2024 on the 2016 list).
+    """
+    m = states[states.kind == "member"]
+    start = pd.to_datetime(m.start).to_numpy()
+    end = pd.to_datetime(m.end).to_numpy()
+    last = end.max()
+    if extend_to is not None:
+        end = np.where(end == last, np.datetime64(f"{extend_to}-12-31"), end)
+    code = m.code.to_numpy().astype(np.int64)
     parts = []
-    for year, g in sy.groupby("year"):
-        c = g.code.to_numpy()
-        a, b = np.meshgrid(c, c, indexing="ij")
-        keep = a != b
-        parts.append(pd.DataFrame({"code_a": a[keep], "code_b": b[keep], "year": year}))
-    return pd.concat(parts, ignore_index=True).sort_values(["code_a", "code_b", "year"], ignore_index=True)
+    for year in range(pd.Timestamp(start.min()).year, pd.Timestamp(end.max()).year + 1):
+        y0, y1 = np.datetime64(f"{year}-01-01"), np.datetime64(f"{year}-12-31")
+        on = (start <= y1) & (end >= y0)
+        if on.sum() < 2:
+            continue
+        c, s, e = code[on], np.maximum(start[on], y0), np.minimum(end[on], y1)
+        ok = (s[:, None] <= e[None, :]) & (s[None, :] <= e[:, None]) & (c[:, None] != c[None, :])
+        ia, ib = np.nonzero(ok)
+        parts.append(pd.DataFrame({"code_a": c[ia], "code_b": c[ib], "year": year}))
+    out = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return out.sort_values(["code_a", "code_b", "year"], ignore_index=True)
 
 
 def dyad_years(store, *, system: str = "cow", directed: bool = True, year_from: int | None = None,
