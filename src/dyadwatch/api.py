@@ -185,3 +185,38 @@ def facts(entities: list[str], *, db: str | Path | None = None, wh: Warehouse | 
     iso = [countries.resolve(e).iso3 for e in entities]
     df, basis = _with_wh(db, wh, lambda w: tp.facts_for(w, iso))
     return Result(df, basis, ["facts"])
+
+
+# ------------------------------------------------------------------ panels (issue 10)
+
+
+def panel(
+    kind: str = "dyad-year",
+    *,
+    add: list[str] | tuple[str, ...] = (),
+    out: str | Path | None = None,
+    db: str | Path | None = None,
+    wh: Warehouse | None = None,
+    **options,
+):
+    """A peace-science panel (``dyadwatch.panel.build`` options: directed, system, year_from, year_to, states,
+    relevant, sources, vote_basis). Returns a DataFrame, or with ``out`` writes the file (format by extension)
+    with its codebook, BibTeX and manifest and returns ``panel.Written`` (path, rows, coverage, notes)."""
+    from dyadwatch import panel as pn
+    from dyadwatch.errors import NoDataError
+
+    if out is not None:
+        from dyadwatch.panel.writers import check_path
+
+        check_path(out)  # refuse a wrong extension before any work
+
+    def run(own: Warehouse | None):
+        if own is None:
+            raise NoDataError(
+                "Panels are built from the warehouse; it does not exist yet. Fix: `dyadwatch ingest ddy "
+                "cow_ddy.rda` (and the sources of each block, `dyadwatch sources`)."
+            )
+        p = pn.build(own, kind, add=list(add), **options)
+        return pn.write(p, out, own) if out is not None else p.to_pandas()
+
+    return _with_wh(db, wh, run)

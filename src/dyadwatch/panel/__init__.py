@@ -128,8 +128,10 @@ def build(store, kind: str = "dyad-year", *, directed: bool = True, system: str 
             raise PanelOptionError("--relevant selects dyads; a state-year panel has none.")
         expr, notes = frames.state_years(store, system=system, year_from=year_from, year_to=year_to, states=codes)
     if system == "gw" and add:
-        notes.append("Gleditsch-Ward codes are joined to the COW-coded blocks by number; where the two systems "
-                     "number a state differently (e.g. GW 340 Serbia, 678 Yemen) the block values are NULL.")  # fmt: skip
+        notes.append(
+            "Gleditsch-Ward codes are joined to the COW-coded blocks by number; where the two systems "
+            "number a state differently (e.g. GW 340 Serbia, 678 Yemen) the block values are NULL."
+        )
     added = []
     for name in dict.fromkeys(add):
         expr, info = pb.add(store, expr, kind, name, (sources or {}).get(name), vote_basis=vote_basis,

@@ -158,7 +158,9 @@ def state_years(store, *, system: str = "cow", year_from: int | None = None, yea
     if system != "cow":
         raise PanelOptionError("state-year panels use the COW state list; the GW state list is not in the data here.")
     if not store.has("state_system"):
-        raise NoDataError("No state list in the store. Fix: `dyadwatch ingest cow_states cow_states.rda cow_majors.rda`.")
+        raise NoDataError(
+            "No state list in the store. Fix: `dyadwatch ingest cow_states cow_states.rda cow_majors.rda`."
+        )
     sy = member_years(store.table("state_system").to_pandas())
     if year_from is not None:
         sy = sy[sy.year >= year_from]

@@ -29,7 +29,7 @@ META = SourceMeta(
         "International Interactions 14: 115-132. NMC v6.0"
     ),
     url="https://correlatesofwar.org/data-sets/national-material-capabilities/",
-    version="6.0",
+    version="peacesciencer cow_nmc (ps_data_version records v6; this file runs 1816-2022)",
     tables=("capabilities",),
     files="cow_nmc.rda",
     bibtex="""@article{singer1987rcwd,
