@@ -489,3 +489,4 @@ def verdict(ctx: Context, p: Params) -> Measured:
 
 
 from dyadwatch.claims import metrics_data as _metrics_data  # noqa: E402,F401  (registers trade/energy metrics)
+from dyadwatch.claims import metrics_conflict as _metrics_conflict  # noqa: E402,F401  (registers MID metrics)
