@@ -204,7 +204,7 @@ PACK_TABLES = [
         _MID,
         _pack_mids,
         "Militarized disputes per focus dyad-year (count, onset, highest hostility, fatal)",
-    ),  # fmt: skip
+    ),
     PackTable("conflict_power", _POW, _pack_power, "CINC, military spending and ln GDP of the focus states"),
     PackTable("conflict_igos", _IGO, _pack_igos, "IGO co-membership counts per focus dyad-year"),
     PackTable(
@@ -212,5 +212,5 @@ PACK_TABLES = [
         {**_RIV, **_MID, **_POW, **_IGO},
         _pack_coverage,
         "Years each conflict and power source covers",
-    ),  # fmt: skip
+    ),
 ]
