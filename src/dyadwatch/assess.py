@@ -310,6 +310,9 @@ def assess(a: str, b: str, *, year: int | None = None, wh=None, db: str | Path |
         verdict = "rivalry"
     else:
         verdict = "unaligned"
+    from dyadwatch import assess_conflict  # rivalry, disputes, power, IGOs (issue 10)
+
+    verdict = assess_conflict.apply(a, b, int(year), verdict, evidence, sources, notes, wh)
     for e in evidence:  # the weak-tie line decides when it makes the alignment
         if e.rule.startswith("non-aggression / neutrality") and verdict == "alignment" and level == 0.5:
             e.fired = True
