@@ -116,10 +116,10 @@ def mid_lines(mids: pd.DataFrame, cov: pd.DataFrame, year: int):
     if len(big):
         since = cfg["history_since"]
         fat = big[(big.fatal == 1) & (big.year >= since)].year.astype(int).tolist()
-        shown = ", ".join(map(str, fat[-cfg["history_disputes"] :])) or "none"
+        shown = ", ".join(map(str, fat[-cfg["history_disputes"] :]))
         latest = f", latest {cfg['history_disputes']}" if len(fat) > cfg["history_disputes"] else ""
-        value = (f"fatal disputes in {shown} (since {since}{latest}); "
-                 f"{len(big)} dispute-years with use of force or war since {int(big.year.min())}")  # fmt: skip
+        value = f"fatal disputes in {shown} (since {since}{latest}); " if fat else f"no fatal dispute since {since}; "
+        value += f"{len(big)} dispute-years with use of force or war since {int(big.year.min())}"
         lines.append(Evidence("conflict history", "disputes with use of force or war (history, not the verdict)",
                               value, "hostility ≥ 4", src, False, 0.4, int(big.year.max())))  # fmt: skip
     return lines, fatal
