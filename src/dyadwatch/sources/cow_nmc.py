@@ -19,7 +19,7 @@ from dyadwatch.sources._conflict import frame, iso3_of, no_repeats, whole, years
 
 META = SourceMeta(
     name="cow_nmc",
-    title="Correlates of War National Material Capabilities (v6.0)",
+    title="Correlates of War National Material Capabilities",
     publisher="Correlates of War Project; packaged by peacesciencer",
     licence="free with citation",
     citation=(

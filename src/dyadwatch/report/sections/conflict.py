@@ -76,8 +76,8 @@ def render(ctx: ReportContext) -> Section:
     if len(r):
         spells = "; ".join(f"{esc(x['name'])} {int(x.start)}–{int(x.end)}" for _, x in r.iterrows())
         end = int(r.data_end.iloc[0])
-        parts.append(f"<p>Strategic rivalries ({esc(src_r)}, data to {end}): {spells}. A rivalry listed to {end} "
-                     "may still be in force after it.</p>")  # fmt: skip
+        tail = f" A rivalry listed to {end} may still be in force after it." if (r.end == end).any() else ""
+        parts.append(f"<p>Strategic rivalries ({esc(src_r)}, data to {end}): {spells}.{tail}</p>")
     else:
         parts.append(f"<p>No strategic rivalry between {esc(ctx.a.name)} and {esc(ctx.b.name)} is recorded.</p>")
     m = mids[mids.source == src_m] if src_m else mids.iloc[0:0]
