@@ -55,14 +55,18 @@ def test_states_and_majors(cw):
     assert pd.Timestamp(chn.start).year == 1950 and chn["name"] == "China"
 
 
-def test_the_1969_border_clash_is_a_fatal_gml_dispute(cw):
-    m = q(cw, "SELECT * FROM mids WHERE source = 'gml_mid' AND cow_a = 710 AND cow_b = 365 AND year = 1969")
-    assert len(m) == 1
-    r = m.iloc[0]
-    assert r.onset == 1 and r.hostlev == 4 and r.fatality >= 1 and (r.iso3_a, r.iso3_b) == ("CHN", "RUS")
+def test_the_1969_border_clash_in_gml_and_cow(cw):
+    m = q(cw, "SELECT * FROM mids WHERE source = 'gml_mid' AND cow_a = 710 AND cow_b = 365 AND year IN (1968, 1969) "
+              "ORDER BY year")  # fmt: skip
+    # GML dispute 349 begins in December 1968 and is ongoing in 1969 with use of force; its fatality is -9.
+    assert m.dispnum.tolist() == [349, 349] and m.onset.tolist() == [1, 0] and m.ongoing.tolist() == [1, 1]
+    assert m.hostlev.tolist() == [4, 4] and m.fatality.isna().all() and m.stmon.iloc[0] == 12
+    assert (m.iso3_a.iloc[0], m.iso3_b.iloc[0]) == ("CHN", "RUS")
+    c = q(cw, "SELECT * FROM mids WHERE source = 'cow_mid' AND cow_a = 710 AND cow_b = 365 AND year = 1969")
+    assert c.onset[0] == 1 and c.fatality[0] >= 1 and c.dispnum[0] == 349  # COW MID5 dates it 1969, fatal
     # Both directions are listed, with the sides swapped.
-    back = q(cw, "SELECT * FROM mids WHERE source = 'gml_mid' AND cow_a = 365 AND cow_b = 710 AND year = 1969")
-    assert back.hiact_a[0] == r.hiact_b and back.sidea_a[0] == r.sidea_b
+    back = q(cw, "SELECT * FROM mids WHERE source = 'cow_mid' AND cow_a = 365 AND cow_b = 710 AND year = 1969")
+    assert back.hiact_a[0] == c.hiact_b[0] and back.sidea_a[0] == c.sidea_b[0]
 
 
 def test_mid_unknowns_are_null_never_minus_nine(cw, shared):

@@ -50,7 +50,7 @@ def rivalry_spells(store, states: list[str] | None = None, a: str | None = None,
     elif states:
         t = t.filter(t.iso3_a.isin(states) & t.iso3_b.isin(states))
     cols = ["source", "rivalry_id", "name", "iso3_a", "iso3_b", "start", "end", *TYPES, "principal"]
-    df = t.select(*cols).order_by(["source", "start"]).to_pandas()
+    df = t.select(*cols).order_by(["source", "start", "rivalry_id"]).to_pandas()
     ends = store.table("rivalries")
     ends = ends.group_by("source").aggregate(data_end=ends.end.max()).to_pandas()
     return df.merge(ends, on="source", how="left")
