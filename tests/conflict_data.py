@@ -20,6 +20,7 @@ INPUTS = {
     "cow_trade": ["trade/cow_trade_ndy.rda", "trade/cow_trade_sy.rda"],
     "atop": ["alliances/atop_alliance.rda"],
     "voeten": ["unga/UNVotesPublished.RData"],
+    "idealpoints": ["unga/IdealpointsJuly2025.dta"],
     "unvotes": ["unga/un_votes.rda", "unga/un_roll_calls.rda", "unga/un_roll_call_issues.rda"],
 }
 

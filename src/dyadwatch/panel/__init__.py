@@ -141,7 +141,10 @@ def build(store, kind: str = "dyad-year", *, directed: bool = True, system: str 
     order = [c for c in _KEYS[kind] if c in expr.columns]
     expr = expr.select(*order, *[c for c in expr.columns if c not in order]).order_by(order[: 3 if kind ==
                                                                                        "dyad-year" else 2])  # fmt: skip
-    return Panel(kind, system, expr, added, notes, _FRAME_SOURCE[kind])
+    src = _FRAME_SOURCE[kind]
+    if kind == "dyad-year" and not (store.has("dyad_frames") and frames._has_system(store, system)):
+        src = "cow_states"  # the frame was generated from the state list
+    return Panel(kind, system, expr, added, notes, src)
 
 
 def _codes(iso3: str) -> list[int]:

@@ -102,7 +102,8 @@ def dyad_years(store, *, system: str = "cow", directed: bool = True, year_from: 
     elif system == "cow" and store.has("state_system"):
         df = generate_cow_ddy(store.table("state_system").to_pandas())
         t = ibis.memtable(df.astype({"code_a": "int16", "code_b": "int16", "year": "int16"}))
-        notes.append("Frame: generated from the COW state list (cow_states), equal to the published cow_ddy.")
+        notes.append("Frame: generated from the COW state list (cow_states), 1816–2016; it equals the published "
+                     "cow_ddy, which carries the 2016 system on to 2024.")  # fmt: skip
     else:
         fix = "`dyadwatch ingest ddy gw_ddy.rda`" if system == "gw" else "`dyadwatch ingest ddy cow_ddy.rda`"
         raise NoDataError(f"No {system.upper()} dyad-year frame in the store. Fix: {fix}.")
