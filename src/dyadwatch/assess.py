@@ -328,7 +328,7 @@ def references(*, year: int | None = None, wh=None, db=None, dyads: list[list[st
             r = assess(x, y, year=year, wh=wh, db=db)
         except DyadwatchError as e:
             rows.append({"dyad": f"{x}–{y}", "year": year, "verdict": "no data", "treaties": str(e)[:80],
-                         "un_votes": None, "regimes": None})  # fmt: skip
+                         "un_votes": None, "regimes": None, "rivalry": None})  # fmt: skip
             continue
         by: dict[str, Evidence] = {}
         for e in r.evidence:  # per dimension, the line naming what is in force
@@ -339,6 +339,7 @@ def references(*, year: int | None = None, wh=None, db=None, dyads: list[list[st
             "treaties": by["treaties"].value if "treaties" in by else "no data",
             "un_votes": by["UN votes"].value if "UN votes" in by else "no data",
             "regimes": by["political systems"].value if "political systems" in by else "no data",
+            "rivalry": by["strategic rivalry"].value if "strategic rivalry" in by else "no data",
         })  # fmt: skip
     return pd.DataFrame(rows)
 

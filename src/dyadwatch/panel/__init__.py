@@ -182,12 +182,12 @@ def write(panel: Panel, path: str | Path, store=None) -> Written:
 
 def _inputs(store, used: list[str]) -> dict:
     """Per source used: its files and their sha256, from the warehouse's ingest records."""
+    import json
+
     out: dict = {}
-    for rec in getattr(store, "ingests", lambda: [])():
+    for rec in getattr(store, "ingests", lambda: [])():  # a store without ingest records (the pack) has none
         if rec["source"] not in used:
             continue
-        import json
-
         files = json.loads(rec["files"])
         digests = [d for d in json.loads(rec["sha256"]) if isinstance(d, str)]
         out[rec["source"]] = {"version": rec["version"], "files": files, "sha256": digests,
