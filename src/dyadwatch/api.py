@@ -468,3 +468,40 @@ def speech_similarity(
         return Result(df, store.basis_of("speech_similarity"), ["ungdc"])
 
     return run(db, wh, go)
+
+
+# ------------------------------------------------------------------ panels (issue 10)
+
+
+def panel(
+    kind: str = "dyad-year",
+    *,
+    add: list[str] | tuple[str, ...] = (),
+    out: str | Path | None = None,
+    db: str | Path | None = None,
+    wh: Warehouse | None = None,
+    **options: Any,
+) -> Any:
+    """A peace-science panel (``dyadwatch.panel.build`` options: directed, system, year_from, year_to, states,
+    relevant, sources, vote_basis). Returns a DataFrame, or with ``out`` writes the file (format by extension)
+    with its codebook, BibTeX and manifest and returns ``panel.Written`` (path, rows, coverage, notes)."""
+    from dyadwatch import panel as pn
+    from dyadwatch.errors import NoDataError
+
+    if out is not None:
+        from dyadwatch.panel.writers import check_path
+
+        check_path(out)  # refuse a wrong extension before any work
+
+    own = wh if wh is not None else open_warehouse(db)
+    if own is None:
+        raise NoDataError(
+            "Panels are built from the warehouse; it does not exist yet. Fix: `dyadwatch ingest ddy "
+            "cow_ddy.rda` (and the sources of each block, `dyadwatch sources`)."
+        )
+    try:
+        p = pn.build(own, kind, add=list(add), **options)
+        return pn.write(p, out, own) if out is not None else p.to_pandas()
+    finally:
+        if wh is None:
+            own.close()

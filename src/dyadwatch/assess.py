@@ -306,6 +306,9 @@ def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
         verdict = "rivalry"
     else:
         verdict = "unaligned"
+    from dyadwatch import assess_conflict  # rivalry, disputes, power, IGOs (issue 10)
+
+    verdict = assess_conflict.apply(a, b, int(year), verdict, evidence, sources, notes, wh)
     for e in evidence:  # the weak-tie line decides when it makes the alignment
         if e.rule.startswith("non-aggression / neutrality") and verdict == "alignment" and level == 0.5:
             e.fired = True
@@ -328,7 +331,7 @@ def _references(year: int | None, store, dyads: list[list[str]] | None) -> pd.Da
             r = assess(x, y, year=year, wh=store)
         except DyadwatchError as e:
             rows.append({"dyad": f"{x}–{y}", "year": year, "verdict": "no data", "treaties": str(e)[:80],
-                         "un_votes": None, "regimes": None})  # fmt: skip
+                         "un_votes": None, "regimes": None, "rivalry": None})  # fmt: skip
             continue
         by: dict[str, Evidence] = {}
         for e in r.evidence:  # per dimension, the line naming what is in force
@@ -339,6 +342,7 @@ def _references(year: int | None, store, dyads: list[list[str]] | None) -> pd.Da
             "treaties": by["treaties"].value if "treaties" in by else "no data",
             "un_votes": by["UN votes"].value if "UN votes" in by else "no data",
             "regimes": by["political systems"].value if "political systems" in by else "no data",
+            "rivalry": by["strategic rivalry"].value if "strategic rivalry" in by else "no data",
         })  # fmt: skip
     return pd.DataFrame(rows)
 

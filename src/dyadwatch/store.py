@@ -301,7 +301,7 @@ class ChainStore:
         raise AttributeError(f"{name!r}: no warehouse is open (only {self.describe()})")
 
     @property
-    def warehouse(self) -> Store | None:
+    def warehouse(self) -> Any:
         """The user's warehouse, if one is open (for operations that need raw rows)."""
         return next((s for s in self.stores if s.basis == "warehouse"), None)
 

@@ -392,4 +392,5 @@ def verdict(ctx: Context, p: Params) -> Measured:
     return Measured(res.verdict, f"assess({a}, {b}, {res.year}): {lines}", res.sources, f"computed ({res.basis})")
 
 
+from dyadwatch.claims import metrics_conflict as _metrics_conflict  # noqa: E402,F401  (registers MID metrics)
 from dyadwatch.claims import metrics_data as _metrics_data  # noqa: E402,F401  (registers trade/energy metrics)

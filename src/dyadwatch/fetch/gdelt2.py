@@ -36,7 +36,7 @@ from dyadwatch.fetch import recipes as rc
 from dyadwatch.fetch import verify
 from dyadwatch.fetch.cache import Cache, Entry
 from dyadwatch.fetch.http import Downloader, Expect
-from dyadwatch.sources.gdelt import CAMEO_TO_ISO3, V2_COLUMNS
+from dyadwatch.sources.gdelt import V2_COLUMNS
 
 _EXPORT = re.compile(r"/(\d{14})\.export\.CSV\.zip$")
 
@@ -72,8 +72,9 @@ def parse_master_list(path: Path) -> list[ListedFile]:
 def cameo_codes(states: list[str]) -> list[str]:
     """CAMEO country codes of dyadwatch iso3 codes (ROU is ROM in CAMEO …)."""
     inverse: dict[str, list[str]] = {}
-    for cameo, iso in CAMEO_TO_ISO3.items():
-        inverse.setdefault(iso, []).append(cameo)
+    for cameo, iso in countries.code_map("cameo").items():  # the crosswalk: CAMEO's codes that are states
+        if iso is not None and cameo != iso:
+            inverse.setdefault(iso, []).append(cameo)
     out = []
     for s in states:
         iso = countries.resolve(s).iso3
