@@ -129,11 +129,23 @@ class ScorecardRules(_Rules):
     third_region: ThirdRegion
 
 
+class ConflictRules(_Rules):
+    """Rivalry, disputes and their history in the verdict (docs/assess.md, "Conflict and power")."""
+
+    rivalry_sources: list[Literal["tss_rivalry", "td_rivalry"]] = Field(min_length=1)
+    rivalry_carry_forward_years: int = Field(ge=0, le=50)
+    mid_sources: list[Literal["cow_mid", "gml_mid"]] = Field(min_length=1)
+    mid_window: int = Field(ge=1, le=100)
+    history_since: int = Field(ge=1816, le=2100)
+    history_disputes: int = Field(ge=1, le=100)
+
+
 class AssessRules(_Rules):
     version: str = Field(min_length=1)
     alliance: AllianceRules
     votes: VoteRules
     regimes: RegimeRules
+    conflict: ConflictRules
     scorecard: ScorecardRules
     reference_dyads: list[list[str]] = Field(min_length=1)
 
