@@ -51,3 +51,39 @@ class MissingExtraError(ImportError, DyadwatchError):
     """An optional heavy dependency is not installed."""
 
     exit_code = 2
+
+
+class InvalidValueError(SourceFormatError):
+    """A value no publisher writes (out of range, not a number, a malformed period)."""
+
+
+class TruncatedFileError(SourceFormatError):
+    """A file ends mid-record: the download or export was cut."""
+
+
+class EmptyInputError(SourceFormatError):
+    """A file with a header but no rows: a failed export, never the dataset."""
+
+
+class ShrinkError(DyadwatchError):
+    """An ingest would delete all, or a large share, of the rows a source already holds."""
+
+    exit_code = 5
+
+
+class WarehouseWriteError(OSError, DyadwatchError):
+    """The warehouse file cannot be written: disk full, read-only folder, no permission."""
+
+    exit_code = 6
+
+
+class SchemaVersionError(DyadwatchError):
+    """The warehouse was written by another version of dyadwatch with another table layout."""
+
+    exit_code = 7
+
+
+class OutputError(OSError, DyadwatchError):
+    """An output file cannot be written safely (a symlink, or a file that is not dyadwatch's)."""
+
+    exit_code = 8

@@ -40,7 +40,7 @@ META = SourceMeta(
     version="as downloaded (file name gives HS vintage and release)",
     tables=("trade_flows",),
     files="BACI_HS??_Y????_V??????.csv (t,i,j,k,v,q), optionally with country_codes_V??????.csv",
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 _HS = {"92": "HS1992", "96": "HS1996", "02": "HS2002", "07": "HS2007", "12": "HS2012", "17": "HS2017", "22": "HS2022"}

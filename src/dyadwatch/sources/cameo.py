@@ -32,6 +32,8 @@ META = SourceMeta(
     url="https://www.gdeltproject.org/data/lookups/",
     version="GDELT lookups CAMEO.eventcodes.txt, CAMEO.goldsteinscale.txt",
     tables=("cameo_codes",),
+    mode="update",  # the event codes and the Goldstein scale fill different columns of one row
+    key=("code",),
     files="CAMEO.eventcodes.txt and/or CAMEO.goldsteinscale.txt (tab-separated, with header)",
 )
 
@@ -60,7 +62,14 @@ def _read(path: Path) -> tuple[str, dict[str, str]]:
     return _KINDS[header[1]], out
 
 
+def file_role(path: Path) -> str:
+    """``eventcodes`` or ``goldstein``: which of the two lookup files this is (its identity in the warehouse)."""
+    return {"description": "eventcodes", "goldstein": "goldstein"}[_read(Path(path))[0]]
+
+
 def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
+    """The codes with the columns the given files provide: a file of one kind leaves the other column out,
+    so an ingest (mode ``update``) fills it without erasing what the other file gave."""
     parts: dict[str, dict[str, str]] = {}
     for p in map(Path, paths):
         kind, values = _read(p)
@@ -68,20 +77,25 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     if not parts:
         raise SourceFormatError("cameo needs CAMEO.eventcodes.txt and/or CAMEO.goldsteinscale.txt.")
     codes = sorted(set().union(*(v.keys() for v in parts.values())))
-    gold = []
-    for c in codes:
-        v = parts.get("goldstein", {}).get(c)
-        try:
-            gold.append(float(v) if v not in (None, "") else None)
-        except ValueError:
-            raise SourceFormatError(f"Goldstein value {v!r} of CAMEO code {c} is not a number.") from None
-    table = pa.table(
-        {
-            "code": codes,
-            "root_code": [c[:2] for c in codes],
-            "level": pa.array([len(c) - 1 for c in codes], pa.int8()),  # 1 root, 2 base, 3 detailed
-            "description": [parts.get("description", {}).get(c) for c in codes],
-            "goldstein": pa.array(gold, pa.float64()),
-        }
-    )
-    return {"cameo_codes": table}
+    if not codes:
+        raise SourceFormatError(
+            f"{', '.join(map(str, paths))}: the lookup file has a header but no codes (a failed download?). "
+            "Fix: download it again from https://www.gdeltproject.org/data/lookups/."
+        )
+    cols: dict[str, pa.Array] = {
+        "code": pa.array(codes, pa.string()),
+        "root_code": pa.array([c[:2] for c in codes], pa.string()),
+        "level": pa.array([len(c) - 1 for c in codes], pa.int8()),  # 1 root, 2 base, 3 detailed
+    }
+    if "description" in parts:
+        cols["description"] = pa.array([parts["description"].get(c) for c in codes], pa.string())
+    if "goldstein" in parts:
+        gold = []
+        for c in codes:
+            v = parts["goldstein"].get(c)
+            try:
+                gold.append(float(v) if v not in (None, "") else None)
+            except ValueError:
+                raise SourceFormatError(f"Goldstein value {v!r} of CAMEO code {c} is not a number.") from None
+        cols["goldstein"] = pa.array(gold, pa.float64())
+    return {"cameo_codes": pa.table(cols)}

@@ -43,7 +43,7 @@ META = SourceMeta(
         "comtrade_china_trade_balance_2014_2025.xlsx, comtrade_china_import_partners_2014_2025.xlsx, "
         "comtrade_china_export_partners_mirror_2014_2025.xlsx"
     ),
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 _COLS = ["basis", "reporter", "partner", "period", "freq", "flow", "hs_version", "hs_level", "hs_code", "value_usd",

@@ -49,7 +49,7 @@ META = SourceMeta(
         "also the code lists comtrade_reporter_codes.csv, comtrade_partner_codes.csv, "
         "comtrade_v1_reporterAreas.csv, comtrade_v1_partnerAreas.csv and harmonized_system.csv"
     ),
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 # Comtrade's numeric codes are UN M49 except these (Comtrade's own area codes).

@@ -31,7 +31,8 @@ META = SourceMeta(
     version="as ingested",
     tables=("facts",),
     files="a CSV of metric,period,value,unit,publisher(or source_org),url — e.g. reference_facts.csv",
-    partition=None,
+    mode="update",  # a user's own facts file adds to the published ones
+    key=("metric", "period", "publisher"),
 )
 
 # Two-letter prefixes used in metric names (ISO2, lower case) plus the five Central Asian states.

@@ -50,7 +50,8 @@ META = SourceMeta(
     version="GDELT 1.0 (57/58 columns), 2.0 (61 columns), header-row CSV variant",
     tables=("events",),
     files="GDELT event files (.export.CSV, .CSV.zip, YYYY.csv) or header-row CSV exports",
-    partition="file",
+    mode="add",  # one file is one part of the data
+    allow_empty=True,  # a file whose events are all between non-state actors is valid
 )
 
 _ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",

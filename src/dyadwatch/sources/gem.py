@@ -32,7 +32,7 @@ META = SourceMeta(
     version="asia-gas-tracker-greeninfo-map @ 15c3f54",
     tables=("pipelines",),
     files="gem_asia_gas_tracker_utf16.csv (UTF-16) or a UTF-8 extract in the same columns (gem_pipelines_*.csv)",
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 # Conversions to bcm per year (1 MMcf = 28,316.85 m3; a year of 365 days).
