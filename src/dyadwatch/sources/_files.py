@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyadwatch.errors import SourceFormatError
+from dyadwatch.errors import SourceFormatError, TruncatedFileError
 
 _REDOWNLOAD = "download the file again from the publisher (see `dyadwatch cite {source}`)"
 
@@ -26,8 +26,59 @@ def warn(message: str) -> None:
     warnings.warn(message, DataWarning, stacklevel=2)
 
 
-def sniff(path: Path, source: str, expected: str) -> bytes:
-    """Return the file's first bytes after rejecting the common wrong files."""
+BOMS = ((b"\xef\xbb\xbf", "UTF-8 with a byte-order mark"), (b"\xff\xfe", "UTF-16 LE"), (b"\xfe\xff", "UTF-16 BE"))
+
+
+def strip_bom(head: bytes) -> bytes:
+    """The bytes without a leading UTF-8 byte-order mark (Excel and Windows tools write one)."""
+    return head[3:] if head.startswith(BOMS[0][0]) else head
+
+
+def encoding_of(head: bytes) -> str:
+    """In words, the encoding the first bytes show, for messages that reject a file."""
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    if b"\x00" in head[:512]:
+        return "UTF-16 without a byte-order mark, or binary"
+    try:
+        head[:4000].decode("utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError as e:
+        return "UTF-8" if e.start > 3990 else "not UTF-8 (a legacy code page such as Windows-1252?)"
+
+
+def check_complete(path: Path, source: str) -> None:
+    """A record file ends with a line break; one that does not was cut mid-record (a truncated download).
+
+    Every publisher file dyadwatch reads ends with one, and so do exports from Excel, R and pandas.
+    """
+    path = Path(path)
+    with open(path, "rb") as f:
+        first = f.read(2)
+        f.seek(0, 2)
+        size = f.tell()
+        if size == 0:
+            return
+        f.seek(max(size - 2, 0))
+        tail = f.read(2)
+    utf16 = first in (b"\xff\xfe", b"\xfe\xff")
+    ends = tail in (b"\n\x00", b"\x00\n") if utf16 else tail.endswith(b"\n")
+    if ends or (not utf16 and tail.endswith(b"\r")):
+        return
+    with open(path, "rb") as f:
+        lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+    raise TruncatedFileError(
+        f"{path}: line {lines + 1}, the last, does not end with a line break: the file was cut mid-record "
+        f"(a truncated download or export), so its last rows would be lost or wrong. Nothing was changed. "
+        f"Fix: {_REDOWNLOAD.format(source=source)}; if the file is complete, end it with a line break."
+    )
+
+
+def sniff(path: Path, source: str, expected: str, records: bool = False) -> bytes:
+    """Return the file's first bytes after rejecting the common wrong files.
+
+    ``records``: the file is a table of text lines (CSV, TSV), which must not end mid-record."""
     path = Path(path)
     if not path.is_file():
         raise SourceFormatError(f"{path}: no such file; expected {expected}.")
@@ -47,6 +98,8 @@ def sniff(path: Path, source: str, expected: str) -> bytes:
             f"{path}: this is an HTML/XML page (an error or login page saved under the data's name), "
             f"not {expected}. Fix: {fix}."
         )
+    if records and not head.startswith(b"PK"):  # an .xlsx is a zip, not lines
+        check_complete(path, source)
     return head
 
 

@@ -111,9 +111,9 @@ def _dyad_years(path: Path) -> pa.Table:
 
 
 def _members(path: Path) -> pa.Table:
-    sniff(path, META.name, "the ATOP v4 member-level CSV")
+    sniff(path, META.name, "the ATOP v4 member-level CSV", records=True)
     try:
-        df = pd.read_csv(path, encoding="utf-8")
+        df = pd.read_csv(path, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as e:
         raise SourceFormatError(f"{path}: cannot parse as the ATOP member-level CSV: {e}") from e
     need = ["atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", "bilat", *_OBLIGATIONS]

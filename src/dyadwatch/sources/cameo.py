@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
+from dyadwatch.sources._files import check_complete
 from dyadwatch.sources.text import read_utf8
 
 META = SourceMeta(
@@ -42,6 +43,7 @@ _KINDS = {"EVENTDESCRIPTION": "description", "GOLDSTEINSCALE": "goldstein"}
 
 def _read(path: Path) -> tuple[str, dict[str, str]]:
     text = read_utf8(path, META.name)
+    check_complete(path, META.name)
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     header = [h.strip().upper() for h in rows[0]]
     if len(header) != 2 or header[0] != "CAMEOEVENTCODE" or header[1] not in _KINDS:

@@ -174,7 +174,7 @@ def _cross_file_duplicates(tbl: pa.Table) -> None:
 
 def read_table(path: Path, source: str) -> pd.DataFrame:
     """A CSV (UTF-8, or UTF-16 with its BOM) or the first sheet of an .xlsx, all as text."""
-    head = sniff(path, source, "a UN Comtrade CSV or Excel export")
+    head = sniff(path, source, "a UN Comtrade CSV or Excel export", records=True)
     if head[:2] == b"PK":
         try:
             return pd.read_excel(path, dtype=str)

@@ -54,7 +54,7 @@ def entities(metric: str) -> tuple[str | None, str | None]:
 
 
 def _read(path: Path) -> pa.Table:
-    sniff(path, META.name, "a facts CSV (metric,period,value,unit,publisher,url)")
+    sniff(path, META.name, "a facts CSV (metric,period,value,unit,publisher,url)", records=True)
     try:
         df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     except (UnicodeDecodeError, pd.errors.ParserError) as e:

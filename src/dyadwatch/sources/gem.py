@@ -46,7 +46,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
 
 def read_csv_any(path: Path) -> pd.DataFrame:
     """Read GEM's CSV as UTF-16 (BOM) or UTF-8; refuse UTF-16 without a BOM with the fix."""
-    head = sniff(path, META.name, "a GEM tracker CSV")
+    head = sniff(path, META.name, "a GEM tracker CSV", records=True)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         enc = "utf-16"
     elif head.count(b"\x00") > len(head) // 4:

@@ -84,7 +84,7 @@ def find_header(lines: list[str], path: Path) -> int:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    sniff(path, META.name, "the SIPRI trade-register CSV")
+    sniff(path, META.name, "the SIPRI trade-register CSV", records=True)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
