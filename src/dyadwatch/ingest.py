@@ -142,7 +142,7 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
         progress("writing to the warehouse")
     con.execute("BEGIN TRANSACTION")
     try:
-        rows, removed = {}, {}
+        rows, removed, counts = {}, {}, {}
         superseded = _superseded(current, refs, mode, set(tables))
         old_labels = {lab for c in superseded for lab in json.loads(c["labels"] or "[]")}
         for name, tbl in tables.items():
@@ -168,7 +168,8 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
             rows[name] = tbl.num_rows
             gone = before - (after - tbl.num_rows) if mode != "update" else 0
             removed[name] = max(gone, 0)
-            _refuse_shrink(name, before, after, meta, current, refs, allow_shrink)
+            counts[name] = (before, after)
+        _refuse_shrink(counts, meta, current, refs, allow_shrink)
         _test_pause()
         next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchone()[0]
         con.execute(
@@ -316,18 +317,27 @@ def _refuse_null_keys(tables: dict[str, pa.Table], refs: list[FileRef], meta) ->
                 )
 
 
-def _refuse_shrink(name, before, after, meta, current, refs, allow_shrink) -> None:
-    gone = before - after  # net: a file replaced by a corrected one of the same size deletes nothing
-    if allow_shrink or before == 0 or gone <= 0:
+def _refuse_shrink(counts: dict[str, tuple[int, int]], meta, current, refs, allow_shrink) -> None:
+    """Refuse (naming every table) if a table of the source would lose all, or over max_shrink, of its rows."""
+    if allow_shrink:
         return
-    if after > 0 and gone <= meta.max_shrink * before:
+    # Net loss: a file replaced by a corrected one of the same size deletes nothing.
+    shrunk = {
+        name: (before, after)
+        for name, (before, after) in counts.items()
+        if before > after and (after == 0 or before - after > meta.max_shrink * before)
+    }
+    if not shrunk:
         return
+    what = "; ".join(
+        f"{before - after:,} of the {before:,} {name} rows ({(before - after) / before:.0%}), leaving {after:,}"
+        for name, (before, after) in shrunk.items()
+    )
     came_from = ", ".join(sorted({c["path"] for c in current})) or "earlier ingests"
     raise ShrinkError(
-        f"Ingesting {', '.join(r.given for r in refs)} would delete {gone:,} of the {before:,} {name} rows of "
-        f"{meta.name!r} ({gone / before:.0%}; they came from {came_from}), leaving {after:,}. Nothing was "
-        f"changed. Fix: if the new file is right and the old rows should go, run again with --allow-shrink "
-        f"(or --replace); if not, check the new file: it may be an incomplete export."
+        f"Ingesting {', '.join(r.given for r in refs)} would delete {what} of source {meta.name!r} (now from "
+        f"{came_from}). Nothing was changed. Fix: if the new file is right and the old rows should go, run "
+        "again with --allow-shrink (or --replace); if not, check the new file: it may be an incomplete export."
     )
 
 
