@@ -111,6 +111,7 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
     meta = source.META
     mode = "replace" if replace else meta.mode
     refs = file_refs(source, paths)
+    check_writable(wh.path)
     opts = _options_key(source, options)
     con = wh.con
     current = current_files(con, meta.name)
@@ -184,7 +185,7 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
         _rollback(con)
         if isinstance(e, DyadwatchError | KeyboardInterrupt):
             raise
-        if isinstance(e, duckdb.IOException | OSError) or "No space left" in str(e):
+        if isinstance(e, duckdb.IOException | OSError) or (isinstance(e, duckdb.Error) and _is_io(str(e))):
             raise write_error(e, wh.path) from e
         raise
     return IngestResult(
@@ -386,6 +387,21 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
+_IO_WORDS = ("No space left", "File too large", "Permission denied", "Read-only file system", "Could not write",
+             "Cannot open file", "Disk quota")  # fmt: skip
+
+
+def _is_io(message: str) -> bool:
+    return any(w in message for w in _IO_WORDS)
+
+
+def check_writable(path: Path) -> None:
+    """Fail before reading any file if the warehouse's folder cannot take its write-ahead log."""
+    folder = Path(path).parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise write_error(PermissionError(errno.EACCES, "Permission denied", str(folder)), Path(path))
+
+
 def write_error(e: BaseException, path: Path) -> WarehouseWriteError:
     """The real cause of a failed write (disk full, read-only folder) with its fix."""
     msg = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -401,7 +417,7 @@ def write_error(e: BaseException, path: Path) -> WarehouseWriteError:
         cause = "the file could not be written"
         fix = "check the disk and the folder's permissions, or use a warehouse elsewhere with --db"
     return WarehouseWriteError(
-        f"Cannot write the warehouse {path}: {cause} ({msg}). The ingest was undone; the warehouse is "
+        f"Cannot write the warehouse {path}: {cause} ({msg}). Nothing was written: the warehouse is "
         f"unchanged. Fix: {fix}; then ingest again."
     )
 

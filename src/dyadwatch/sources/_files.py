@@ -7,6 +7,8 @@ gets one message naming the file, what was expected and the fix.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from pathlib import Path
 
@@ -114,7 +116,10 @@ def read_rdata(path: Path, source: str, expected_object: str | None = None) -> p
     import pyreadr
 
     try:
-        objects = pyreadr.read_r(str(path))
+        # pyreadr prints the traceback of an error raised in its callbacks (a Ctrl-C) before it fails;
+        # the ingest reports the interrupt itself, so that print is kept off the terminal.
+        with contextlib.redirect_stderr(io.StringIO()):
+            objects = pyreadr.read_r(str(path))
     except Exception as e:  # pyreadr raises its own LibrdataError, and others on truncation
         raise SourceFormatError(
             f"{path}: the R data file cannot be read ({type(e).__name__}: {e}); it is probably truncated "
