@@ -100,9 +100,64 @@ def sniff(path: Path, source: str, expected: str, records: bool = False) -> byte
             f"{path}: this is an HTML/XML page (an error or login page saved under the data's name), "
             f"not {expected}. Fix: {fix}."
         )
-    if records and not head.startswith(b"PK"):  # an .xlsx is a zip, not lines
+    if records and not head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):  # an .xlsx (a zip) or OLE: no lines
         check_complete(path, source)
     return head
+
+
+# An .xlsx is a zip of XML; the publishers' workbooks unpack to a few MB. Far more is a zip bomb.
+XLSX_MAX_UNPACKED = 512 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container Excel wraps encrypted workbooks (and old .xls) in
+
+
+def check_xlsx(path: Path, source: str) -> None:
+    """Refuse, with one message, a workbook openpyxl would choke on: encrypted, damaged, or a zip bomb."""
+    import zipfile
+
+    path = Path(path)
+    fix = _REDOWNLOAD.format(source=source)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head == _OLE:
+        raise SourceFormatError(
+            f"{path}: this is an encrypted (password-protected) workbook or an old binary .xls, not an .xlsx. "
+            "Fix: open it in Excel, remove the password (File > Info > Protect Workbook) and save it as an "
+            f"Excel workbook (.xlsx); or {fix}."
+        )
+    if not head.startswith(b"PK"):
+        raise SourceFormatError(f"{path}: not an Excel workbook (.xlsx is a zip archive; this is not one). Fix: {fix}.")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise SourceFormatError(
+            f"{path}: the Excel workbook is damaged or truncated ({e}). Fix: {fix} and check its size."
+        ) from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise SourceFormatError(f"{path}: a zip archive but not an Excel workbook (no xl/workbook.xml). Fix: {fix}.")
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if unpacked > XLSX_MAX_UNPACKED or (unpacked > 50 * 1024 * 1024 and unpacked / packed > XLSX_MAX_RATIO):
+        raise SourceFormatError(
+            f"{path}: the workbook would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
+            f"({unpacked / packed:,.0f}x): far beyond any publisher's table (a zip bomb?); it was not opened. "
+            f"Fix: {fix}."
+        )
+
+
+def read_excel(path: Path, source: str, **kwargs) -> pd.DataFrame:
+    """The first sheet of an .xlsx, after :func:`check_xlsx`; any openpyxl failure is one message."""
+    check_xlsx(path, source)
+    try:
+        return pd.read_excel(path, **kwargs)
+    except Exception as e:  # openpyxl raises many kinds (KeyError, BadZipFile, XML errors) on damage
+        first = str(e).splitlines()[0][:200] if str(e) else ""
+        raise SourceFormatError(
+            f"{path}: the Excel workbook cannot be read ({type(e).__name__}: {first}); it is damaged. "
+            f"Fix: {_REDOWNLOAD.format(source=source)}."
+        ) from None
 
 
 def read_rdata(path: Path, source: str, expected_object: str | None = None) -> pd.DataFrame:
