@@ -57,16 +57,14 @@ def check_complete(path: Path, source: str) -> None:
     """
     path = Path(path)
     with open(path, "rb") as f:
-        first = f.read(2)
         f.seek(0, 2)
         size = f.tell()
         if size == 0:
             return
         f.seek(max(size - 2, 0))
         tail = f.read(2)
-    utf16 = first in (b"\xff\xfe", b"\xfe\xff")
-    ends = tail in (b"\n\x00", b"\x00\n") if utf16 else tail.endswith(b"\n")
-    if ends or (not utf16 and tail.endswith(b"\r")):
+    # UTF-16 (with or without its byte-order mark) ends "\n\0" (little-endian) or "\0\n" (big-endian).
+    if tail.endswith((b"\n", b"\r")) or tail == b"\n\x00":
         return
     with open(path, "rb") as f:
         lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))

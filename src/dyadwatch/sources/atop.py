@@ -118,6 +118,7 @@ def _members(path: Path) -> pa.Table:
         raise SourceFormatError(f"{path}: cannot parse as the ATOP member-level CSV: {e}") from e
     need = ["atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", "bilat", *_OBLIGATIONS]
     require_columns(df, need, path, META.name)
+    df = _whole_numbers(df, need, path)
     cmap = countries.cow_to_iso3_map()
     odd = df.index[~df.member.astype(int).isin(list(cmap))]
     if len(odd):
@@ -140,6 +141,32 @@ def _members(path: Path) -> pa.Table:
         }
     )
     return pa.Table.from_pandas(out, preserve_index=False)
+
+
+# Bounds of the codes ATOP writes: alliance ids, COW member codes, years (month/day 0 or -9: unknown).
+_BOUNDS = {"atopid": (1, 99999), "member": (1, 9999), "yrent": (1700, 2100), "yrexit": (0, 2100)}
+_REQUIRED = ("atopid", "member", "yrent")
+
+
+def _whole_numbers(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
+    """The columns as whole numbers; a SourceFormatError naming column and lines for anything else."""
+    df = df.copy()
+    for c in columns:
+        raw = df[c]
+        num = pd.to_numeric(raw, errors="coerce")
+        lo, hi = _BOUNDS.get(c, (-9, 99))
+        bad = (raw.notna() & num.isna()) | (num.notna() & ((num % 1 != 0) | (num < lo) | (num > hi)))
+        if c in _REQUIRED:
+            bad |= num.isna()
+        if bad.any():
+            lines = (df.index[bad] + 2).tolist()[:10]
+            raise SourceFormatError(
+                f"{path}: column {c!r} at line(s) {lines} holds {raw[bad].astype(str).tolist()[:3]}, not a whole "
+                f"number from {lo} to {hi}{' (required)' if c in _REQUIRED else ''} as ATOP writes. The file is "
+                "damaged or was edited. Fix: download the ATOP member-level file again (see `dyadwatch cite atop`)."
+            )
+        df[c] = num
+    return df
 
 
 def _date(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:

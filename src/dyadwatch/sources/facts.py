@@ -91,7 +91,7 @@ def _read(path: Path) -> pa.Table:
     out = pd.DataFrame(
         {
             "metric": df.metric, "entity_a": ea, "entity_b": eb, "period": df.period, "value": value,
-            "unit": df.unit, "publisher": df.publisher, "url": df.url, "note": df.get("note"),
+            "unit": df.unit, "publisher": df.publisher, "url": df.url, "note": df.get("note"), "_line": line,
         }
     )  # fmt: skip
     return pa.Table.from_pandas(out, preserve_index=False)
