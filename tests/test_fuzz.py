@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import os
 import random
 import shutil
 import signal
@@ -40,7 +41,7 @@ from dyadwatch import sources
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.warehouse import Warehouse
 
-CASES = 200
+CASES = int(os.environ.get("DYADWATCH_FUZZ_CASES", "200"))  # the issue asks for at least 200 per loader
 CASE_SECONDS = 30
 BIG = 150_000
 SEED = 15
@@ -288,6 +289,6 @@ def test_mutation_fuzz(shared, tmp_path, name):
     for k, v in counts.items():
         if k.startswith("crash:"):
             print(f"  {v} x {k}")
-    assert sum(summary.values()) >= CASES
+    assert sum(summary.values()) >= CASES >= 1
     assert counts["crash"] == 0 and counts["hang"] == 0 and counts["silent damage"] == 0
     assert not math.isnan(seconds)

@@ -211,3 +211,37 @@ def unknown_codes(values, mapping: dict, path: Path, column: str, what: str) -> 
             f"{' …' if len(bad) > 10 else ''}. Fix: check the file is the publisher's; if the codes are "
             "right, report them so countries.py can learn them."
         )
+
+
+def whole_numbers(
+    df: pd.DataFrame,
+    columns: list[str],
+    path: Path,
+    source: str,
+    bounds: dict[str, tuple[int, int]],
+    required: tuple[str, ...],
+    default: tuple[int, int],
+    first: int = 2,
+    what: str = "line",
+) -> pd.DataFrame:
+    """The columns as whole numbers within their bounds; one SourceFormatError naming column and lines otherwise.
+
+    ``first`` is the line (or data row) of the frame's first row: 2 for a CSV with a header, 1 for an R frame.
+    """
+    df = df.copy()
+    for c in columns:
+        raw = df[c]
+        num = pd.to_numeric(raw, errors="coerce")
+        lo, hi = bounds.get(c, default)
+        bad = (raw.notna() & num.isna()) | (num.notna() & ((num % 1 != 0) | (num < lo) | (num > hi)))
+        if c in required:
+            bad |= num.isna()
+        if bad.any():
+            where = (pd.RangeIndex(len(df))[bad.to_numpy()] + first).tolist()[:10]
+            raise SourceFormatError(
+                f"{path}: column {c!r} at {what}(s) {where} holds {raw[bad].astype(str).tolist()[:3]}, not a whole "
+                f"number from {lo} to {hi}{' (required)' if c in required else ''}. The file is damaged or was "
+                f"edited. Fix: {_REDOWNLOAD.format(source=source)}."
+            )
+        df[c] = num
+    return df

@@ -15,7 +15,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import read_rdata, require_columns, sniff, unknown_codes, warn
+from dyadwatch.sources._files import read_rdata, require_columns, sniff, unknown_codes, warn, whole_numbers
 
 META = SourceMeta(
     name="atop",
@@ -61,6 +61,9 @@ def dyad_year_table(df: pd.DataFrame, path: Path, version: str, prefix: str, obl
     """Directed dyad-year rows from a peacesciencer-style frame (ccode1, ccode2, year, <prefix>_x)."""
     cols = ["ccode1", "ccode2", "year", *[f"{prefix}_{o}" for o in obligations]]
     require_columns(df, cols, path, prefix)
+    bounds = {"ccode1": (1, 9999), "ccode2": (1, 9999), "year": (1700, 2100)}
+    source = {"cow": "cow_alliance"}.get(prefix, prefix)
+    df = whole_numbers(df, cols, path, source, bounds, ("ccode1", "ccode2", "year"), (0, 1), first=1, what="data row")
     cmap = countries.cow_to_iso3_map()
     codes = pd.unique(pd.concat([df.ccode1, df.ccode2]).astype(int))
     unknown_codes(codes.tolist(), cmap, path, "ccode1/ccode2", "COW codes")
@@ -118,7 +121,7 @@ def _members(path: Path) -> pa.Table:
         raise SourceFormatError(f"{path}: cannot parse as the ATOP member-level CSV: {e}") from e
     need = ["atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", "bilat", *_OBLIGATIONS]
     require_columns(df, need, path, META.name)
-    df = _whole_numbers(df, need, path)
+    df = whole_numbers(df, need, path, META.name, _BOUNDS, _REQUIRED, (-9, 99))
     cmap = countries.cow_to_iso3_map()
     odd = df.index[~df.member.astype(int).isin(list(cmap))]
     if len(odd):
@@ -146,27 +149,6 @@ def _members(path: Path) -> pa.Table:
 # Bounds of the codes ATOP writes: alliance ids, COW member codes, years (month/day 0 or -9: unknown).
 _BOUNDS = {"atopid": (1, 99999), "member": (1, 9999), "yrent": (1700, 2100), "yrexit": (0, 2100)}
 _REQUIRED = ("atopid", "member", "yrent")
-
-
-def _whole_numbers(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
-    """The columns as whole numbers; a SourceFormatError naming column and lines for anything else."""
-    df = df.copy()
-    for c in columns:
-        raw = df[c]
-        num = pd.to_numeric(raw, errors="coerce")
-        lo, hi = _BOUNDS.get(c, (-9, 99))
-        bad = (raw.notna() & num.isna()) | (num.notna() & ((num % 1 != 0) | (num < lo) | (num > hi)))
-        if c in _REQUIRED:
-            bad |= num.isna()
-        if bad.any():
-            lines = (df.index[bad] + 2).tolist()[:10]
-            raise SourceFormatError(
-                f"{path}: column {c!r} at line(s) {lines} holds {raw[bad].astype(str).tolist()[:3]}, not a whole "
-                f"number from {lo} to {hi}{' (required)' if c in _REQUIRED else ''} as ATOP writes. The file is "
-                "damaged or was edited. Fix: download the ATOP member-level file again (see `dyadwatch cite atop`)."
-            )
-        df[c] = num
-    return df
 
 
 def _date(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
