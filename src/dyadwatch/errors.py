@@ -80,6 +80,22 @@ class UnknownMeasureError(ValueError, DyadwatchError):
 class FetchError(DyadwatchError):
     """A download failed or gave something that is not the publisher's file (names the URL and the fix)."""
 
+
+class InvalidValueError(SourceFormatError):
+    """A value no publisher writes (out of range, not a number, a malformed period)."""
+
+
+class TruncatedFileError(SourceFormatError):
+    """A file ends mid-record: the download or export was cut."""
+
+
+class EmptyInputError(SourceFormatError):
+    """A file with a header but no rows: a failed export, never the dataset."""
+
+
+class ShrinkError(DyadwatchError):
+    """An ingest would delete all, or a large share, of the rows a source already holds."""
+
     exit_code = 5
 
 
@@ -105,3 +121,21 @@ class BadParameterError(ValueError, DyadwatchError):
     """A request parameter is out of range or malformed (the dashboard answers 422 with the allowed values)."""
 
     exit_code = 2
+
+
+class WarehouseWriteError(OSError, DyadwatchError):
+    """The warehouse file cannot be written: disk full, read-only folder, no permission."""
+
+    exit_code = 6
+
+
+class SchemaVersionError(DyadwatchError):
+    """The warehouse was written by another version of dyadwatch with another table layout."""
+
+    exit_code = 7
+
+
+class OutputError(OSError, DyadwatchError):
+    """An output file cannot be written safely (a symlink, or a file that is not dyadwatch's)."""
+
+    exit_code = 8

@@ -7,10 +7,27 @@ row is, as peacesciencer's ``ps_data_type`` does, so joins can check it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a column may hold, whatever the source: ``validate.py`` applies it to every ingest.
+
+    ``lo``/``hi`` bound numbers (inclusive); ``allowed`` lists the only values; ``pattern`` is a regular
+    expression a text value must match in full; ``why`` says in words what the publisher writes.
+    NaN in a float column becomes NULL (no data) with a note; ±inf is always an error.
+    """
+
+    lo: float = -math.inf
+    hi: float = math.inf
+    allowed: tuple = ()
+    pattern: str | None = None
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -19,10 +36,25 @@ class TableSpec:
     unit: str
     schema: pa.Schema
     doc: str
+    checks: dict[str, Check] = field(default_factory=dict)
 
 
-def _spec(name: str, unit: str, doc: str, *cols: tuple[str, pa.DataType]) -> TableSpec:
-    return TableSpec(name, unit, pa.schema([("source", pa.string()), *cols]), doc)
+def _spec(name: str, unit: str, doc: str, *cols: tuple[str, pa.DataType], checks=None) -> TableSpec:
+    return TableSpec(name, unit, pa.schema([("source", pa.string()), *cols]), doc, dict(checks or {}))
+
+
+def _years(first: int = 1800) -> Check:
+    return Check(first, 2100, why=f"a year between {first} and 2100")
+
+
+def _amount(hi: float, unit: str) -> Check:
+    return Check(0, hi, why=f"an amount from 0 to {hi:g} {unit} (no publisher writes more)")
+
+
+_FLAG = Check(allowed=(0, 1), why="1 (in force) or 0 (not)")
+_OBLIGATIONS = {c: _FLAG for c in ("defense", "offense", "neutral", "nonagg", "consul", "entente")}
+_PERIOD = Check(pattern=r"\d{4}(-(0[1-9]|1[0-2]))?", why="a year YYYY or a month YYYY-MM")
+_GOLDSTEIN = Check(-10, 10, why="a Goldstein score from -10 to 10")
 
 
 S, I16, I32, I64, F64, B, D = pa.string(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
@@ -47,6 +79,11 @@ TABLES: dict[str, TableSpec] = {
             ("issue_co", B),
             ("issue_ec", B),
             ("description", S),
+            checks={
+                "rcid": Check(1, 1e7, why="a positive roll-call id"),
+                "year": _years(1946),
+                "session": Check(1, 200, why="a UNGA session 1..200"),
+            },
         ),
         _spec(
             "votes",
@@ -56,6 +93,7 @@ TABLES: dict[str, TableSpec] = {
             ("iso3", S),
             ("cow", I16),
             ("vote", pa.int8()),
+            checks={"vote": Check(allowed=(1, 2, 3, 8, 9), why="1 yes, 2 abstain, 3 no, 8 absent, 9 not a member")},
         ),
         _spec(
             "alliance_dyad_year",
@@ -73,6 +111,7 @@ TABLES: dict[str, TableSpec] = {
             ("nonagg", pa.int8()),
             ("consul", pa.int8()),
             ("entente", pa.int8()),
+            checks={"year": _years(), **_OBLIGATIONS},
         ),
         _spec(
             "alliance_members",
@@ -89,6 +128,7 @@ TABLES: dict[str, TableSpec] = {
             ("nonagg", pa.int8()),
             ("consul", pa.int8()),
             ("bilateral", B),
+            checks={**{c: _FLAG for c in ("defense", "offense", "neutral", "nonagg", "consul")}},
         ),
         _spec(
             "ideal_points",
@@ -101,6 +141,13 @@ TABLES: dict[str, TableSpec] = {
             ("ideal_point_lo", F64),
             ("ideal_point_hi", F64),
             ("n_votes", I32),
+            checks={
+                "year": _years(1946),
+                "ideal_point": Check(-10, 10, why="an ideal point (about -3..3)"),
+                "ideal_point_lo": Check(-10, 10, why="an ideal point bound"),
+                "ideal_point_hi": Check(-10, 10, why="an ideal point bound"),
+                "n_votes": Check(0, 1e5, why="a vote count"),
+            },
         ),
         _spec(
             "regimes",
@@ -112,6 +159,12 @@ TABLES: dict[str, TableSpec] = {
             ("polyarchy", F64),
             ("polity2", F64),
             ("uds", F64),
+            checks={
+                "year": _years(),
+                "polyarchy": Check(0, 1, why="V-Dem polyarchy from 0 to 1"),
+                "polity2": Check(-10, 10, why="Polity2 from -10 to 10"),
+                "uds": Check(-10, 10, why="a UDS score (about -3..3)"),
+            },
         ),
         _spec(
             "trade_flows",
@@ -131,6 +184,13 @@ TABLES: dict[str, TableSpec] = {
             ("unit", S),
             ("valuation", S),
             ("file", S),
+            checks={
+                "period": _PERIOD,
+                "freq": Check(allowed=("A", "M"), why="A (annual) or M (monthly)"),
+                "flow": Check(allowed=("M", "X"), why="M (imports) or X (exports)"),
+                "value_usd": _amount(1e14, "USD"),
+                "quantity": _amount(1e15, "units"),
+            },
         ),
         _spec(
             "hs_codes",
@@ -166,6 +226,10 @@ TABLES: dict[str, TableSpec] = {
             ("flow2", F64),
             ("smoothflow1", F64),
             ("smoothflow2", F64),
+            checks={
+                "year": _years(1870),
+                **{c: _amount(1e7, "million USD") for c in ("flow1", "flow2", "smoothflow1", "smoothflow2")},
+            },
         ),
         _spec(
             "trade_state_year",
@@ -176,6 +240,11 @@ TABLES: dict[str, TableSpec] = {
             ("year", I16),
             ("imports", F64),
             ("exports", F64),
+            checks={
+                "year": _years(1870),
+                "imports": _amount(1e8, "million USD"),
+                "exports": _amount(1e8, "million USD"),
+            },
         ),
         _spec(
             "energy_flows",
@@ -190,6 +259,7 @@ TABLES: dict[str, TableSpec] = {
             ("quantity", F64),
             ("unit", S),
             ("file", S),
+            checks={"period": _PERIOD, "value_usd": _amount(1e13, "USD"), "quantity": _amount(1e13, "t or m3")},
         ),
         _spec(
             "pipelines",
@@ -202,6 +272,7 @@ TABLES: dict[str, TableSpec] = {
             ("start_year", I16),
             ("owner", S),
             ("file", S),
+            checks={"capacity_bcm_y": _amount(1000, "bcm/y"), "start_year": _years()},
         ),
         _spec(
             "facts",
@@ -216,6 +287,7 @@ TABLES: dict[str, TableSpec] = {
             ("publisher", S),
             ("url", S),
             ("note", S),
+            checks={"value": Check(-1e15, 1e15, why="a finite published figure")},
         ),
         _spec(
             "events",
@@ -235,6 +307,14 @@ TABLES: dict[str, TableSpec] = {
             ("articles", I32),
             ("avg_tone", F64),
             ("file", S),
+            checks={
+                "quad_class": Check(1, 4, why="QuadClass 1..4"),
+                "goldstein": _GOLDSTEIN,
+                "mentions": _amount(1e7, "mentions"),
+                "sources": _amount(1e7, "sources"),
+                "articles": _amount(1e7, "articles"),
+                "avg_tone": Check(-100, 100, why="a tone from -100 to 100"),
+            },
         ),
         _spec(
             "cameo_codes",
@@ -245,6 +325,7 @@ TABLES: dict[str, TableSpec] = {
             ("level", pa.int8()),
             ("description", S),
             ("goldstein", F64),
+            checks={"goldstein": _GOLDSTEIN},
         ),
         _spec(
             "arms_transfers",
@@ -263,6 +344,12 @@ TABLES: dict[str, TableSpec] = {
             ("units", F64),
             ("tiv", F64),
             ("status", S),
+            checks={
+                "order_year": _years(1900),
+                "delivery_year": _years(1900),
+                "units": _amount(1e6, "units"),
+                "tiv": _amount(1e5, "million TIV"),
+            },
         ),
         _spec(
             "speeches",
@@ -276,6 +363,7 @@ TABLES: dict[str, TableSpec] = {
             ("title", S),
             ("text", S),
             ("file", S),
+            checks={"year": _years(1946)},
         ),
         _spec(
             "sc_votes",

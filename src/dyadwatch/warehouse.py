@@ -7,23 +7,18 @@ never replays an uncommitted transaction.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import os
-import time
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from dyadwatch.errors import DyadwatchError, NoDataError, SourceFormatError
-from dyadwatch.sources._files import DataWarning
+from dyadwatch import schema
+from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.ingest import IngestResult, sha256, write_error
 from dyadwatch.store import DerivedMixin
-from dyadwatch.tables import TABLES, TableSpec
+
+__all__ = ["IngestResult", "Warehouse", "default_path", "sha256"]
 
 ENV_DB = "DYADWATCH_DB"
 
@@ -37,24 +32,6 @@ def default_path() -> Path:
     return Path(user_data_dir("dyadwatch", appauthor=False)) / "warehouse.duckdb"
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-@dataclass
-class IngestResult:
-    source: str
-    files: list[str]
-    rows: dict[str, int]
-    seconds: float
-    skipped: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
 class Warehouse(DerivedMixin):
     """A DuckDB file holding the canonical tables: a ``Store``. Use as a context manager."""
 
@@ -65,16 +42,24 @@ class Warehouse(DerivedMixin):
         if read_only and not self.path.exists():
             self.con = duckdb.connect(":memory:")
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.con = duckdb.connect(str(self.path), read_only=read_only)
+            except (duckdb.IOException, OSError) as e:
+                if "lock" in str(e).lower():
+                    raise DyadwatchError(
+                        f"Cannot open the warehouse {self.path}: another dyadwatch is writing to it ({e}). "
+                        "Fix: wait for it to finish, or choose another file with --db."
+                    ) from e
+                raise write_error(e, self.path) from e
+            try:
+                schema.ensure(self.con, self.path, read_only)
             except duckdb.IOException as e:
-                raise DyadwatchError(
-                    f"Cannot open the warehouse {self.path}: {e}. If another dyadwatch is "
-                    "writing to it, wait for it to finish; or choose another file with --db."
-                ) from e
-            if not read_only:
-                self._ensure_ingests()
+                self.con.close()
+                raise write_error(e, self.path) from e
+            except BaseException:
+                self.con.close()
+                raise
         self._ibis = None
 
     def __enter__(self) -> Warehouse:
@@ -117,13 +102,6 @@ class Warehouse(DerivedMixin):
         """True: a warehouse holds whatever states its files hold (indicators say "no data" per state)."""
         return True
 
-    def _ensure_ingests(self) -> None:
-        self.con.execute(
-            """CREATE TABLE IF NOT EXISTS ingests (
-                 id INTEGER, source VARCHAR, version VARCHAR, files VARCHAR,
-                 sha256 VARCHAR, rows VARCHAR, ingested_at TIMESTAMP, seconds DOUBLE, notes VARCHAR)"""
-        )
-
     def tables(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
 
@@ -161,10 +139,6 @@ class Warehouse(DerivedMixin):
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
-    def _create(self, spec: TableSpec) -> None:
-        cols = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in spec.schema)
-        self.con.execute(f'CREATE TABLE IF NOT EXISTS "{spec.name}" ({cols})')
-
     def ingest(
         self,
         source,
@@ -173,106 +147,27 @@ class Warehouse(DerivedMixin):
         force: bool = False,
         options: dict | None = None,
         progress=None,
+        allow_shrink: bool = False,
+        replace: bool = False,
     ) -> IngestResult:
-        """Load ``paths`` with ``source`` and replace that source's rows, atomically.
+        """Load ``paths`` with ``source``, atomically, as the source's mode says (see ``ingest.py``)."""
+        from dyadwatch import ingest
 
-        Re-ingesting files already ingested (same sha256s) is a no-op unless
-        ``force``. ``options`` go to the loader as keyword arguments (e.g. the
-        country of a statement); ``progress`` is an optional callable(step: str).
-        """
-        t0 = time.perf_counter()
-        paths = [Path(p) for p in paths]
-        if hasattr(source, "expand_paths"):  # corpus sources accept folders (e.g. UNGDC's YEAR/ tree)
-            paths = [Path(p) for p in source.expand_paths(paths)]
-        for p in paths:
-            if not p.exists():
-                raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
-        meta = source.META
-        digests = [sha256(p) for p in paths]
-        key = json.dumps(sorted(digests) + ([options] if options else []), sort_keys=True)
-        if not force and any(i["source"] == meta.name and i["sha256"] == key for i in self.ingests()):
-            return IngestResult(meta.name, [str(p) for p in paths], {}, 0.0, skipped=True)
-        if progress:
-            progress(f"reading {', '.join(p.name for p in paths)}")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DataWarning)
-            loaded: dict[str, pa.Table] = source.load(paths, **(options or {}))
-        notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
-        tables = {name: _conform(name, tbl, meta.name) for name, tbl in loaded.items()}
-        if progress:
-            progress("writing to the warehouse")
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            rows = {}
-            for name, tbl in tables.items():
-                spec = TABLES[name]
-                self._create(spec)
-                part = getattr(meta, "partition", None)
-                if part:
-                    keys = tbl.column(part).unique().to_pylist()
-                    con.execute(
-                        f'DELETE FROM "{name}" WHERE source = ? AND "{part}" IN (SELECT unnest(?))',
-                        [meta.name, keys],
-                    )
-                else:
-                    con.execute(f'DELETE FROM "{name}" WHERE source = ?', [meta.name])
-                con.register("_incoming", tbl)
-                con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
-                con.unregister("_incoming")
-                rows[name] = tbl.num_rows
-            _test_pause()
-            next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchone()[0]
-            con.execute(
-                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    next_id,
-                    meta.name,
-                    meta.version,
-                    json.dumps([str(p) for p in paths]),
-                    key,
-                    json.dumps(rows),
-                    dt.datetime.now(),
-                    time.perf_counter() - t0,
-                    json.dumps(notes),
-                ],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return IngestResult(meta.name, [str(p) for p in paths], rows, time.perf_counter() - t0, notes=notes)
+        return ingest.ingest(
+            self,
+            source,
+            paths,
+            force=force,
+            options=options,
+            progress=progress,
+            allow_shrink=allow_shrink,
+            replace=replace,
+        )
 
+    def current_files(self) -> list[dict]:
+        """The files the warehouse's rows come from now (see ``ingest.py``)."""
+        if "ingest_files" not in self.tables():
+            return []
+        from dyadwatch import ingest
 
-def _test_pause() -> None:
-    # Lets the kill-mid-ingest test stop the process inside the transaction.
-    pause = os.environ.get("DYADWATCH_TEST_PAUSE_IN_INGEST")
-    if pause:
-        Path(pause).touch()
-        time.sleep(60)
-
-
-def _duck_type(t: pa.DataType) -> str:
-    return {
-        pa.string(): "VARCHAR",
-        pa.int8(): "TINYINT",
-        pa.int16(): "SMALLINT",
-        pa.int32(): "INTEGER",
-        pa.int64(): "BIGINT",
-        pa.float64(): "DOUBLE",
-        pa.bool_(): "BOOLEAN",
-        pa.date32(): "DATE",
-    }.get(t, "VARCHAR" if pa.types.is_string(t) else "DOUBLE")
-
-
-def _conform(name: str, tbl: pa.Table, source: str) -> pa.Table:
-    """Check a loaded table against its canonical spec and cast it; add ``source``."""
-    if name not in TABLES:
-        raise DyadwatchError(f"Source {source!r} produced unknown table {name!r} (a bug in dyadwatch).")
-    spec = TABLES[name]
-    if "source" not in tbl.column_names:
-        tbl = tbl.append_column("source", pa.array([source] * tbl.num_rows, pa.string()))
-    missing = [f.name for f in spec.schema if f.name not in tbl.column_names]
-    if missing:
-        raise DyadwatchError(f"Source {source!r} did not produce columns {missing} of {name!r} (a bug).")
-    return tbl.select(spec.schema.names).cast(spec.schema)
+        return ingest.current_files(self.con)

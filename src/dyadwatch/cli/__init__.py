@@ -8,38 +8,65 @@ DyadwatchError become one clear message on stderr and a non-zero exit.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
+from pathlib import Path
 
-import typer
+from dyadwatch import signals
 
-app = typer.Typer(
-    name="dyadwatch",
-    help=(
-        "Measure, monitor and explain the relationship between two states from public data.\n\n"
-        "Start with `dyadwatch report CHN RUS` (works offline from the embedded pack), then ingest the "
-        "real files (`dyadwatch sources` says which) and ask `dyadwatch votes CHN RUS`."
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode="markdown",
-)
+if Path(sys.argv[0]).name in ("dyadwatch", "__main__.py"):
+    signals.install()  # the command line: a Ctrl-C even while modules load is a clean interrupt
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-    if not _info.name.startswith("_"):
-        importlib.import_module(f"{__name__}.{_info.name}").register(app)
+try:
+    import typer
+
+    app = typer.Typer(
+        name="dyadwatch",
+        help=(
+            "Measure, monitor and explain the relationship between two states from public data.\n\n"
+            "Start with `dyadwatch report CHN RUS` (works offline from the embedded pack), then ingest the "
+            "real files (`dyadwatch sources` says which) and ask `dyadwatch votes CHN RUS`."
+        ),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode="markdown",
+    )
+    for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not _info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{_info.name}").register(app)
+except KeyboardInterrupt:  # Ctrl-C while the command groups load: nothing was touched yet
+    os.write(2, b"Interrupted; the warehouse is unchanged.\n")
+    sys.exit(130)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; DyadwatchError becomes a message on stderr and its exit code."""
     from dyadwatch.errors import DyadwatchError
 
-    try:
-        app(args=argv, prog_name="dyadwatch")
-    except DyadwatchError as e:
-        typer.secho(f"Error: {e}", fg="red", err=True)
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        typer.secho("Interrupted; the warehouse is unchanged.", err=True)
-        sys.exit(130)
+    # SIGTERM (a closed terminal, `kill`, a CI timeout) ends a command like Ctrl-C: cleanly, exit 130.
+    with signals.guard(clear=False):
+        try:
+            app(args=argv, prog_name="dyadwatch")
+        except KeyboardInterrupt:
+            _interrupted()
+        except SystemExit as e:
+            # Typer turns a KeyboardInterrupt into a silent exit 130: say what happened.
+            if signals.received() or isinstance(e.__context__, KeyboardInterrupt):
+                _interrupted()
+            raise
+        except Exception as e:
+            if signals.received():  # a library turned the interrupt into an error of its own
+                _interrupted()
+            if isinstance(e, DyadwatchError):
+                typer.secho(f"Error: {e}", fg="red", err=True)
+                sys.exit(e.exit_code)
+            raise
+
+
+def _interrupted() -> None:
+    # Straight to file descriptor 2: a progress display interrupted mid-refresh may still hold sys.stderr.
+    sys.stderr.flush()
+    os.write(2, b"Interrupted; the warehouse is unchanged.\n")
+    sys.exit(130)

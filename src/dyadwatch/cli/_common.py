@@ -25,10 +25,18 @@ DbOpt = Annotated[
 class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
+    csv_raw = "csv-raw"
     json = "json"
 
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table for people, csv/json for programs.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people; csv (formula-like cells prefixed with ' for spreadsheets), csv-raw or json.",
+    ),
+]
 FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
 ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")]
 
@@ -56,7 +64,11 @@ def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = No
     Notes (basis, coverage) go to stderr for csv/json so pipes stay clean.
     """
     notes = [n for n in (notes or []) if n]
-    if fmt == Format.csv:
+    if fmt in (Format.csv, Format.csv_raw):
+        if fmt == Format.csv:  # for spreadsheets: no cell is read as a formula (see outputs.py)
+            from dyadwatch.outputs import neutralise_csv
+
+            df = neutralise_csv(df)
         sys.stdout.write(df.to_csv(index=False))
         for n in notes:
             typer.echo(n, err=True)

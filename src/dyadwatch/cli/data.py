@@ -24,6 +24,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(pack_app, name="pack", rich_help_panel="Data")
 
 
+_MODES = {"replace": "replace its rows", "add": "add to its rows", "update": "update its rows"}
+
+
 def sources_cmd(fmt: FormatOpt = Format.table) -> None:
     """List every source dyadwatch reads: name, what it is, which files to ingest, licence.
 
@@ -37,6 +40,7 @@ def sources_cmd(fmt: FormatOpt = Format.table) -> None:
             "title": m.META.title,
             "files": m.META.files,
             "tables": ", ".join(m.META.tables),
+            "files then": _MODES[m.META.mode] + (f" by {', '.join(m.META.key)}" if m.META.key else ""),
             "licence": m.META.licence,
         }
         for m in sources.registry().values()
@@ -62,6 +66,13 @@ def ingest(
     source: Annotated[str, typer.Argument(help="Source name (see `dyadwatch sources`).")],
     paths: Annotated[list[Path], typer.Argument(help="The publisher's file(s), as downloaded.")],
     force: Annotated[bool, typer.Option("--force", help="Re-read files already ingested.")] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option("--allow-shrink", help="Accept deleting more than half of the source's rows, or an empty file."),
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="These files replace all of the source's rows (implies --allow-shrink).")
+    ] = False,
     option: Annotated[
         list[str] | None,
         typer.Option("--option", "-o", help="KEY=VALUE passed to the loader (e.g. country=CHN for `text`)."),
@@ -73,8 +84,10 @@ def ingest(
 ) -> None:
     """Load a source's files into the warehouse, in one transaction.
 
-    A failed or interrupted ingest leaves the warehouse exactly as it was; ingesting the same
-    files again changes nothing (use --force to re-read them).
+    A failed or interrupted ingest leaves the warehouse exactly as it was; ingesting files whose
+    content is already the warehouse's changes nothing (use --force to re-read them). Each source
+    says whether its files replace, add to or update its rows (`dyadwatch sources`); an ingest
+    that would delete all or most of a source's rows needs --allow-shrink or --replace.
 
     Example: `dyadwatch ingest voeten UNVotesPublished.RData`
     """
@@ -92,28 +105,58 @@ def ingest(
     ):
         task = bar.add_task(f"{source}: starting", total=None)
         res = wh.ingest(
-            src, paths, force=force, options=opts, progress=lambda s: bar.update(task, description=f"{source}: {s}")
+            src,
+            paths,
+            force=force,
+            options=opts,
+            progress=lambda s: bar.update(task, description=f"{source}: {s}"),
+            allow_shrink=allow_shrink,
+            replace=replace,
         )
         where = wh.path
     if res.skipped:
-        typer.echo(f"{source}: already ingested (same files, same sha256); nothing changed. Use --force to re-read.")
+        typer.echo(
+            f"{source}: the warehouse's content already comes from these files (same sha256); nothing changed. "
+            "Use --force to re-read."
+        )
         return
-    rows = ", ".join(f"{t}: {n:,} rows" for t, n in res.rows.items())
-    typer.echo(f"{source}: {rows} in {res.seconds:.1f} s → {where}")
+    rows = ", ".join(
+        f"{t}: {n:,} rows" + (f" ({res.removed[t]:,} replaced)" if res.removed.get(t) else "")
+        for t, n in res.rows.items()
+    )
+    typer.echo(f"{source} ({res.mode}): {rows} in {res.seconds:.1f} s → {where}")
     for note in res.notes:
         typer.secho(f"note: {note}", fg="yellow", err=True)
 
 
-def ingests(fmt: FormatOpt = Format.table, db: DbOpt = None) -> None:
-    """What the warehouse holds: every ingest with source, version, files, sha256, rows and time."""
-    from dyadwatch.api import open_store
+def ingests(
+    fmt: FormatOpt = Format.table,
+    history: Annotated[bool, typer.Option("--history", help="Every ingest ever made, not the current files.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Which files make up the warehouse's current content: source, file, sha256, rows, ingest id.
 
-    with open_store(db) as store:
-        rows = store.warehouse.ingests() if store.warehouse is not None else []
-    df = pd.DataFrame(
-        rows, columns=["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
-    )
-    emit(df, fmt, title="Ingests", notes=[] if rows else ["The warehouse is empty: see `dyadwatch sources`."])
+    With --history: every ingest with source, version, files, sha256, rows and time.
+    """
+    from dyadwatch.api import open_warehouse
+
+    wh = open_warehouse(db)
+    if history:
+        rows = wh.ingests() if wh else []
+        cols = ["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
+        title = "Ingests"
+    else:
+        rows = [
+            {"source": f["source"], "file": f["path"], "sha256": f["sha256"], "rows": f["rows"],
+             "ingest": f["ingest_id"], "options": f["options"] if f["options"] not in (None, "{}") else None}
+            for f in (wh.current_files() if wh else [])
+        ]  # fmt: skip
+        cols = ["source", "file", "sha256", "rows", "ingest", "options"]
+        title = "Current content: the files the warehouse's rows come from"
+    if wh:
+        wh.close()
+    emit(pd.DataFrame(rows, columns=cols), fmt, title=title,
+         notes=[] if rows else ["The warehouse is empty: see `dyadwatch sources`."])  # fmt: skip
 
 
 def countries_cmd(

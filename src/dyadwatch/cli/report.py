@@ -20,9 +20,15 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder (or .html file) to write.")] = Path("report-out"),
     year_from: FromOpt = None,
     year_to: ToOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file at --out even if it is not a dyadwatch report.")
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Write one self-contained HTML report on the dyad and print its path.
+
+    The file is written through a temporary file and renamed into place; a symbolic link at the
+    target, or an existing file that is not a dyadwatch report, is left alone unless --force.
 
     Works offline: charts are inlined, nothing loads from the network. Without ingested data it
     uses dyadwatch's embedded pack for the focus countries and says so at the top.
@@ -43,5 +49,6 @@ def report(
             year_from=year_from,
             year_to=year_to,
             progress=lambda s: bar.update(task, description=f"section: {s}"),
+            force=force,
         )
     typer.echo(str(path))

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from dyadwatch import __version__, countries
+from dyadwatch.outputs import MARKER, write_text
 from dyadwatch.report.base import ReportContext, Section, esc
 
 
@@ -34,8 +35,11 @@ def build_report(
     year_from: int | None = None,
     year_to: int | None = None,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write the report for the dyad and return its path (``out`` is a folder or an .html file)."""
+    """Write the report for the dyad and return its path (``out`` is a folder or an .html file).
+
+    An existing file at the path is replaced only if it is a dyadwatch report, or with ``force``."""
     from dyadwatch.api import open_store
 
     ca, cb = countries.resolve(a), countries.resolve(b)
@@ -56,7 +60,7 @@ def build_report(
                 rendered.append(sec)
     finally:
         wh.close()
-    path.write_text(_page(ca, cb, rendered, ctx), encoding="utf-8")
+    write_text(path, _page(ca, cb, rendered, ctx), force=force)  # temp file + rename; no links followed
     return path.resolve()
 
 
@@ -82,6 +86,7 @@ def _page(a, b, sections: list[Section], ctx: ReportContext) -> str:
     today = dt.date.today().isoformat()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+{MARKER}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dyadwatch: {esc(a.name)} and {esc(b.name)}</title>
 <style>{css}</style></head>

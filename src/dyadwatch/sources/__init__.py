@@ -7,6 +7,20 @@ A source module defines
 * ``load(paths) -> dict[str, pyarrow.Table]``: read the files exactly as the
   publisher distributes them and return canonical tables (see ``tables.py``).
 
+``META.mode`` says what an ingest does with the source's rows already in the
+warehouse (``ingest.py`` follows it):
+
+* ``replace`` — the files together are the whole dataset (Voeten's votes, ATOP):
+  an ingest replaces every row of the source;
+* ``add`` — each file is one part (a GDELT month, a Comtrade query): its rows
+  replace only the rows that came from the same file (same resolved path);
+* ``update`` — files correct or extend rows by ``META.key`` (facts by metric,
+  period and publisher; CAMEO codes by code): other rows stay.
+
+A module may also define ``file_role(path) -> str``: the file's part in the
+source (CAMEO's ``eventcodes`` or ``goldstein``), which then identifies it in
+place of its path.
+
 Modules are found by scanning this package, so adding a source is adding a
 file; the CLI's ``ingest``, ``sources`` and ``cite`` work from this registry.
 """
@@ -20,6 +34,8 @@ from functools import cache
 from types import ModuleType
 
 from dyadwatch.errors import UnknownSourceError
+
+MODES = ("replace", "add", "update")
 
 
 @dataclass(frozen=True)
@@ -35,8 +51,17 @@ class SourceMeta:
     files: str  # which files to give to `dyadwatch ingest`, in words
     bibtex: str = ""
     redistributable: bool = True  # False: used for tests only, never bundled
-    partition: str | None = None  # column whose values a re-ingest replaces; None: all rows
+    mode: str = "replace"  # replace | add | update: see the module docstring
+    key: tuple[str, ...] = ()  # for mode "update": the columns that identify a row
+    max_shrink: float = 0.5  # an ingest deleting more than this share of the source's rows needs allow_shrink
+    allow_empty: bool = False  # True: a file may validly yield no rows (GDELT: no state actor)
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"source {self.name!r}: mode {self.mode!r} is not one of {MODES}")
+        if (self.mode == "update") != bool(self.key):
+            raise ValueError(f"source {self.name!r}: mode 'update' needs a key, and only it takes one")
 
     def bibtex_entry(self) -> str:
         if self.bibtex:

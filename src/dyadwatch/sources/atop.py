@@ -15,7 +15,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import read_rdata, require_columns, sniff, unknown_codes, warn
+from dyadwatch.sources._files import read_rdata, require_columns, sniff, unknown_codes, warn, whole_numbers
 
 META = SourceMeta(
     name="atop",
@@ -61,6 +61,9 @@ def dyad_year_table(df: pd.DataFrame, path: Path, version: str, prefix: str, obl
     """Directed dyad-year rows from a peacesciencer-style frame (ccode1, ccode2, year, <prefix>_x)."""
     cols = ["ccode1", "ccode2", "year", *[f"{prefix}_{o}" for o in obligations]]
     require_columns(df, cols, path, prefix)
+    bounds = {"ccode1": (1, 9999), "ccode2": (1, 9999), "year": (1700, 2100)}
+    source = {"cow": "cow_alliance"}.get(prefix, prefix)
+    df = whole_numbers(df, cols, path, source, bounds, ("ccode1", "ccode2", "year"), (0, 1), first=1, what="data row")
     cmap = countries.cow_to_iso3_map()
     codes = pd.unique(pd.concat([df.ccode1, df.ccode2]).astype(int))
     unknown_codes(codes.tolist(), cmap, path, "ccode1/ccode2", "COW codes")
@@ -111,13 +114,14 @@ def _dyad_years(path: Path) -> pa.Table:
 
 
 def _members(path: Path) -> pa.Table:
-    sniff(path, META.name, "the ATOP v4 member-level CSV")
+    sniff(path, META.name, "the ATOP v4 member-level CSV", records=True)
     try:
-        df = pd.read_csv(path, encoding="utf-8")
+        df = pd.read_csv(path, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as e:
         raise SourceFormatError(f"{path}: cannot parse as the ATOP member-level CSV: {e}") from e
     need = ["atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit", "bilat", *_OBLIGATIONS]
     require_columns(df, need, path, META.name)
+    df = whole_numbers(df, need, path, META.name, _BOUNDS, _REQUIRED, (-9, 99))
     cmap = countries.cow_to_iso3_map()
     odd = df.index[~df.member.astype(int).isin(list(cmap))]
     if len(odd):
@@ -140,6 +144,11 @@ def _members(path: Path) -> pa.Table:
         }
     )
     return pa.Table.from_pandas(out, preserve_index=False)
+
+
+# Bounds of the codes ATOP writes: alliance ids, COW member codes, years (month/day 0 or -9: unknown).
+_BOUNDS = {"atopid": (1, 99999), "member": (1, 9999), "yrent": (1700, 2100), "yrexit": (0, 2100)}
+_REQUIRED = ("atopid", "member", "yrent")
 
 
 def _date(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:

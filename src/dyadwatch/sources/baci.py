@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import sniff, warn
+from dyadwatch.sources._files import encoding_of, sniff, strip_bom, warn
 from dyadwatch.sources.comtrade import code_to_iso3
 
 META = SourceMeta(
@@ -40,7 +40,7 @@ META = SourceMeta(
     version="as downloaded (file name gives HS vintage and release)",
     tables=("trade_flows",),
     files="BACI_HS??_Y????_V??????.csv (t,i,j,k,v,q), optionally with country_codes_V??????.csv",
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 _HS = {"92": "HS1992", "96": "HS1996", "02": "HS2002", "07": "HS2007", "12": "HS2012", "17": "HS2017", "22": "HS2022"}
@@ -57,7 +57,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
 
 
 def _country_codes(path: Path) -> dict[int, str | None]:
-    sniff(path, META.name, "BACI's country_codes CSV")
+    sniff(path, META.name, "BACI's country_codes CSV", records=True)
     con = duckdb.connect()
     try:
         rows = con.execute(f"SELECT country_code, country_iso3 FROM read_csv('{_q(path)}', header=true)").fetchall()
@@ -71,11 +71,12 @@ def _q(path: Path) -> str:
 
 
 def _read(path: Path, extra: dict[int, str | None]) -> pa.Table:
-    head = sniff(path, META.name, "a BACI CSV (t,i,j,k,v,q)")
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().replace('"', "").replace(" ", "")
+    head = sniff(path, META.name, "a BACI CSV (t,i,j,k,v,q)", records=True)
+    first = strip_bom(head).split(b"\n", 1)[0].decode("utf-8", "replace").strip().replace('"', "").replace(" ", "")
     if first != "t,i,j,k,v,q":
         raise SourceFormatError(
-            f"{path}: the header is {first[:80]!r}, not BACI's 't,i,j,k,v,q'. If this is a Comtrade file use "
+            f"{path}: the header is {first[:80]!r} (read as {encoding_of(head)}), not BACI's 't,i,j,k,v,q'. "
+            "If this is a Comtrade file use "
             "`dyadwatch ingest comtrade`; `dyadwatch sources` lists each source's files."
         )
     m = re.search(r"HS(\d{2})", path.name, re.I)

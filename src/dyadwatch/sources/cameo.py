@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
+from dyadwatch.sources._files import check_complete
 from dyadwatch.sources.text import read_utf8
 
 META = SourceMeta(
@@ -32,15 +33,25 @@ META = SourceMeta(
     url="https://www.gdeltproject.org/data/lookups/",
     version="GDELT lookups CAMEO.eventcodes.txt, CAMEO.goldsteinscale.txt",
     tables=("cameo_codes",),
+    mode="update",  # the event codes and the Goldstein scale fill different columns of one row
+    key=("code",),
     files="CAMEO.eventcodes.txt and/or CAMEO.goldsteinscale.txt (tab-separated, with header)",
 )
 
 _KINDS = {"EVENTDESCRIPTION": "description", "GOLDSTEINSCALE": "goldstein"}
 
 
-def _read(path: Path) -> tuple[str, dict[str, str]]:
+def _read(path: Path) -> tuple[str, dict[str, str], dict[str, int]]:
+    """(kind, {code: value}, {code: line in the file})."""
     text = read_utf8(path, META.name)
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    check_complete(path, META.name)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    except csv.Error as e:  # a stray carriage return inside a line
+        raise SourceFormatError(
+            f"{path}: cannot be read as a tab-separated lookup file ({e}). Fix: download it again from "
+            "https://www.gdeltproject.org/data/lookups/."
+        ) from None
     header = [h.strip().upper() for h in rows[0]]
     if len(header) != 2 or header[0] != "CAMEOEVENTCODE" or header[1] not in _KINDS:
         raise SourceFormatError(
@@ -48,7 +59,7 @@ def _read(path: Path) -> tuple[str, dict[str, str]]:
             "EVENTDESCRIPTION or GOLDSTEINSCALE. Fix: download the lookup file from "
             "https://www.gdeltproject.org/data/lookups/."
         )
-    out = {}
+    out, lines = {}, {}
     for i, r in enumerate(rows[1:], start=2):
         if not r or not "".join(r).strip():
             continue
@@ -57,31 +68,49 @@ def _read(path: Path) -> tuple[str, dict[str, str]]:
                 f"{path}: line {i} is {r!r}; expected a 2- to 4-digit CAMEO code, a tab, and a value."
             )
         out[r[0].strip()] = r[1].strip()
-    return _KINDS[header[1]], out
+        lines[r[0].strip()] = i
+    return _KINDS[header[1]], out, lines
+
+
+def file_role(path: Path) -> str:
+    """``eventcodes`` or ``goldstein``: which of the two lookup files this is (its identity in the warehouse)."""
+    return {"description": "eventcodes", "goldstein": "goldstein"}[_read(Path(path))[0]]
 
 
 def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
+    """The codes with the columns the given files provide: a file of one kind leaves the other column out,
+    so an ingest (mode ``update``) fills it without erasing what the other file gave."""
     parts: dict[str, dict[str, str]] = {}
+    where: dict[str, tuple[str, int]] = {}  # code → (file, line) of its Goldstein value, else its description
     for p in map(Path, paths):
-        kind, values = _read(p)
+        kind, values, lines = _read(p)
         parts[kind] = values
+        for c in values:
+            if kind == "goldstein" or c not in where:
+                where[c] = (str(p), lines[c])
     if not parts:
         raise SourceFormatError("cameo needs CAMEO.eventcodes.txt and/or CAMEO.goldsteinscale.txt.")
     codes = sorted(set().union(*(v.keys() for v in parts.values())))
-    gold = []
-    for c in codes:
-        v = parts.get("goldstein", {}).get(c)
-        try:
-            gold.append(float(v) if v not in (None, "") else None)
-        except ValueError:
-            raise SourceFormatError(f"Goldstein value {v!r} of CAMEO code {c} is not a number.") from None
-    table = pa.table(
-        {
-            "code": codes,
-            "root_code": [c[:2] for c in codes],
-            "level": pa.array([len(c) - 1 for c in codes], pa.int8()),  # 1 root, 2 base, 3 detailed
-            "description": [parts.get("description", {}).get(c) for c in codes],
-            "goldstein": pa.array(gold, pa.float64()),
-        }
-    )
-    return {"cameo_codes": table}
+    if not codes:
+        raise SourceFormatError(
+            f"{', '.join(map(str, paths))}: the lookup file has a header but no codes (a failed download?). "
+            "Fix: download it again from https://www.gdeltproject.org/data/lookups/."
+        )
+    cols: dict[str, pa.Array] = {
+        "code": pa.array(codes, pa.string()),
+        "root_code": pa.array([c[:2] for c in codes], pa.string()),
+        "level": pa.array([len(c) - 1 for c in codes], pa.int8()),  # 1 root, 2 base, 3 detailed
+    }
+    if "description" in parts:
+        cols["description"] = pa.array([parts["description"].get(c) for c in codes], pa.string())
+    if "goldstein" in parts:
+        gold = []
+        for c in codes:
+            v = parts["goldstein"].get(c)
+            try:
+                gold.append(float(v) if v not in (None, "") else None)
+            except ValueError:
+                raise SourceFormatError(f"Goldstein value {v!r} of CAMEO code {c} is not a number.") from None
+        cols["goldstein"] = pa.array(gold, pa.float64())
+    cols["_line"] = pa.array([where[c][1] for c in codes], pa.int64())  # for validate.py's messages
+    return {"cameo_codes": pa.table(cols)}

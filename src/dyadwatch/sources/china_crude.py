@@ -20,7 +20,7 @@ META = SourceMeta(
     version="2020-01..2023-12",
     tables=("energy_flows",),
     files="china_crude_imports_by_origin_monthly_2020_2023.csv (period,partner,value_usd_bn,qty_mt,value_per_mt_usd)",
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 

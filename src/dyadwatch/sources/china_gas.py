@@ -24,7 +24,7 @@ META = SourceMeta(
     version="2020-01..2024-12",
     tables=("energy_flows",),
     files="china_pipeline_gas_imports_monthly_2020_2024.csv (period,partner,value_usd_bn,qty_mt,value_per_mt_usd)",
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 

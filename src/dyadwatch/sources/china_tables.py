@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import require_columns, sniff, warn
+from dyadwatch.sources._files import read_excel, require_columns, sniff, warn
 from dyadwatch.sources.comtrade import name_to_iso3
 
 META = SourceMeta(
@@ -43,7 +43,7 @@ META = SourceMeta(
         "comtrade_china_trade_balance_2014_2025.xlsx, comtrade_china_import_partners_2014_2025.xlsx, "
         "comtrade_china_export_partners_mirror_2014_2025.xlsx"
     ),
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 _COLS = ["basis", "reporter", "partner", "period", "freq", "flow", "hs_version", "hs_level", "hs_code", "value_usd",
@@ -54,12 +54,9 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     frames = []
     for p in map(Path, paths):
         head = sniff(p, META.name, "a cipf-comtrade Excel table (.xlsx)")
-        if head[:2] != b"PK":
+        if head[:2] != b"PK" and head[:4] != b"\xd0\xcf\x11\xe0":
             raise SourceFormatError(f"{p}: not an Excel workbook (.xlsx); china_tables reads the cipf-comtrade tables.")
-        try:
-            df = pd.read_excel(p)
-        except Exception as e:  # a damaged workbook raises several kinds
-            raise SourceFormatError(f"{p}: the Excel file cannot be read ({e}).") from e
+        df = read_excel(p, META.name)
         if "M<X" in df.columns:
             frames.append(_balance(df, p))
         elif "partner_sum" in df.columns:

@@ -33,7 +33,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import DyadwatchError, SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import sniff, warn
+from dyadwatch.sources._files import read_excel, sniff, warn
 
 META = SourceMeta(
     name="comtrade",
@@ -49,7 +49,7 @@ META = SourceMeta(
         "also the code lists comtrade_reporter_codes.csv, comtrade_partner_codes.csv, "
         "comtrade_v1_reporterAreas.csv, comtrade_v1_partnerAreas.csv and harmonized_system.csv"
     ),
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 # Comtrade's numeric codes are UN M49 except Comtrade's own area codes (None: not a state, kept out of
@@ -169,12 +169,9 @@ def _cross_file_duplicates(tbl: pa.Table) -> None:
 
 def read_table(path: Path, source: str) -> pd.DataFrame:
     """A CSV (UTF-8, or UTF-16 with its BOM) or the first sheet of an .xlsx, all as text."""
-    head = sniff(path, source, "a UN Comtrade CSV or Excel export")
-    if head[:2] == b"PK":
-        try:
-            return pd.read_excel(path, dtype=str)
-        except Exception as e:  # openpyxl raises several kinds on a damaged workbook
-            raise SourceFormatError(f"{path}: the Excel file cannot be read ({e}). Fix: download it again.") from e
+    head = sniff(path, source, "a UN Comtrade CSV or Excel export", records=True)
+    if head[:2] == b"PK" or head[:4] == b"\xd0\xcf\x11\xe0":
+        return read_excel(path, source, dtype=str)
     enc = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     if enc == "utf-8-sig" and b"\x00" in head:
         raise SourceFormatError(

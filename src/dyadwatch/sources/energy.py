@@ -25,14 +25,14 @@ def read_monthly(path: Path, source: str, commodity: str, importer: str = "CHN")
     """Canonical ``energy_flows`` rows from one monthly by-origin CSV."""
     from dyadwatch.sources.comtrade import name_to_iso3
 
-    head = sniff(path, source, "a monthly energy-imports CSV (period,partner,value_usd_bn,qty_mt,...)")
+    head = sniff(path, source, "a monthly energy-imports CSV (period,partner,value_usd_bn,qty_mt,...)", records=True)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceFormatError(
             f"{path}: the file is UTF-16 encoded; {source} reads the UTF-8 CSV. Fix: give the original "
             "UTF-8 file (or convert it with `iconv -f UTF-16 -t UTF-8`)."
         )
     try:
-        df = pd.read_csv(path, dtype={"period": str, "partner": str}, encoding="utf-8")
+        df = pd.read_csv(path, dtype={"period": str, "partner": str}, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as e:
         raise SourceFormatError(f"{path}: cannot be read as a UTF-8 CSV ({e}).") from e
     require_columns(df, COLUMNS, path, source)

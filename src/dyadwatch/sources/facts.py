@@ -32,7 +32,8 @@ META = SourceMeta(
     version="as ingested",
     tables=("facts",),
     files="a CSV of metric,period,value,unit,publisher(or source_org),url — e.g. reference_facts.csv",
-    partition=None,
+    mode="update",  # a user's own facts file adds to the published ones
+    key=("metric", "period", "publisher"),
 )
 
 # Two-letter tokens used in metric names (ISO2, lower case): data/countries.yaml, codes.facts.
@@ -53,7 +54,7 @@ def entities(metric: str) -> tuple[str | None, str | None]:
 
 
 def _read(path: Path) -> pa.Table:
-    sniff(path, META.name, "a facts CSV (metric,period,value,unit,publisher,url)")
+    sniff(path, META.name, "a facts CSV (metric,period,value,unit,publisher,url)", records=True)
     try:
         df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     except (UnicodeDecodeError, pd.errors.ParserError) as e:
@@ -90,7 +91,7 @@ def _read(path: Path) -> pa.Table:
     out = pd.DataFrame(
         {
             "metric": df.metric, "entity_a": ea, "entity_b": eb, "period": df.period, "value": value,
-            "unit": df.unit, "publisher": df.publisher, "url": df.url, "note": df.get("note"),
+            "unit": df.unit, "publisher": df.publisher, "url": df.url, "note": df.get("note"), "_line": line,
         }
     )  # fmt: skip
     return pa.Table.from_pandas(out, preserve_index=False)

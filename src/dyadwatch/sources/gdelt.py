@@ -35,7 +35,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import sniff, warn
+from dyadwatch.sources._files import encoding_of, sniff, strip_bom, warn
 
 META = SourceMeta(
     name="gdelt",
@@ -50,7 +50,8 @@ META = SourceMeta(
     version="GDELT 1.0 (57/58 columns), 2.0 (61 columns), header-row CSV variant",
     tables=("events",),
     files="GDELT event files (.export.CSV, .CSV.zip, YYYY.csv) or header-row CSV exports",
-    partition="file",
+    mode="add",  # one file is one part of the data
+    allow_empty=True,  # a file whose events are all between non-state actors is valid
 )
 
 _ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
@@ -99,12 +100,14 @@ def detect(path: Path) -> tuple[str, list[str]]:
     The header-row variant written by R's ``write.csv`` carries row names: data
     lines then have one field more than the header, the first being the row name.
     """
-    head = sniff(path, META.name, "a GDELT event file")
+    head = sniff(path, META.name, "a GDELT event file", records=path.suffix.lower() not in (".gz", ".zip"))
     if path.suffix == ".gz":
         import gzip
 
         with gzip.open(path, "rb") as f:
             head = f.read(65536)
+    encoding = encoding_of(head)
+    head = strip_bom(head)  # DuckDB's reader skips the mark itself
     lines = head.split(b"\n", 2)
     first = lines[0].rstrip(b"\r")
     if first.lstrip(b'"').startswith(b"GLOBALEVENTID"):
@@ -131,7 +134,8 @@ def detect(path: Path) -> tuple[str, list[str]]:
     n = line.count("\t") + 1
     if n not in LAYOUTS:
         raise SourceFormatError(
-            f"{path}: line 1 has {n} tab-separated columns; GDELT event files have 57 (1.0 historical), "
+            f"{path}: line 1 has {n} tab-separated columns (read as {encoding}); GDELT event files have 57 "
+            "(1.0 historical), "
             "58 (1.0 daily, with SOURCEURL) or 61 (2.0), or a header row starting with GLOBALEVENTID. "
             "Fix: give the .export.CSV event files as downloaded from data.gdeltproject.org "
             "(not the mentions or GKG files)."

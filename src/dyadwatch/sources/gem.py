@@ -32,7 +32,7 @@ META = SourceMeta(
     version="asia-gas-tracker-greeninfo-map @ 15c3f54",
     tables=("pipelines",),
     files="gem_asia_gas_tracker_utf16.csv (UTF-16) or a UTF-8 extract in the same columns (gem_pipelines_*.csv)",
-    partition="file",
+    mode="add",  # one file is one part of the data
 )
 
 # Conversions to bcm per year (1 MMcf = 28,316.85 m3; a year of 365 days).
@@ -46,7 +46,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
 
 def read_csv_any(path: Path) -> pd.DataFrame:
     """Read GEM's CSV as UTF-16 (BOM) or UTF-8; refuse UTF-16 without a BOM with the fix."""
-    head = sniff(path, META.name, "a GEM tracker CSV")
+    head = sniff(path, META.name, "a GEM tracker CSV", records=True)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         enc = "utf-16"
     elif head.count(b"\x00") > len(head) // 4:

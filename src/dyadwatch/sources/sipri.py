@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import DyadwatchError, SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import sniff, warn
+from dyadwatch.sources._files import encoding_of, sniff, warn
 
 META = SourceMeta(
     name="sipri",
@@ -84,13 +85,21 @@ def find_header(lines: list[str], path: Path) -> int:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    sniff(path, META.name, "the SIPRI trade-register CSV")
+    sniff(path, META.name, "the SIPRI trade-register CSV", records=True)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as utf8_error:
         # SIPRI's older exports are Windows-1252 (names such as "Côte d'Ivoire").
-        text = raw.decode("cp1252", errors="strict")
+        try:
+            text = raw.decode("cp1252", errors="strict")
+        except UnicodeDecodeError as e:
+            line = raw[: utf8_error.start].count(b"\n") + 1
+            raise SourceFormatError(
+                f"{path}: line {line}: byte 0x{raw[utf8_error.start]:02x} is neither UTF-8 nor Windows-1252 text "
+                f"(read as {encoding_of(raw[:4096])}); the file is damaged. Fix: download the trade register again "
+                "from https://armstrade.sipri.org as CSV."
+            ) from e
     lines = text.splitlines()
     h = find_header(lines, path)
     header = next(csv.reader([lines[h]]))
@@ -103,7 +112,15 @@ def _read(path: Path) -> pd.DataFrame:
             "the 2024 layout (one row per deal and delivery year). Fix: download the register again from "
             "https://armstrade.sipri.org (CSV), or report the new layout."
         )
-    df = pd.read_csv(io.StringIO("\n".join(lines[h:])), dtype=str, keep_default_na=False)
+    try:
+        df = pd.read_csv(io.StringIO("\n".join(lines[h:])), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as e:
+        m = re.search(r"line (\d+)", str(e))
+        where = f"line {int(m.group(1)) + h}" if m else "a line"
+        raise SourceFormatError(
+            f"{path}: {where} does not have the trade register's {len(HEADER)} fields ({e}). The file is damaged "
+            "or was edited. Fix: download the trade register again from https://armstrade.sipri.org as CSV."
+        ) from None
     df.index = df.index + h + 2  # file line numbers in messages
     if df.empty:
         raise SourceFormatError(f"{path}: the trade register has a header but no rows.")

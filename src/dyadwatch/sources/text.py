@@ -34,7 +34,7 @@ META = SourceMeta(
     version="user files",
     tables=("speeches",),
     files="plain UTF-8 text files, with --country, --date and optionally --kind, --title",
-    partition="file",
+    mode="add",  # one file is one part of the data
     extra={"options": ("country", "date", "kind", "title")},
 )
 

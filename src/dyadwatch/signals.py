@@ -1,0 +1,72 @@
+"""Ctrl-C and SIGTERM: always "interrupted", never blamed on the file, never a traceback.
+
+Some libraries swallow the KeyboardInterrupt raised inside their callbacks
+(pyreadr then reports "the file is probably truncated"; DuckDB raises "Query
+interrupted"; an interrupted lazy import leaves a half-made module). So a
+signal is also *recorded*: the ingest and the CLI ask :func:`received` and
+treat whatever error followed as the interrupt it was.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_received: list[int] = []
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _handler(signum, frame) -> None:
+    _received.append(signum)
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _unraisable(unraisable) -> None:
+    # A KeyboardInterrupt raised inside a C callback (pyreadr) is "ignored" with a printed traceback.
+    if _received or isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def installed() -> bool:
+    return signal.getsignal(signal.SIGINT) is _handler
+
+
+@contextmanager
+def guard(clear: bool = True) -> Iterator[None]:
+    """Inside the block SIGINT and SIGTERM raise KeyboardInterrupt and are remembered.
+
+    Nested or under the CLI (which guards the whole command) it changes nothing.
+    """
+    if threading.current_thread() is not threading.main_thread() or installed():
+        yield  # signals are only delivered to the main thread
+        return
+    if clear:
+        _received.clear()
+    old = {s: signal.getsignal(s) for s in _SIGNALS}
+    old_hook = sys.unraisablehook
+    for s in _SIGNALS:
+        signal.signal(s, _handler)
+    sys.unraisablehook = _unraisable
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        sys.unraisablehook = old_hook
+
+
+def install() -> None:
+    """For the CLI process: guard from now until it exits."""
+    if threading.current_thread() is threading.main_thread():
+        for s in _SIGNALS:
+            signal.signal(s, _handler)
+        sys.unraisablehook = _unraisable
+
+
+def received() -> bool:
+    """True if SIGINT or SIGTERM arrived inside the current guard."""
+    return bool(_received)
