@@ -134,7 +134,7 @@ def _new_rows(wh, table: str, since_ingest: int, notes: list[str]) -> dict[str, 
         cols = [*keys, "file"] if "file" in t.columns else keys
         cur = t.filter(t.source == src).select(*cols).distinct().to_pandas()
         mod = sources.get(src)
-        if getattr(mod.META, "partition", None) == "file":
+        if getattr(mod.META, "mode", None) == "add":
             names = lambda rows: {Path(f).name for i in rows for f in json.loads(i["files"])}  # noqa: E731
             fresh = names(a for a in after if a["source"] == src) - names(
                 i for i in ings if i["source"] == src and i["id"] <= since_ingest

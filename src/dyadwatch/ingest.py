@@ -159,6 +159,13 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
                     con.execute(
                         f'DELETE FROM "{name}" WHERE source = ? AND "file" IN (SELECT unnest(?))', [meta.name, new]
                     )
+                elif mode == "add" and meta.extra.get("part") in tbl.column_names:
+                    # A file is one part named by a column of its rows (the ddy frames: system cow or gw).
+                    part = meta.extra["part"]
+                    keys = tbl.column(part).unique().to_pylist()
+                    con.execute(
+                        f'DELETE FROM "{name}" WHERE source = ? AND "{part}" IN (SELECT unnest(?))', [meta.name, keys]
+                    )
                 if mode == "update":
                     _upsert(con, spec, meta, provided[name])
                 else:
