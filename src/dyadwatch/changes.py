@@ -139,7 +139,8 @@ def _new_rows(wh, table: str, since_ingest: int, notes: list[str]) -> dict[str, 
             fresh = names(a for a in after if a["source"] == src) - names(
                 i for i in ings if i["source"] == src and i["id"] <= since_ingest
             )
-            out[src] = cur[cur["file"].isin(fresh)][keys]
+            # the file column holds each file's resolved path: compare base names with the ingest records
+            out[src] = cur[cur["file"].map(lambda f: Path(str(f)).name).isin(fresh)][keys]
             continue
         prev = [i for i in ings if i["source"] == src and i["id"] <= since_ingest]
         if not prev:

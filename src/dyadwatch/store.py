@@ -99,6 +99,13 @@ class DerivedMixin:
             memo[key] = restrict(df, spec, states_key)
         return memo[key].copy()
 
+    def basis_of(self, name: str) -> str:
+        """The basis of what this store answers for ``name``: its own (a chain says which store answered)."""
+        return str(getattr(self, "basis", "none"))
+
+    def store_of(self, name: str) -> Any:
+        return self
+
     def cached(self, key: tuple, fn: Callable[[], T]) -> T:
         """``fn()`` once per key and content version of this store (a new ingest invalidates it)."""
         memo = self.__dict__.setdefault("_derived_memo", {})
