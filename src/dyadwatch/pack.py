@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dyadwatch.errors import NoDataError, SourceFormatError
+
+if TYPE_CHECKING:
+    from dyadwatch.warehouse import Warehouse
 
 FOCUS = (
     "USA", "GBR", "FRA", "RUS", "CHN",  # P5
@@ -57,8 +61,17 @@ def pack_dir() -> Path:
     return Path(str(resources.files("dyadwatch.data").joinpath("pack")))
 
 
-def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
-    """Rebuild the pack from the publishers' files under ``data_dir`` (laid out as shared/data)."""
+def build(
+    data_dir: Path,
+    out_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    warehouse: Warehouse | None = None,
+) -> Path:
+    """Rebuild the pack from the publishers' files under ``data_dir`` (laid out as shared/data).
+
+    ``warehouse``, if given, is read for the tables whose inputs it holds exactly (same sha256s; the tests'
+    session warehouse), saving their ingests; the others are computed from a temporary one as usual.
+    """
     from dyadwatch import sources
     from dyadwatch.warehouse import Warehouse, sha256
 
@@ -75,12 +88,19 @@ def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str],
                     "the shared data (unga/, alliances/ ...)."
                 )
     manifest: dict = {"focus": list(FOCUS), "inputs": {}, "tables": {}}
+    held = {
+        n
+        for n, fs in needed.items()
+        if warehouse is not None and warehouse.holds(sources.get(n), [data_dir / f for f in fs])
+    }
+    scratch = [t for t in pack_tables() if not set(t.inputs) <= held]  # tables computed from a fresh ingest
     with tempfile.TemporaryDirectory() as tmp, Warehouse(Path(tmp) / "pack.duckdb") as wh:
         for name, files in needed.items():
             if progress:
                 progress(f"ingesting {name}")
             src = sources.get(name)
-            wh.ingest(src, [data_dir / f for f in files])
+            if any(name in t.inputs for t in scratch):
+                wh.ingest(src, [data_dir / f for f in files])
             manifest["inputs"][name] = {
                 "version": src.META.version,
                 "citation": src.META.citation,
@@ -90,7 +110,7 @@ def build(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str],
         for t in pack_tables():
             if progress:
                 progress(f"computing {t.name}")
-            df = t.build(wh, FOCUS)
+            df = t.build(wh if t in scratch else warehouse, FOCUS)
             df.to_csv(out_dir / f"{t.name}.csv", index=False, float_format="%.12g")
             manifest["tables"][t.name] = {"rows": len(df), "sources": sorted(t.inputs), "doc": t.doc}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")

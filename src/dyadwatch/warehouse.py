@@ -145,6 +145,13 @@ class Warehouse:
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
+    def holds(self, source, paths: Sequence[Path], options: dict | None = None) -> bool:
+        """Whether ``source`` has ingested exactly these files (same sha256s), so ingesting them is a no-op."""
+        return self._holds(source.META.name, _ingest_key(source, paths, options)[1])
+
+    def _holds(self, name: str, key: str) -> bool:
+        return any(i["source"] == name and i["sha256"] == key for i in self.ingests())
+
     def _create(self, spec: TableSpec) -> None:
         cols = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in spec.schema)
         self.con.execute(f'CREATE TABLE IF NOT EXISTS "{spec.name}" ({cols})')
@@ -165,16 +172,9 @@ class Warehouse:
         country of a statement); ``progress`` is an optional callable(step: str).
         """
         t0 = time.perf_counter()
-        paths = [Path(p) for p in paths]
-        if hasattr(source, "expand_paths"):  # corpus sources accept folders (e.g. UNGDC's YEAR/ tree)
-            paths = [Path(p) for p in source.expand_paths(paths)]
-        for p in paths:
-            if not p.exists():
-                raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
         meta = source.META
-        digests = [sha256(p) for p in paths]
-        key = json.dumps(sorted(digests) + ([options] if options else []), sort_keys=True)
-        if not force and any(i["source"] == meta.name and i["sha256"] == key for i in self.ingests()):
+        paths, key = _ingest_key(source, paths, options)
+        if not force and self._holds(meta.name, key):
             return IngestResult(meta.name, [str(p) for p in paths], {}, 0.0, skipped=True)
         if progress:
             progress(f"reading {', '.join(p.name for p in paths)}")
@@ -226,6 +226,18 @@ class Warehouse:
             con.execute("ROLLBACK")
             raise
         return IngestResult(meta.name, [str(p) for p in paths], rows, time.perf_counter() - t0, notes=notes)
+
+
+def _ingest_key(source, paths: Sequence[Path], options: dict | None) -> tuple[list[Path], str]:
+    """The files an ingest reads (folders expanded) and its key: their sha256s, and the loader options."""
+    paths = [Path(p) for p in paths]
+    if hasattr(source, "expand_paths"):  # corpus sources accept folders (e.g. UNGDC's YEAR/ tree)
+        paths = [Path(p) for p in source.expand_paths(paths)]
+    for p in paths:
+        if not p.exists():
+            raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
+    digests = [sha256(p) for p in paths]
+    return paths, json.dumps(sorted(digests) + ([options] if options else []), sort_keys=True)
 
 
 def _test_pause() -> None:
