@@ -82,9 +82,8 @@ def full_wh_path(tmp_path_factory, shared) -> Path:
     Read it only (``full_wh``, or a read-only CLI/API call with this path); a test that ingests or deletes
     makes its own scratch warehouse, so no test can change what the others read.
     """
-    from shared_layout import ingest_all
-
     from dyadwatch.warehouse import Warehouse
+    from shared_layout import ingest_all
 
     path = tmp_path_factory.mktemp("full") / "full.duckdb"
     with Warehouse(path) as wh:

@@ -13,8 +13,8 @@ from helpers import run_cli
 
 
 @pytest.fixture
-def db(votes_wh):
-    return str(votes_wh.path)
+def db(full_wh):
+    return str(full_wh.path)
 
 
 def _csv(out: str) -> pd.DataFrame:
