@@ -106,6 +106,4 @@ def ingest_notes(full_wh) -> dict[str, dict]:
     """Per source of the full warehouse: the rows and notes its ingest recorded in the ``ingests`` table."""
     import json
 
-    return {
-        i["source"]: {"rows": json.loads(i["rows"]), "notes": json.loads(i["notes"])} for i in full_wh.ingests()
-    }
+    return {i["source"]: {"rows": json.loads(i["rows"]), "notes": json.loads(i["notes"])} for i in full_wh.ingests()}
