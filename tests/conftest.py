@@ -11,7 +11,6 @@ file is parsed once per session (``_one_parse_per_r_file``), whether a loader or
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -40,36 +39,14 @@ def wh_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"
 
 
-class _RCache:
-    """``pyreadr.read_r`` parsing each shared R file once per session.
-
-    Only files under the read-only shared folder are cached: a test that writes an .rda to a temporary path
-    (the property tests rewrite one path many times within a millisecond) always gets a fresh parse. The key
-    holds mtime and size as well, so a changed file is parsed again. Callers get copies of the frames, so a
-    loader or a test that modifies its frame cannot change what the next one reads.
-    """
-
-    def __init__(self, read_r, root: Path):
-        self.read_r, self.root, self.frames, self.parses = read_r, root.resolve(), {}, 0
-
-    def __call__(self, path, *args, **kwargs):
-        p = Path(path).resolve()
-        if args or kwargs or not p.is_relative_to(self.root):
-            return self.read_r(path, *args, **kwargs)
-        st = p.stat()
-        key = (str(p), st.st_mtime_ns, st.st_size)
-        if key not in self.frames:
-            self.frames[key] = self.read_r(str(p))
-            self.parses += 1
-        return OrderedDict((name, df.copy()) for name, df in self.frames[key].items())
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _one_parse_per_r_file():
-    """Route every ``pyreadr.read_r`` of a shared file through one session cache (see ``_RCache``)."""
+    """Route every ``pyreadr.read_r`` of a shared file through one session cache (see ``helpers.RCache``)."""
     import pyreadr
 
-    cache = _RCache(pyreadr.read_r, SHARED)
+    from helpers import RCache
+
+    cache = RCache(pyreadr.read_r, SHARED)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pyreadr, "read_r", cache)
         yield cache

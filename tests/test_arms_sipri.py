@@ -156,6 +156,7 @@ deal = st.tuples(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(deal, min_size=1, max_size=30))
 def test_property_loader_and_tiv_sum(tmp_path_factory, deals):

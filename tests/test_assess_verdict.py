@@ -39,6 +39,7 @@ def test_treaty_allies_are_alliances(a, b):
     assert assess.assess(b, a).verdict == "alliance"  # the verdict does not depend on the order
 
 
+@pytest.mark.slow
 def test_with_votes_warehouse_percentiles_decide(full_wh):
     r = assess.assess("CHN", "RUS", year=2018, wh=full_wh)
     assert r.verdict == "alignment" and r.basis in ("warehouse", "warehouse + pack")

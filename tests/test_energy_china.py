@@ -146,6 +146,7 @@ def test_other_layout_is_refused(tmp_path):
         china_crude.load([p])
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.floats(0.01, 100), st.floats(0.01, 100)), min_size=2, max_size=6, unique_by=lambda r: r))
 def test_property_discount_and_shares(tmp_path_factory, rows):

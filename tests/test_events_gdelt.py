@@ -286,6 +286,7 @@ event_row = st.tuples(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.lists(event_row, min_size=1, max_size=40), st.sampled_from([gdelt.V1_DAILY_COLUMNS, gdelt.V2_COLUMNS]))
 def test_property_loader_and_dyad_counts(tmp_path_factory, rows, columns):

@@ -3,10 +3,12 @@
 import json
 
 import pandas as pd
+import pytest
 
 from dyadwatch import api, pack
 
 
+@pytest.mark.slow
 def test_committed_pack_equals_rebuild(shared, full_wh, tmp_path):
     # Tables whose inputs the session's full warehouse holds are computed from it; the rest (ATOP without the
     # member-level file, GEM's subset) from a fresh ingest, as `dyadwatch pack build` does.
@@ -22,8 +24,6 @@ def test_committed_pack_equals_rebuild(shared, full_wh, tmp_path):
 def test_pack_serves_focus_dyads_and_refuses_others(tmp_path):
     res = api.votes("CHN", "RUS", db=tmp_path / "empty.duckdb")
     assert res.basis == "pack" and res.data.year.max() == 2019
-    import pytest
-
     from dyadwatch.errors import NoDataError
 
     with pytest.raises(NoDataError, match="focus countries"):

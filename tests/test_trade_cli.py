@@ -114,6 +114,7 @@ def test_energy_gas_and_pipelines_cli(db):
     assert p.set_index("pipeline").capacity_bcm_y["Power of Siberia"] == 38.0
 
 
+@pytest.mark.slow
 def test_region_cli(db):
     res = _run(db, "region", "CHN", "RUS", "--states", "KAZ,KGZ,TJK,TKM,UZB", "--from", "2010", "-f", "csv")
     df = _csv(res)
@@ -123,6 +124,7 @@ def test_region_cli(db):
     assert "Published: kz_cn_share_of_kz_trade" in res.stderr
 
 
+@pytest.mark.slow
 def test_report_sections(db):
     from dyadwatch.report.sections import central_asia, currency, economy, energy
 

@@ -128,6 +128,7 @@ def test_wrong_file_type(tmp_path):
 _flow = st.one_of(st.just(0.0), st.floats(1e-6, 1e6))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(

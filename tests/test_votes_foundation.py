@@ -8,11 +8,16 @@ from dyadwatch.indicators import votes
 from dyadwatch.sources._files import read_rdata
 
 
-def _independent_voeten(shared, c1: int, c2: int) -> pd.DataFrame:
+@pytest.fixture(scope="module")
+def voeten_cast(shared) -> pd.DataFrame:
+    """Voeten's yes/abstain/no votes read with pyreadr alone, with the calendar year of each vote's date."""
     x = read_rdata(shared / "unga/UNVotesPublished.RData", "test")
     x = x[x.vote.isin([1, 2, 3])]
     year = pd.to_datetime(x.date, format="%m/%d/%Y", errors="coerce").dt.year.fillna(x.year)
-    x = x.assign(y=year.astype(int))
+    return x.assign(y=year.astype(int))
+
+
+def _independent_voeten(x: pd.DataFrame, c1: int, c2: int) -> pd.DataFrame:
     a = x[x.ccode == c1][["rcid", "y", "vote"]]
     b = x[x.ccode == c2][["rcid", "vote"]]
     m = a.merge(b, on="rcid", suffixes=("_a", "_b"))
@@ -38,9 +43,9 @@ def _independent_unvotes(shared, c1: str, c2: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(("c1", "c2", "i1", "i2"), [(710, 365, "CHN", "RUS"), (710, 2, "CHN", "USA")])
-def test_voeten_matches_independent(full_wh, shared, c1, c2, i1, i2):
+def test_voeten_matches_independent(full_wh, voeten_cast, c1, c2, i1, i2):
     ours = votes.agreement(full_wh, i1, i2, source="voeten")
-    ref = _independent_voeten(shared, c1, c2)
+    ref = _independent_voeten(voeten_cast, c1, c2)
     got = ours[ours.n > 0].reset_index(drop=True)
     assert got.year.tolist() == ref.year.astype(int).tolist()
     assert got.n.tolist() == ref.n.astype(int).tolist()

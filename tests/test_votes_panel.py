@@ -176,6 +176,7 @@ def test_year_with_no_shared_roll_calls_is_null_in_panel_and_dyad(tmp_path):
     assert r.n == 0 and pd.isna(r.agreement)
 
 
+@pytest.mark.slow
 def test_pack_equals_the_warehouse_computation(full_wh, tmp_path):
     """The embedded pack's figures (measures, 95% bands, percentiles) are what the warehouse path computes."""
     from dyadwatch import api

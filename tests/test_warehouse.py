@@ -89,6 +89,7 @@ def test_failed_ingest_leaves_warehouse_unchanged(shared, wh_path, source):
     assert snapshot(wh_path) == before
 
 
+@pytest.mark.slow
 def test_killed_ingest_leaves_warehouse_unchanged(shared, tmp_path):
     db = tmp_path / "kill.duckdb"
     with Warehouse(db) as wh:

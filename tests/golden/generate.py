@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
