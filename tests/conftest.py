@@ -1,7 +1,11 @@
-"""Fixtures shared by the tests: the shared real data and scratch warehouses.
+"""Fixtures shared by the tests: the shared real data, one full warehouse, scratch warehouses.
 
 Tests that need ``../shared/data`` fail (not skip) when it is missing and CI
 is set: in CI the data is always there, so a skip would hide a broken path.
+
+Speed (the suite runs on a shared 2-core machine): every shared file is ingested once per session into
+``full_wh``, which tests that only read use; tests that write keep their own scratch warehouse. Each shared R
+file is parsed once per session (``_one_parse_per_r_file``), whether a loader or a test's reference reads it.
 """
 
 from __future__ import annotations
@@ -35,21 +39,48 @@ def wh_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_parse_per_r_file():
+    """Route every ``pyreadr.read_r`` of a shared file through one session cache (see ``helpers.RCache``)."""
+    import pyreadr
+
+    from helpers import RCache
+
+    cache = RCache(pyreadr.read_r, SHARED)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pyreadr, "read_r", cache)
+        yield cache
+
+
 @pytest.fixture(scope="session")
-def votes_wh(tmp_path_factory, shared):
-    """A warehouse with Voeten's file and unvotes ingested (read-only use, session scope)."""
-    from dyadwatch import sources
+def full_wh_path(tmp_path_factory, shared) -> Path:
+    """The path of a warehouse holding every shared file (``shared_layout.FULL``), built once per session.
+
+    Read it only (``full_wh``, or a read-only CLI/API call with this path); a test that ingests or deletes
+    makes its own scratch warehouse, so no test can change what the others read.
+    """
+    from dyadwatch.warehouse import Warehouse
+    from shared_layout import ingest_all
+
+    path = tmp_path_factory.mktemp("full") / "full.duckdb"
+    with Warehouse(path) as wh:
+        ingest_all(wh, shared)
+    return path
+
+
+@pytest.fixture(scope="session")
+def full_wh(full_wh_path):
+    """The full warehouse (every shared file ingested), opened read-only for the session."""
     from dyadwatch.warehouse import Warehouse
 
-    path = tmp_path_factory.mktemp("wh") / "votes.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(sources.get("voeten"), [shared / "unga/UNVotesPublished.RData"])
-        wh.ingest(
-            sources.get("unvotes"),
-            [shared / "unga" / f for f in ("un_votes.rda", "un_roll_calls.rda", "un_roll_call_issues.rda")],
-        )
-        wh.ingest(sources.get("atop"), [shared / "alliances/atop_alliance.rda"])
-        wh.ingest(sources.get("cow_alliance"), [shared / "alliances/cow_alliance.rda"])
-    wh = Warehouse(path, read_only=True)
+    wh = Warehouse(full_wh_path, read_only=True)
     yield wh
     wh.close()
+
+
+@pytest.fixture(scope="session")
+def ingest_notes(full_wh) -> dict[str, dict]:
+    """Per source of the full warehouse: the rows and notes its ingest recorded in the ``ingests`` table."""
+    import json
+
+    return {i["source"]: {"rows": json.loads(i["rows"]), "notes": json.loads(i["notes"])} for i in full_wh.ingests()}

@@ -1,9 +1,10 @@
-"""Small helpers for tests: run the real CLI entry point and snapshot a warehouse."""
+"""Small helpers for tests: run the real CLI entry point, snapshot a warehouse, cache parsed R files."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -53,3 +54,27 @@ def snapshot(path) -> dict:
         return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY ALL').fetchall() for n in names}
     finally:
         con.close()
+
+
+class RCache:
+    """``pyreadr.read_r`` parsing each shared R file once per session.
+
+    Only files under the read-only shared folder are cached: a test that writes an .rda to a temporary path
+    (the property tests rewrite one path many times within a millisecond) always gets a fresh parse. The key
+    holds mtime and size as well, so a changed file is parsed again. Callers get copies of the frames, so a
+    loader or a test that modifies its frame cannot change what the next one reads.
+    """
+
+    def __init__(self, read_r, root: Path):
+        self.read_r, self.root, self.frames, self.parses = read_r, root.resolve(), {}, 0
+
+    def __call__(self, path, *args, **kwargs):
+        p = Path(path).resolve()
+        if args or kwargs or not p.is_relative_to(self.root):
+            return self.read_r(path, *args, **kwargs)
+        st = p.stat()
+        key = (str(p), st.st_mtime_ns, st.st_size)
+        if key not in self.frames:
+            self.frames[key] = self.read_r(str(p))
+            self.parses += 1
+        return OrderedDict((name, df.copy()) for name, df in self.frames[key].items())

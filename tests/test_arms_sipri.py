@@ -22,15 +22,11 @@ REGISTER = "arms/sipri_trade_register_2000_2023.csv"
 
 
 @pytest.fixture(scope="module")
-def arms_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("arms") / "arms.duckdb"
-    with Warehouse(path) as wh:
-        res = wh.ingest(sipri, [shared / REGISTER])
-    assert res.rows == {"arms_transfers": 20480}
-    assert any("Hamas (Palestine)*" in n for n in res.notes)  # non-state recipients warned, not failed
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def arms_wh(full_wh, ingest_notes):
+    res = ingest_notes["sipri"]
+    assert res["rows"] == {"arms_transfers": 20480}
+    assert any("Hamas (Palestine)*" in n for n in res["notes"])  # non-state recipients warned, not failed
+    return full_wh
 
 
 def _independent_tiv(path, supplier: str, recipient: str) -> dict[int, float]:
@@ -160,6 +156,7 @@ deal = st.tuples(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(deal, min_size=1, max_size=30))
 def test_property_loader_and_tiv_sum(tmp_path_factory, deals):

@@ -20,13 +20,8 @@ SRC = sources.get("democracy")
 
 
 @pytest.fixture(scope="module")
-def regimes_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("reg") / "r.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(SRC, [shared / "regimes/ccode_democracy.rda"])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def regimes_wh(full_wh):
+    return full_wh
 
 
 def test_real_file_matches_plain_pandas(regimes_wh, shared):

@@ -69,6 +69,7 @@ def test_claims_section_is_filterable_and_offline():
     assert claims_section.render(_ctx("USA", "GBR")) is None  # the packaged claims are about CHN–RUS
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_claims_filter_in_chromium(tmp_path):
     from playwright.sync_api import sync_playwright

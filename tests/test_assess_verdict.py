@@ -39,26 +39,27 @@ def test_treaty_allies_are_alliances(a, b):
     assert assess.assess(b, a).verdict == "alliance"  # the verdict does not depend on the order
 
 
-def test_with_votes_warehouse_percentiles_decide(votes_wh):
-    r = assess.assess("CHN", "RUS", year=2018, wh=votes_wh)
+@pytest.mark.slow
+def test_with_votes_warehouse_percentiles_decide(full_wh):
+    r = assess.assess("CHN", "RUS", year=2018, wh=full_wh)
     assert r.verdict == "alignment" and r.basis in ("warehouse", "warehouse + pack")
     vote = next(e for e in r.evidence if e.dimension == "UN votes")
     assert "percentile" in vote.value and vote.fired  # China and Russia vote in the top fifth of all dyads
     assert vote.threshold.startswith("aligned ≥ p")
-    early = next(e for e in assess.assess("CHN", "RUS", year=2015, wh=votes_wh).evidence if e.dimension == "UN votes")
+    early = next(e for e in assess.assess("CHN", "RUS", year=2015, wh=full_wh).evidence if e.dimension == "UN votes")
     assert "percentile" in early.value
-    usa_chn = assess.assess("USA", "CHN", year=2015, wh=votes_wh)
+    usa_chn = assess.assess("USA", "CHN", year=2015, wh=full_wh)
     assert usa_chn.verdict in ("rivalry", "unaligned") and usa_chn.verdict != "alliance"
-    refs = assess.references(year=2015, wh=votes_wh)
+    refs = assess.references(year=2015, wh=full_wh)
     assert set(refs.verdict[refs.dyad.isin(["USA–GBR", "USA–JPN", "RUS–BLR", "CHN–PRK"])]) == {"alliance"}
 
 
-def test_vote_percentile_equals_an_independent_rank(votes_wh):
+def test_vote_percentile_equals_an_independent_rank(full_wh):
     """The percentile in the evidence is the dyad's rank among all dyads' kappa that year (plain pandas)."""
     import numpy as np
     import pandas as pd
 
-    con = votes_wh.con
+    con = full_wh.con
     v = con.execute(
         "SELECT v.rcid, v.iso3, v.vote FROM votes v JOIN roll_calls r USING (rcid, source) "
         "WHERE v.source = 'unvotes' AND r.year = 2015 AND v.vote IN (1, 2, 3)"
@@ -77,7 +78,7 @@ def test_vote_percentile_equals_an_independent_rank(votes_wh):
     s = pd.Series(kappa[iu], index=pd.MultiIndex.from_arrays([np.array(states)[iu[0]], np.array(states)[iu[1]]]))
     s = s[np.isfinite(s)]
     pct = (s <= s[("CHN", "RUS")]).mean() * 100
-    df, _, _ = assess._votes_wh(votes_wh, "CHN", "RUS", ["kappa", "agreement"])
+    df, _, _ = assess._votes_wh(full_wh, "CHN", "RUS", ["kappa", "agreement"])
     got = float(df.set_index("year").loc[2015, "kappa_pct"])
     assert got == pytest.approx(pct, abs=0.5)
 

@@ -41,14 +41,8 @@ def _no_default_warehouse(monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def facts_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("facts") / "f.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(sources.get("facts"), [shared / "trade/reference_facts.csv"])
-        wh.ingest(sources.get("democracy"), [shared / "regimes/ccode_democracy.rda"])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def facts_wh(full_wh):
+    return full_wh
 
 
 def _eval(text: str, wh=None):
@@ -170,7 +164,7 @@ def test_regime_metrics_match_the_raw_file(facts_wh, shared):
     assert out["ca"].value == pytest.approx(ca)
 
 
-def test_votes_and_verdict_metrics_on_real_votes(votes_wh):
+def test_votes_and_verdict_metrics_on_real_votes(full_wh):
     out = _eval(
         claim_yaml(
             (
@@ -185,7 +179,7 @@ def test_votes_and_verdict_metrics_on_real_votes(votes_wh):
             ("vote-2023", "unga_vote", "{country: CHN, resolution: A/RES/77/284}", "=", "yes"),
             ("verdict", "verdict", "{dyad: [CHN, RUS], year: 2015}", "=", "alignment"),
         ),
-        votes_wh,
+        full_wh,
     )
     assert out["agree"].status == "supported" and out["agree"].sources
     # the 2014 resolution on Ukraine's territorial integrity (R/68/262 in unvotes): China abstained
@@ -239,15 +233,8 @@ def test_cli_bad_claim_file_exits_with_message(capsys, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def energy_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("energy") / "e.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(sources.get("china_crude"), [shared / "energy/china_crude_imports_by_origin_monthly_2020_2023.csv"])
-        wh.ingest(sources.get("china_gas"), [shared / "energy/china_pipeline_gas_imports_monthly_2020_2024.csv"])
-        wh.ingest(sources.get("gem"), [shared / "energy/gem_asia_gas_tracker_utf16.csv"])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def energy_wh(full_wh):
+    return full_wh
 
 
 def test_energy_claims_light_up_and_match_plain_pandas(energy_wh, shared):

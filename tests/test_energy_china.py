@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dyadwatch import sources
 from dyadwatch.errors import NoDataError, SourceFormatError
 from dyadwatch.indicators import energy
 from dyadwatch.indicators.trade import PeriodError, parse_period
@@ -19,16 +18,10 @@ GAS = "energy/china_pipeline_gas_imports_monthly_2020_2024.csv"
 
 
 @pytest.fixture(scope="module")
-def ewh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("energy") / "e.duckdb"
-    with Warehouse(path) as wh:
-        r = wh.ingest(sources.get("china_crude"), [shared / CRUDE])
-        assert any("no quantity" in n for n in r.notes)
-        g = wh.ingest(sources.get("china_gas"), [shared / GAS])
-        assert any("derived from the values" in n for n in g.notes)
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def ewh(full_wh, ingest_notes):
+    assert any("no quantity" in n for n in ingest_notes["china_crude"]["notes"])
+    assert any("derived from the values" in n for n in ingest_notes["china_gas"]["notes"])
+    return full_wh
 
 
 def test_russia_share_and_discount_2022(ewh, shared):
@@ -153,6 +146,7 @@ def test_other_layout_is_refused(tmp_path):
         china_crude.load([p])
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.floats(0.01, 100), st.floats(0.01, 100)), min_size=2, max_size=6, unique_by=lambda r: r))
 def test_property_discount_and_shares(tmp_path_factory, rows):

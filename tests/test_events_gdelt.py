@@ -22,15 +22,9 @@ FILES = ("events/gdelt1_georgia_2012-08.csv", "events/gdelt1_georgia_2012-12.csv
 
 
 @pytest.fixture(scope="module")
-def events_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("events") / "events.duckdb"
-    with Warehouse(path) as wh:
-        res = wh.ingest(gdelt, [shared / f for f in FILES])
-        wh.ingest(cameo, [shared / "events/cameo_eventcodes.txt", shared / "events/cameo_goldsteinscale.txt"])
-    assert res.rows["events"] > 2000
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def events_wh(full_wh, ingest_notes):
+    assert ingest_notes["gdelt"]["rows"]["events"] > 2000
+    return full_wh
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +287,7 @@ event_row = st.tuples(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.lists(event_row, min_size=1, max_size=40), st.sampled_from([gdelt.V1_DAILY_COLUMNS, gdelt.V2_COLUMNS]))
 def test_property_loader_and_dyad_counts(tmp_path_factory, rows, columns):

@@ -12,6 +12,7 @@ from dyadwatch.store import PackStore, pack_dir
 from dyadwatch.tables import DERIVED, TABLES
 
 
+@pytest.mark.slow
 def test_committed_pack_equals_rebuild(shared, tmp_path):
     out = pack.build(shared, tmp_path / "pack")
     committed = pack_dir()

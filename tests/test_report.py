@@ -15,6 +15,7 @@ def pack_report(tmp_path_factory) -> Path:
     return build_report("CHN", "RUS", out, db=out / "no-warehouse.duckdb")
 
 
+@pytest.mark.slow
 def test_report_from_embedded_pack(pack_report):
     html = pack_report.read_text("utf-8")
     assert "<h1>China and Russia</h1>" in html
@@ -27,6 +28,7 @@ def test_report_from_embedded_pack(pack_report):
     assert "Voeten" in html and "Leeds" in html  # sources cited
 
 
+@pytest.mark.slow
 def test_report_cli_prints_path(capsys, tmp_path):
     code, out, err = run_cli(capsys, "report", "China", "Russia", "--out", tmp_path, "--db", tmp_path / "none.duckdb")
     assert code == 0, err
@@ -34,6 +36,7 @@ def test_report_cli_prints_path(capsys, tmp_path):
     assert path.exists() and path.name == "dyadwatch-CHN-RUS.html"
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_report_renders_in_chromium(pack_report, tmp_path):
     from playwright.sync_api import sync_playwright
@@ -57,6 +60,7 @@ def test_report_renders_in_chromium(pack_report, tmp_path):
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_every_section_links_its_data_to_the_sources_section(pack_report):
     html = pack_report.read_text("utf-8")
     targets = set(re.findall(r'id="src-([a-z_]+)"', html))

@@ -18,22 +18,15 @@ from dyadwatch.indicators import rhetoric_pack as rp
 from dyadwatch.indicators import textsim
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import words as section
-from dyadwatch.sources import ungdc
 from dyadwatch.store import pack_store
 from dyadwatch.tables import DERIVED
-from dyadwatch.warehouse import Warehouse
 from helpers import run_cli
 
 
 @pytest.fixture(scope="module")
-def corpus_wh(tmp_path_factory, shared):
-    """The whole shared UNGDC corpus (3,600 speeches; about a second to ingest)."""
-    path = tmp_path_factory.mktemp("ungdc") / "ungdc.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(ungdc, [shared / "speeches/ungdc"])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def corpus_wh(full_wh):
+    """The whole shared UNGDC corpus (3,600 speeches), in the session's full warehouse."""
+    return full_wh
 
 
 P = as_store(None)  # the embedded pack alone

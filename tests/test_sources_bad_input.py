@@ -1,17 +1,29 @@
 """Real bad files: each gets one clear message, a non-zero exit, and an unchanged warehouse."""
 
 import gzip
+import shutil
 
 import pytest
 
 from helpers import run_cli, snapshot
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(shared, tmp_path_factory):
+    from dyadwatch import sources
+    from dyadwatch.warehouse import Warehouse
+
+    db = tmp_path_factory.mktemp("seeded") / "bad.duckdb"
+    with Warehouse(db) as wh:
+        assert wh.ingest(sources.get("cow_alliance"), [shared / "alliances/cow_alliance.rda"]).rows
+    return db
+
+
 @pytest.fixture
-def seeded(shared, tmp_path, capsys):
+def seeded(_seeded_once, tmp_path):
+    """A warehouse with COW alliances ingested: each test's own copy, since each tries to write to it."""
     db = tmp_path / "bad.duckdb"
-    code, _, err = run_cli(capsys, "ingest", "cow_alliance", shared / "alliances/cow_alliance.rda", "--db", db)
-    assert code == 0, err
+    shutil.copyfile(_seeded_once, db)
     return db
 
 

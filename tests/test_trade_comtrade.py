@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dyadwatch import sources
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.indicators import trade, trade_composition
 from dyadwatch.sources import baci, comtrade
@@ -20,14 +19,8 @@ TABLES = [
 
 
 @pytest.fixture(scope="module")
-def cwh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("ct") / "c.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(sources.get("comtrade"), [shared / V1, shared / "trade/harmonized_system.csv"])
-        wh.ingest(sources.get("china_tables"), [shared / p for p in TABLES])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def cwh(full_wh):
+    return full_wh
 
 
 def test_2019_chapter_composition_against_pandas(cwh, shared):

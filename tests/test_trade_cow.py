@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dyadwatch import sources
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.indicators import trade
 from dyadwatch.sources import cow_trade
@@ -17,13 +16,8 @@ from dyadwatch.warehouse import Warehouse
 
 
 @pytest.fixture(scope="module")
-def cow_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("cow") / "cow.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(sources.get("cow_trade"), [shared / "trade/cow_trade_ndy.rda", shared / "trade/cow_trade_sy.rda"])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def cow_wh(full_wh):
+    return full_wh
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +128,7 @@ def test_wrong_file_type(tmp_path):
 _flow = st.one_of(st.just(0.0), st.floats(1e-6, 1e6))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(

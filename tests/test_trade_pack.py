@@ -103,6 +103,7 @@ def test_pack_dyad_is_the_mirror_of_its_reverse(a, b):
     assert (ab["rank"].isna() == ab.turnover.isna()).all()  # a rank wherever there is a flow, NULL elsewhere
 
 
+@pytest.mark.slow
 def test_region_pack_equals_warehouse(econ_wh):
     want = trg.region(econ_wh, "CHN", "RUS", CA, year_from=1992)
     got, basis = tp.load_region(P, "CHN", "RUS", CA, year_from=1992)
@@ -173,6 +174,7 @@ def test_sections_render_from_the_pack_alone():
     assert any("embedded pack" in n for n in ctx.basis_notes)
 
 
+@pytest.mark.slow
 def test_sections_with_a_warehouse_say_nothing_of_the_pack(econ_wh):
     ctx = _ctx(econ_wh)
     for sec in (economy, energy, currency, central_asia):

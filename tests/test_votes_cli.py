@@ -13,8 +13,8 @@ from helpers import run_cli
 
 
 @pytest.fixture
-def db(votes_wh):
-    return str(votes_wh.path)
+def db(full_wh):
+    return str(full_wh.path)
 
 
 def _csv(out: str) -> pd.DataFrame:
@@ -30,6 +30,7 @@ def test_positional_dyad_all_measures(capsys, db):
     assert "Basis: your warehouse" in err
 
 
+@pytest.mark.slow
 def test_explicit_dyad_subcommand_and_subsets(capsys, db):
     code, out, err = run_cli(capsys, "votes", "dyad", "China", "Russia", "--issue", "hr", "--important",
                              "--measure", "kappa,s_abs", "--ci", "0.9", "--seed", "4", "--percentile",

@@ -8,11 +8,16 @@ from dyadwatch.indicators import votes
 from dyadwatch.sources._files import read_rdata
 
 
-def _independent_voeten(shared, c1: int, c2: int) -> pd.DataFrame:
+@pytest.fixture(scope="module")
+def voeten_cast(shared) -> pd.DataFrame:
+    """Voeten's yes/abstain/no votes read with pyreadr alone, with the calendar year of each vote's date."""
     x = read_rdata(shared / "unga/UNVotesPublished.RData", "test")
     x = x[x.vote.isin([1, 2, 3])]
     year = pd.to_datetime(x.date, format="%m/%d/%Y", errors="coerce").dt.year.fillna(x.year)
-    x = x.assign(y=year.astype(int))
+    return x.assign(y=year.astype(int))
+
+
+def _independent_voeten(x: pd.DataFrame, c1: int, c2: int) -> pd.DataFrame:
     a = x[x.ccode == c1][["rcid", "y", "vote"]]
     b = x[x.ccode == c2][["rcid", "vote"]]
     m = a.merge(b, on="rcid", suffixes=("_a", "_b"))
@@ -38,17 +43,17 @@ def _independent_unvotes(shared, c1: str, c2: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(("c1", "c2", "i1", "i2"), [(710, 365, "CHN", "RUS"), (710, 2, "CHN", "USA")])
-def test_voeten_matches_independent(votes_wh, shared, c1, c2, i1, i2):
-    ours = votes.agreement(votes_wh, i1, i2, source="voeten")
-    ref = _independent_voeten(shared, c1, c2)
+def test_voeten_matches_independent(full_wh, voeten_cast, c1, c2, i1, i2):
+    ours = votes.agreement(full_wh, i1, i2, source="voeten")
+    ref = _independent_voeten(voeten_cast, c1, c2)
     got = ours[ours.n > 0].reset_index(drop=True)
     assert got.year.tolist() == ref.year.astype(int).tolist()
     assert got.n.tolist() == ref.n.astype(int).tolist()
     assert got.agreement.to_numpy() == pytest.approx(ref.agreement.to_numpy(), abs=1e-12)
 
 
-def test_unvotes_matches_independent(votes_wh, shared):
-    ours = votes.agreement(votes_wh, "CHN", "RUS", source="unvotes")
+def test_unvotes_matches_independent(full_wh, shared):
+    ours = votes.agreement(full_wh, "CHN", "RUS", source="unvotes")
     ref = _independent_unvotes(shared, "CN", "RU")
     got = ours[ours.n > 0].reset_index(drop=True)
     assert got.year.tolist() == ref.year.astype(int).tolist()
@@ -56,23 +61,23 @@ def test_unvotes_matches_independent(votes_wh, shared):
     assert got.agreement.to_numpy() == pytest.approx(ref.agreement.to_numpy(), abs=1e-12)
 
 
-def test_years_without_shared_votes_are_null_not_zero(votes_wh):
-    df = votes.agreement(votes_wh, "CHN", "RUS", source="voeten", year_to=1975)
+def test_years_without_shared_votes_are_null_not_zero(full_wh):
+    df = votes.agreement(full_wh, "CHN", "RUS", source="voeten", year_to=1975)
     before = df[df.year < 1971]
     assert len(before) > 20 and (before.n == 0).all() and before.agreement.isna().all()
     assert df[df.year == 1972].agreement.notna().all()
 
 
-def test_absences_are_excluded(votes_wh):
-    n_all = votes_wh.con.execute(
+def test_absences_are_excluded(full_wh):
+    n_all = full_wh.con.execute(
         "SELECT count(*) FROM votes v JOIN roll_calls r USING (source, rcid) "
         "WHERE v.source='voeten' AND iso3='CHN' AND r.year=2000"
     ).fetchone()[0]
-    ours = votes.agreement(votes_wh, "CHN", "RUS", source="voeten", year_from=2000, year_to=2000)
+    ours = votes.agreement(full_wh, "CHN", "RUS", source="voeten", year_from=2000, year_to=2000)
     assert 0 < ours.n.iloc[0] < n_all
 
 
-def test_api_uses_warehouse_when_present(votes_wh):
-    res = api.votes("China", "Russia", wh=votes_wh, year_from=2010)
+def test_api_uses_warehouse_when_present(full_wh):
+    res = api.votes("China", "Russia", wh=full_wh, year_from=2010)
     assert res.basis == "warehouse" and res.sources == ["unvotes"]
     assert res.data.year.min() == 2010 and res.data.year.max() == 2019

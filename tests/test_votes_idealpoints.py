@@ -18,13 +18,8 @@ DTA = "unga/IdealpointsJuly2025.dta"
 
 
 @pytest.fixture(scope="module")
-def ip_wh(tmp_path_factory, shared):
-    path = tmp_path_factory.mktemp("ip") / "ip.duckdb"
-    with Warehouse(path) as wh:
-        wh.ingest(sources.get("idealpoints"), [shared / DTA])
-    wh = Warehouse(path, read_only=True)
-    yield wh
-    wh.close()
+def ip_wh(full_wh):
+    return full_wh
 
 
 def test_published_source_reads_the_real_file(ip_wh, shared):
@@ -128,9 +123,9 @@ def test_estimator_recovers_simulated_ideal_points():
     assert abs(np.corrcoef(est, theta)[0, 1]) > 0.95
 
 
-def test_estimator_matches_published_ideal_points(votes_wh, ip_wh):
-    est = ip.estimate(votes_wh, source="voeten", year_from=1985, year_to=1985)
-    est = pd.concat([est, ip.estimate(votes_wh, source="voeten", year_from=2012, year_to=2012)])
+def test_estimator_matches_published_ideal_points(full_wh, ip_wh):
+    est = ip.estimate(full_wh, source="voeten", year_from=1985, year_to=1985)
+    est = pd.concat([est, ip.estimate(full_wh, source="voeten", year_from=2012, year_to=2012)])
     assert est.source.unique().tolist() == ["voeten"]
     pub = ip.published(ip_wh)
     corr = ip.correlation_by_year(est, pub).set_index("year")
@@ -147,6 +142,6 @@ def test_distance_and_missing():
     assert d.distance.iloc[0] == pytest.approx(0.5) and np.isnan(d.distance.iloc[1])
 
 
-def test_published_needs_ingest(votes_wh):
-    with pytest.raises(NoDataError, match="ingest idealpoints"):
-        ip.published(votes_wh)
+def test_published_needs_ingest(tmp_path):
+    with Warehouse(tmp_path / "votes-only.duckdb") as wh, pytest.raises(NoDataError, match="ingest idealpoints"):
+        ip.published(wh)

@@ -71,8 +71,8 @@ YEARS = [1950, 1975, 1985, 1995, 2005, 2015]
 
 
 @pytest.mark.parametrize(("c1", "c2", "i1", "i2"), DYADS)
-def test_voeten_every_measure_matches_plain_python(votes_wh, voeten_raw, c1, c2, i1, i2):
-    ours = iv.measures(votes_wh, i1, i2, measure="all", source="voeten").set_index("year")
+def test_voeten_every_measure_matches_plain_python(full_wh, voeten_raw, c1, c2, i1, i2):
+    ours = iv.measures(full_wh, i1, i2, measure="all", source="voeten").set_index("year")
     x = voeten_raw
     checked = 0
     for year in YEARS:
@@ -97,13 +97,13 @@ def test_voeten_every_measure_matches_plain_python(votes_wh, voeten_raw, c1, c2,
     assert checked >= 3
 
 
-def test_unvotes_china_russia_and_usa_match_plain_python(votes_wh, shared):
+def test_unvotes_china_russia_and_usa_match_plain_python(full_wh, shared):
     v = read_rdata(shared / "unga/un_votes.rda", "test")
     rc = read_rdata(shared / "unga/un_roll_calls.rda", "test")
     years = dict(zip(rc.rcid, pd.to_datetime(rc.date).dt.year, strict=True))
     code = {"yes": 1, "abstain": 2, "no": 3}
     for other, iso in (("RU", "RUS"), ("US", "USA")):
-        ours = iv.measures(votes_wh, "CHN", iso, measure="all", source="unvotes").set_index("year")
+        ours = iv.measures(full_wh, "CHN", iso, measure="all", source="unvotes").set_index("year")
         a = v[v.country_code == "CN"][["rcid", "vote"]]
         b = v[v.country_code == other][["rcid", "vote"]]
         m = a.merge(b, on="rcid", suffixes=("_a", "_b"))
@@ -115,8 +115,8 @@ def test_unvotes_china_russia_and_usa_match_plain_python(votes_wh, shared):
                 assert _close(float(ours.loc[year, k]), ref[k]), (iso, year, k)
 
 
-def test_year_without_shared_roll_calls_is_null_for_every_measure(votes_wh):
-    df = iv.measures(votes_wh, "CHN", "RUS", measure="all", source="voeten", year_to=1970)
+def test_year_without_shared_roll_calls_is_null_for_every_measure(full_wh):
+    df = iv.measures(full_wh, "CHN", "RUS", measure="all", source="voeten", year_to=1970)
     assert len(df) > 20 and (df.n == 0).all()
     assert df[list(vm.MEASURES)].isna().all().all()
 
@@ -124,12 +124,12 @@ def test_year_without_shared_roll_calls_is_null_for_every_measure(votes_wh):
 # ---- bootstrap ----
 
 
-def test_bootstrap_is_seeded_and_independent_of_the_period(votes_wh):
+def test_bootstrap_is_seeded_and_independent_of_the_period(full_wh):
     kw = {"measure": "all", "source": "unvotes", "ci": 0.95}
-    one = iv.measures(votes_wh, "CHN", "RUS", year_from=2000, seed=7, **kw)
-    again = iv.measures(votes_wh, "CHN", "RUS", year_from=2000, seed=7, **kw)
-    other = iv.measures(votes_wh, "CHN", "RUS", year_from=2000, seed=8, **kw)
-    part = iv.measures(votes_wh, "CHN", "RUS", year_from=2010, seed=7, **kw)
+    one = iv.measures(full_wh, "CHN", "RUS", year_from=2000, seed=7, **kw)
+    again = iv.measures(full_wh, "CHN", "RUS", year_from=2000, seed=7, **kw)
+    other = iv.measures(full_wh, "CHN", "RUS", year_from=2000, seed=8, **kw)
+    part = iv.measures(full_wh, "CHN", "RUS", year_from=2010, seed=7, **kw)
     pd.testing.assert_frame_equal(one, again)
     assert not np.allclose(one.kappa_lo, other.kappa_lo)
     pd.testing.assert_frame_equal(one[one.year >= 2010].reset_index(drop=True), part)
@@ -153,11 +153,11 @@ def test_bootstrap_resamples_roll_calls():
     assert lo[0] == pytest.approx(want[0], abs=0.03) and hi[0] == pytest.approx(want[1], abs=0.03)
 
 
-def test_bad_ci_and_measure_names_are_errors(votes_wh):
+def test_bad_ci_and_measure_names_are_errors(full_wh):
     with pytest.raises(ValueError, match="between 0 and 1"):
-        iv.measures(votes_wh, "CHN", "RUS", ci=95)
+        iv.measures(full_wh, "CHN", "RUS", ci=95)
     with pytest.raises(vm.UnknownMeasureError, match="kappa"):
-        iv.measures(votes_wh, "CHN", "RUS", measure="cohen")
+        iv.measures(full_wh, "CHN", "RUS", measure="cohen")
 
 
 # ---- properties ----

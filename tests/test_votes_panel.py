@@ -16,13 +16,13 @@ from dyadwatch.warehouse import Warehouse
 
 
 @pytest.fixture(scope="module")
-def panel(votes_wh):
-    return vp.all_dyads(votes_wh, source="unvotes")
+def panel(full_wh):
+    return vp.all_dyads(full_wh, source="unvotes")
 
 
-def test_panel_equals_single_dyad_measures(votes_wh, panel):
+def test_panel_equals_single_dyad_measures(full_wh, panel):
     for a, b in (("CHN", "RUS"), ("USA", "CHN"), ("IND", "PAK"), ("GBR", "FRA")):
-        one = iv.measures(votes_wh, a, b, measure="all", source="unvotes")
+        one = iv.measures(full_wh, a, b, measure="all", source="unvotes")
         one = one[one.n > 0].reset_index(drop=True)
         rows = vp.dyad_rows(panel, a, b)
         rows = rows[rows.n > 0].reset_index(drop=True)
@@ -71,7 +71,7 @@ def test_matrix_is_symmetric_and_clustered(panel):
     assert abs(order.index("GBR") - order.index("FRA")) == 1
 
 
-def test_subsets_match_pandas(votes_wh, shared):
+def test_subsets_match_pandas(full_wh, shared):
     v = read_rdata(shared / "unga/un_votes.rda", "test")
     rc = read_rdata(shared / "unga/un_roll_calls.rda", "test")
     iss = read_rdata(shared / "unga/un_roll_call_issues.rda", "test")
@@ -88,27 +88,27 @@ def test_subsets_match_pandas(votes_wh, shared):
         assert got.index.tolist() == want.index.tolist()
         np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), atol=1e-12)
 
-    check(iv.measures(votes_wh, "CHN", "RUS", source="unvotes", issue="hr"), m[m.rcid.isin(hr)])
-    check(iv.measures(votes_wh, "CHN", "RUS", source="unvotes", important=True), m[m.importantvote == 1])
+    check(iv.measures(full_wh, "CHN", "RUS", source="unvotes", issue="hr"), m[m.rcid.isin(hr)])
+    check(iv.measures(full_wh, "CHN", "RUS", source="unvotes", important=True), m[m.importantvote == 1])
     text = (m.short.fillna("") + " — " + m.descr.fillna("")).str.lower()
-    check(iv.measures(votes_wh, "CHN", "RUS", source="unvotes", match="Nuclear"), m[text.str.contains("nuclear")])
+    check(iv.measures(full_wh, "CHN", "RUS", source="unvotes", match="Nuclear"), m[text.str.contains("nuclear")])
     with pytest.raises(iv.SubsetError, match="choose from"):
-        iv.measures(votes_wh, "CHN", "RUS", issue="xx")
+        iv.measures(full_wh, "CHN", "RUS", issue="xx")
     with pytest.raises(iv.SubsetError, match="descriptions"):
-        iv.measures(votes_wh, "CHN", "RUS", source="voeten", match="nuclear")
+        iv.measures(full_wh, "CHN", "RUS", source="voeten", match="nuclear")
 
 
-def test_issue_breakdown(votes_wh):
-    df = iv.issue_breakdown(votes_wh, "CHN", "RUS", source="unvotes")
-    votes, _ = vp.load_frames(votes_wh, "unvotes")
+def test_issue_breakdown(full_wh):
+    df = iv.issue_breakdown(full_wh, "CHN", "RUS", source="unvotes")
+    votes, _ = vp.load_frames(full_wh, "unvotes")
     cols = ["rcid", "year", *[f"issue_{i}" for i in iv.ISSUE_AREAS]]
-    rc = iv.roll_calls_expr(votes_wh, "unvotes").select(*cols).to_pyarrow().to_pandas()
+    rc = iv.roll_calls_expr(full_wh, "unvotes").select(*cols).to_pyarrow().to_pandas()
     fast = iv.issue_panel(votes[votes.iso3.isin(["CHN", "RUS"])], rc)  # the pack's all-dyads route
     fast = fast.sort_values(["issue", "period"]).reset_index(drop=True)
     assert fast.n.tolist() == df.n.tolist()
     np.testing.assert_allclose(fast.agreement, df.agreement, atol=1e-12)
     assert set(df.issue) == {"all", *iv.ISSUE_AREAS}
-    total = iv.measures(votes_wh, "CHN", "RUS", source="unvotes", year_from=2010, year_to=2019)
+    total = iv.measures(full_wh, "CHN", "RUS", source="unvotes", year_from=2010, year_to=2019)
     row = df[(df.issue == "all") & (df.period == 2010)].iloc[0]
     assert row.n == total.n.sum()
 
@@ -176,13 +176,14 @@ def test_year_with_no_shared_roll_calls_is_null_in_panel_and_dyad(tmp_path):
     assert r.n == 0 and pd.isna(r.agreement)
 
 
-def test_pack_equals_the_warehouse_computation(votes_wh, tmp_path):
+@pytest.mark.slow
+def test_pack_equals_the_warehouse_computation(full_wh, tmp_path):
     """The embedded pack's figures (measures, 95% bands, percentiles) are what the warehouse path computes."""
     from dyadwatch import api
 
     kw = {"measure": "all", "ci": 0.95, "seed": 0, "percentile": True}
     offline = api.votes("CHN", "RUS", db=tmp_path / "none.duckdb", **kw)
-    online = api.votes("CHN", "RUS", wh=votes_wh, source="unvotes", **kw)
+    online = api.votes("CHN", "RUS", wh=full_wh, source="unvotes", **kw)
     assert offline.basis == "pack" and online.basis == "warehouse"
     a, b = offline.data, online.data[offline.data.columns]
     pd.testing.assert_series_equal(a.n, b.n)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dyadwatch import countries
 from dyadwatch.indicators import votes_measures as vm
 from dyadwatch.report.base import ReportContext, esc
@@ -27,8 +29,9 @@ def test_section_from_the_pack_alone():
     assert any("embedded pack" in n for n in ctx.basis_notes)
 
 
-def test_section_from_a_warehouse(votes_wh):
-    ctx = _ctx("CHN", "USA", votes_wh, year_from=1990)
+@pytest.mark.slow
+def test_section_from_a_warehouse(full_wh):
+    ctx = _ctx("CHN", "USA", full_wh, year_from=1990)
     sec = section.render(ctx)
     assert "Among all pairs of states" in sec.html and "Nearest voting neighbours" in sec.html
     assert any("your warehouse" in n for n in ctx.basis_notes)

@@ -31,6 +31,19 @@ def test_ingest_records_provenance_and_is_idempotent(shared, wh_path):
         assert sha256(f) in rec["sha256"]
 
 
+def test_holds_means_exactly_these_files(shared, full_wh):
+    """``holds`` is what lets `pack.build` read an existing warehouse: only the very files (sha256s) ingested."""
+    atop, unvotes = sources.get("atop"), sources.get("unvotes")
+    rda, csv = shared / "alliances/atop_alliance.rda", shared / "alliances/atop_v4_member_level.csv"
+    assert full_wh.holds(atop, [csv, rda])  # the order of the files does not matter
+    assert not full_wh.holds(atop, [rda])  # a subset is another ingest
+    assert not full_wh.holds(unvotes, [rda, csv])  # the same files under another source
+    trio = [shared / "unga" / f for f in ("un_votes.rda", "un_roll_calls.rda", "un_roll_call_issues.rda")]
+    assert full_wh.holds(unvotes, trio)
+    with pytest.raises(SourceFormatError, match="no such file"):
+        full_wh.holds(atop, [shared / "alliances/absent.rda"])
+
+
 class _Broken:
     """A source whose loader writes part of a table and then fails."""
 
@@ -76,6 +89,7 @@ def test_failed_ingest_leaves_warehouse_unchanged(shared, wh_path, source):
     assert snapshot(wh_path) == before
 
 
+@pytest.mark.slow
 def test_killed_ingest_leaves_warehouse_unchanged(shared, tmp_path):
     db = tmp_path / "kill.duckdb"
     with Warehouse(db) as wh:

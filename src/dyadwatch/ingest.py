@@ -232,6 +232,16 @@ def file_refs(source, paths: Sequence[Path]) -> list[FileRef]:
     return list(refs.values())
 
 
+def holds(wh, source, paths: Sequence[Path], options: dict | None = None) -> bool:
+    """True when the source's current content in ``wh`` is exactly these files (same sha256s and options)."""
+    refs = file_refs(source, paths)
+    opts = _options_key(source, options)
+    if "ingest_files" not in wh.tables():
+        return False
+    current = {(c["identity"], c["sha256"], c["options"]) for c in current_files(wh.con, source.META.name)}
+    return current == {(r.identity, r.sha256, opts) for r in refs}
+
+
 def _options_key(source, options: dict | None) -> str:
     # Options change the content (the speaker's country of a text): they are part of a file's identity.
     bound = getattr(getattr(source, "load", None), "keywords", None) or {}

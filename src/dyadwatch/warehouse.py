@@ -164,6 +164,12 @@ class Warehouse(DerivedMixin):
             replace=replace,
         )
 
+    def holds(self, source, paths: Sequence[Path], options: dict | None = None) -> bool:
+        """Whether the source's current content here is exactly these files (see ``ingest.holds``)."""
+        from dyadwatch import ingest as ing
+
+        return ing.holds(self, source, paths, options)
+
     def current_files(self) -> list[dict]:
         """The files the warehouse's rows come from now (see ``ingest.py``)."""
         if "ingest_files" not in self.tables():

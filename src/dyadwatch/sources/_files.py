@@ -160,6 +160,11 @@ def read_excel(path: Path, source: str, **kwargs) -> pd.DataFrame:
 
 def read_rdata(path: Path, source: str, expected_object: str | None = None) -> pd.DataFrame:
     """Read one data frame from an R .rda/.RData file with clear errors."""
+    return read_rdata_named(path, source, expected_object)[1]
+
+
+def read_rdata_named(path: Path, source: str, expected_object: str | None = None) -> tuple[str, pd.DataFrame]:
+    """:func:`read_rdata` and the R object's name, from one parse (``pyreadr.list_objects`` parses again)."""
     head = sniff(path, source, "an R data file (.rda/.RData)")
     if not (head[:2] == b"\x1f\x8b" or head[:3] in (b"BZh", b"\xfd7z") or head[:5] in (b"RDX2\n", b"RDX3\n")):
         raise SourceFormatError(
@@ -186,8 +191,8 @@ def read_rdata(path: Path, source: str, expected_object: str | None = None) -> p
                 f"{path}: expected an R object named {expected_object!r} but found {list(objects)}; "
                 f"is this the right file for source {source!r}? `dyadwatch sources` lists each source's files."
             )
-        return objects[expected_object]
-    return next(iter(objects.values()))
+        return expected_object, objects[expected_object]
+    return next(iter(objects.items()))
 
 
 def require_columns(df: pd.DataFrame, columns: list[str], path: Path, source: str) -> None:

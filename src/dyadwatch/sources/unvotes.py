@@ -15,7 +15,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import read_rdata, require_columns, unknown_codes
+from dyadwatch.sources._files import read_rdata_named, require_columns, unknown_codes
 from dyadwatch.sources._votes import ISSUES, check_successor_duplicates, check_votes, cow_for, roll_calls_table
 
 META = SourceMeta(
@@ -50,10 +50,7 @@ _VOTE = {"yes": 1, "abstain": 2, "no": 3}
 def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     frames: dict[str, tuple[Path, pd.DataFrame]] = {}
     for p in map(Path, paths):
-        import pyreadr  # noqa: F401  (read_rdata imports it; here for the object names)
-
-        df = read_rdata(p, META.name)
-        name = _object_name(p)
+        name, df = read_rdata_named(p, META.name)
         frames[name] = (p, df)
     missing = [o for o in _OBJECTS if o not in frames]
     if missing:
@@ -103,12 +100,3 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     check_successor_duplicates(votes, vpath)
     vt = pa.Table.from_pandas(votes[["rcid", "iso3", "cow", "vote"]], preserve_index=False)
     return {"roll_calls": rct, "votes": vt}
-
-
-def _object_name(path: Path) -> str:
-    import pyreadr
-
-    try:
-        return next(iter(pyreadr.list_objects(str(path))))["object_name"]
-    except Exception:  # read_rdata already read the file, so this cannot fail for real files
-        return path.stem
