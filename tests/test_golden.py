@@ -23,14 +23,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def full_db(tmp_path_factory, shared) -> Path:
-    from dyadwatch.warehouse import Warehouse
-    from shared_layout import ingest_all
-
-    path = tmp_path_factory.mktemp("golden") / "full.duckdb"
-    with Warehouse(path) as wh:
-        ingest_all(wh, shared)
-    return path
+def full_db(full_wh_path) -> Path:
+    return full_wh_path  # the session's warehouse of every shared file (conftest.py)
 
 
 def _check(basis: str, name: str, argv: list[str], capsys, db: Path | None = None) -> None:
