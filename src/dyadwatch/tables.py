@@ -39,7 +39,9 @@ class TableSpec:
     checks: dict[str, Check] = field(default_factory=dict)
 
 
-def _spec(name: str, unit: str, doc: str, *cols: tuple[str, pa.DataType], checks=None) -> TableSpec:
+def _spec(
+    name: str, unit: str, doc: str, *cols: tuple[str, pa.DataType], checks: dict[str, Check] | None = None
+) -> TableSpec:
     return TableSpec(name, unit, pa.schema([("source", pa.string()), *cols]), doc, dict(checks or {}))
 
 
