@@ -80,10 +80,12 @@ ARTICLE_TITLE = "The Sino-Russian Relationship: It’s Complicated"  # the packa
 
 
 def _period(v: object) -> str:
-    """A year or a month as text ("2019", "2023-04"); floats from pandas (2019.0) lose their ".0"."""
+    """A year or a month as text ("2019", "2023-04", "2023Jan-Sep"); floats from pandas lose their ".0"."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return str(v)[:7]
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m")  # type: ignore[union-attr]
+    return str(v)
 
 
 def esc(text: object) -> str:
@@ -155,6 +157,13 @@ LABELS = {
     "events": "events",
     "net_cooperation": "net cooperation",
     "goldstein": "Goldstein mean",
+    "q1": "verbal cooperation",
+    "q2": "material cooperation",
+    "q3": "verbal conflict",
+    "q4": "material conflict",
+    "material_share": "material share",
+    "avg_tone": "mean tone",
+    "root_code": "CAMEO root code",
     "code": "code",
     "description": "description",
     "pipeline": "pipeline",
@@ -195,7 +204,9 @@ def _cell(v, col: str, fmt: str, pct: set[str], ints: set[str]) -> dict:
         return {"cls": "num", "text": str(int(v))}
     if isinstance(v, numbers.Real):
         return {"cls": "num", "text": fmt.format(float(v))}
-    return {"cls": "", "text": str(v)}
+    text = str(v)
+    # A short single token (a year span, a code, "USA–GBR") never wraps; prose wraps between words only.
+    return {"cls": "tok" if len(text) <= 24 and " " not in text else "", "text": text}
 
 
 def table_html(

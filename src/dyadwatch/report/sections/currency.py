@@ -31,6 +31,16 @@ def about_dyad(f: pd.DataFrame, dyad: set[str], article: bool) -> pd.DataFrame:
     return f[pair]
 
 
+def monthly_data(f: pd.DataFrame) -> pd.DataFrame:
+    """The monthly figures for the chart: a time axis (not nominal months) so that the gaps between published
+    months keep their width, and a NULL row for every month without a figure so that the lines break there."""
+    monthly = f[f.period.astype(str).str.fullmatch(r"\d{4}-\d{2}")]
+    if monthly.empty:
+        return monthly
+    out = with_gaps(monthly[["metric", "period", "value", "publisher"]], "period", ["metric"], freq="month")
+    return out.assign(month=out.period)
+
+
 def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
@@ -44,13 +54,9 @@ def render(ctx: ReportContext) -> Section | None:
         return None  # nothing published about this pair's currencies: not a gap in the user's data
     f = f.assign(period=f.period.astype(str))
     ctx.cover("facts", f.period.min(), f.period.max())
-    monthly = f[f.period.str.fullmatch(r"\d{4}-\d{2}")].copy()
+    monthly = monthly_data(f)
     parts = []
     if not monthly.empty:
-        # A time axis (not nominal months) so that the gaps between published months keep their width, and a
-        # NULL row for every month without a figure so that the lines break there instead of joining.
-        monthly = with_gaps(monthly[["metric", "period", "value", "publisher"]], "period", ["metric"], freq="month")
-        monthly["month"] = monthly.period
         c = (
             alt.Chart(monthly, title="Published currency shares (%)")
             .mark_line(point=True)

@@ -9,7 +9,7 @@ ORDER = 1000
 TITLE = "Sources"
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     # Sections render before this one and register what they used on the context.
     reg = sources.registry()
     items = []
@@ -17,6 +17,10 @@ def render(ctx: ReportContext) -> Section:
         if name not in reg:
             continue
         m = reg[name].META
-        items.append({"name": name, "title": m.title, "publisher": m.publisher, "version": m.version,
-                      "citation": m.citation, "licence": m.licence, "url": m.url, "bibtex": m.bibtex_entry()})  # fmt: skip
+        items.append(
+            {"name": name, "title": m.title, "publisher": m.publisher, "version": m.version, "citation": m.citation,
+             "licence": m.licence, "url": m.url, "bibtex": m.bibtex_entry()}
+        )  # fmt: skip
+    if not items:
+        return None  # nothing was shown, so nothing to cite
     return Section(TITLE, fill("sources.html.j2", items=items), anchor="sources")

@@ -164,7 +164,7 @@ def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
     long = long.assign(measure=lambda d: d.measure.str.replace("_pct", "").map(LABEL))
     if long.pct.isna().all():
         return ""
-    long = with_gaps(long, "year", ["measure"])
+    long = with_gaps(long.dropna(subset=["pct"]), "year", ["measure"])
     last = df.dropna(subset=["agreement_pct"]).iloc[-1]
     c = (
         alt.Chart(long, title=f"Percentile of {dyad} among all pairs of UN members, each year")
