@@ -32,13 +32,15 @@ def _fresh_machine(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="module")
 def small_wh(tmp_path_factory, shared):
-    """Ideal points, CAMEO and the two GDELT months of the shared data (a few seconds to ingest)."""
+    """Ideal points, CAMEO, two GDELT months, China's crude and gas imports (the shared files; seconds to ingest)."""
     from dyadwatch import sources
     from dyadwatch.warehouse import Warehouse
 
     path = tmp_path_factory.mktemp("wh") / "small.duckdb"
     with Warehouse(path) as wh:
         wh.ingest(sources.get("idealpoints"), [shared / "unga/IdealpointsJuly2025.dta"])
+        wh.ingest(sources.get("china_crude"), [shared / "energy/china_crude_imports_by_origin_monthly_2020_2023.csv"])
+        wh.ingest(sources.get("china_gas"), [shared / "energy/china_pipeline_gas_imports_monthly_2020_2024.csv"])
         wh.ingest(
             sources.get("cameo"), [shared / "events/cameo_eventcodes.txt", shared / "events/cameo_goldsteinscale.txt"]
         )
@@ -115,6 +117,16 @@ def test_article_comparisons_only_in_the_china_russia_report(reports):
         html = reports[dyad][0]
         for text in ("Power of Siberia", "Nord Stream", 'id="central_asia"', "cny share", "kz cn"):
             assert text not in html, (dyad, text)
+
+
+def test_energy_section_from_a_warehouse_cites_the_article(small_wh):
+    from dyadwatch.report.sections import energy
+
+    ctx = _ctx("CHN", "RUS", small_wh)
+    sec = energy.render(ctx)
+    assert "<svg" in sec.html and "china_crude" in sec.sources and ARTICLE_TITLE in sec.html
+    assert ctx.coverage["china_crude"] == ("2020-01", "2023-12")
+    assert energy.render(_ctx("USA", "GBR", small_wh)) is None
 
 
 def test_currency_facts_are_about_the_pair():

@@ -142,7 +142,7 @@ LABELS = {
     "iso3": "state",
     "rank": "rank",
     "growth": "growth",
-    "asymmetry": "asymmetry (share gap)",
+    "asymmetry": "asymmetry (ratio of shares)",
     "basis": "basis",
     "metric": "figure",
     "value": "value",

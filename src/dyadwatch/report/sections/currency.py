@@ -38,7 +38,7 @@ def monthly_data(f: pd.DataFrame) -> pd.DataFrame:
     if monthly.empty:
         return monthly
     out = with_gaps(monthly[["metric", "period", "value", "publisher"]], "period", ["metric"], freq="month")
-    return out.assign(month=out.period)
+    return out.assign(month=out.period, metric=out.metric.str.replace("_", " "))
 
 
 def render(ctx: ReportContext) -> Section | None:

@@ -66,10 +66,10 @@ def render(ctx: ReportContext) -> Section | None:
     show["rank"] = show["rank"].astype("Int64")
     labels = {"exports_a_to_b": f"{a} exports to {b} (bn USD)", "imports_a_from_b": f"{a} imports from {b} (bn USD)",
               "turnover": "turnover (bn USD)", "growth": "turnover growth", "share_of_a_trade": f"share of {a}'s trade",
-              "share_of_b_trade": f"share of {b}'s trade", "asymmetry": "asymmetry (share gap)",
+              "share_of_b_trade": f"share of {b}'s trade", "asymmetry": f"asymmetry ({b}'s share / {a}'s)",
               "rank": f"{b}'s rank among {a}'s partners", "basis": "basis (reported or mirror)"}  # fmt: skip
     parts.append(table_html(show, caption="Latest periods", fmt="{:,.2f}", labels=labels,
-                            pct=("growth", "share_of_a_trade", "share_of_b_trade", "asymmetry")))  # fmt: skip
+                            pct=("growth", "share_of_a_trade", "share_of_b_trade")))  # fmt: skip
     notes = tr.coverage_notes(df, a, b)
     if basis == "pack":
         notes.insert(0, tp.pack_note(used))

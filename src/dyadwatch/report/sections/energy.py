@@ -29,7 +29,7 @@ def render(ctx: ReportContext) -> Section | None:
         ctx.cover("china_crude", m.period.min(), m.period.max())
         if basis == "pack":
             pack_used.append("china_crude")
-        long = m.melt(id_vars=["period"], value_vars=["share_value", "discount"], var_name="measure")
+        long = m[["period", "share_value", "discount"]].melt(id_vars=["period"], var_name="measure")
         long["measure"] = long.measure.map({"share_value": f"{org}'s share of the imports (value)",
                                             "discount": f"discount of {org}'s crude (unit value)"})  # fmt: skip
         long = with_gaps(long, "period", ["measure"], freq="month")  # a month without figures breaks the line
@@ -68,8 +68,8 @@ def render(ctx: ReportContext) -> Section | None:
         c = (
             alt.Chart(gs, title=f"{imp}'s pipeline-gas imports by origin (share by value)")
             .mark_bar()
-            .encode(x="period:N", y=alt.Y("share_value:Q", axis=alt.Axis(format="%"), stack="normalize"),
-                    color="origin:N")
+            .encode(x=alt.X("period:N", title=None), color=alt.Color("origin:N", title="origin"),
+                    y=alt.Y("share_value:Q", axis=alt.Axis(format="%"), stack="normalize", title="share by value"))
             .properties(width=500, height=240)
         )  # fmt: skip
         parts.append(
