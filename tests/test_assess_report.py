@@ -85,7 +85,12 @@ def test_claims_filter_in_chromium(tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(path.as_uri())
             rows = page.locator("#claims-table tbody tr:visible")
+            assert rows.count() == 0  # folded away at first
+            page.click("#claims-details > summary")
+            by_default = rows.count()  # contradicted and supported only
+            page.select_option("#claims-filter select[name=status]", "")
             total = rows.count()
+            assert 0 < by_default < total
             page.select_option("#claims-filter select[name=status]", "supported")
             supported = rows.count()
             assert 0 < supported < total

@@ -158,4 +158,5 @@ def test_scorecard_energy_row_matches_plain_pandas(tmp_path, shared):
     assert row.direction == (
         "converging" if share - first >= 0.02 else "stable" if abs(share - first) < 0.02 else "diverging"
     )
-    assert sc.loc["trade dependence", "direction"] == "no data"  # no trade ingested: says so, never 0
+    # No trade in this warehouse: the row reads the pack's COW trade, as the report's Economy section does.
+    assert sc.loc["trade dependence", "source"] == "cow_trade" and sc.loc["trade dependence", "year"] == 2014

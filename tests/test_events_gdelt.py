@@ -243,8 +243,8 @@ def test_events_section(events_wh):
     sec = section.render(ctx)
     assert "<svg" in sec.html and "gdelt" in sec.sources and "cameo" in sec.sources
     assert "CONSULT" in sec.html
-    empty = section.render(ReportContext(ctx.a, ctx.b, None, None, None))
-    assert "No event data ingested" in empty.html and empty.sources == []
+    fresh = ReportContext(ctx.a, ctx.b, None, None, None)
+    assert section.render(fresh) is None and "ingest gdelt" in fresh.missing[0].fix
 
 
 def test_file_index_rejects_bad_values_and_folds_codes(tmp_path):

@@ -144,8 +144,8 @@ def test_words_section_renders_from_the_pack_alone():
     ctx = ReportContext(countries.resolve("USA"), countries.resolve("KAZ"), 2010, 2024, None)
     sec = section.render(ctx)
     assert sec.html.count("<svg") == 3 and ">GBR<" in sec.html and "KAZ (z &gt; 0) versus USA" in sec.html
-    other = section.render(ReportContext(countries.resolve("CHN"), countries.resolve("FJI"), None, None, None))
-    assert "No speeches ingested" in other.html and "focus countries" in other.html
+    other = ReportContext(countries.resolve("CHN"), countries.resolve("FJI"), None, None, None)
+    assert section.render(other) is None and "ingest ungdc" in other.missing[0].fix
 
 
 def test_cli_rhetoric_falls_back_to_the_pack(tmp_path, capsys):

@@ -215,8 +215,8 @@ def test_words_section(speech_wh):
     assert sec.sources == ["ungdc"] and sec.html.count("<svg") == 3  # concepts, concepts over time, similarity
     assert "in context" in sec.html and "USA" in sec.html
     assert section.reference_for("USA", "CHN") == "GBR"
-    empty = section.render(ReportContext(ctx.a, countries.resolve("FJI"), None, None, None))  # not in the pack
-    assert "No speeches ingested" in empty.html
+    empty = ReportContext(ctx.a, countries.resolve("FJI"), None, None, None)  # not in the pack
+    assert section.render(empty) is None and "ingest ungdc" in empty.missing[0].fix
 
 
 def test_cli_ingest_text_statement(tmp_path, capsys):

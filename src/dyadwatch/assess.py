@@ -441,12 +441,12 @@ def _need(wh, table: str, hint: str) -> str | None:
 
 
 def _trade_row(a, b, wh, band) -> dict:
-    if _need(wh, "trade_dyad_year", "") and _need(wh, "trade_flows", ""):
-        return _no_row("trade dependence", "no trade data ingested (`dyadwatch ingest cow_trade …` or `comtrade …`)")
-    from dyadwatch.indicators import trade
+    # The same figures the report's Economy section shows: the warehouse's trade, else the pack's COW trade.
+    from dyadwatch.api import as_store
+    from dyadwatch.indicators import trade_pack
 
     try:
-        df = trade.trade(wh, a, b)
+        df, _ = trade_pack.load_trade(as_store(wh), a, b)
     except DyadwatchError as e:
         return _no_row("trade dependence", str(e))
     df = df[df.period.str.len() == 4]
@@ -463,19 +463,20 @@ def _trade_row(a, b, wh, band) -> dict:
 
 
 def _energy_row(a, b, wh, band) -> dict:
-    if _need(wh, "energy_flows", ""):
-        return _no_row("energy", "no energy_flows ingested (`dyadwatch ingest china_crude …`)")
-    from dyadwatch.indicators import energy
+    # The same figures the report's Energy section shows: the warehouse's crude flows, else the pack's.
+    from dyadwatch.api import as_store
+    from dyadwatch.indicators import trade_pack
 
+    store = as_store(wh)
     for imp, org in ((a, b), (b, a)):
         try:
-            df = energy.origin_shares(wh, "crude_oil", imp, None, "A")
+            df, _ = trade_pack.load_crude(store, imp, org, freq="A")
         except DyadwatchError:
             continue
-        s = df[df.origin == org].set_index("period").share_value
+        s = df.set_index("period").share_value
         if len(s):
             s.index = s.index.astype(int)
-            return _series_row("energy", s, f"{org}'s share of {imp}'s crude imports (value)", band, "energy_flows")
+            return _series_row("energy", s, f"{org}'s share of {imp}'s crude imports (value)", band, "china_crude")
     return _no_row("energy", f"no crude flows between {a} and {b} in the ingested data")
 
 

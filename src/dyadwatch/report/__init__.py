@@ -1,8 +1,8 @@
 """The HTML report: one self-contained file (no CDN, charts inlined as SVG).
 
-Sections are modules in ``report/sections/`` (see ``report/base.py``); this
-module orders them, frames them in the page and adds the sources section from
-what each section says it used.
+Sections are modules in ``report/sections/`` (see ``report/base.py``); this module orders them, frames them in
+the page (``templates/page.html.j2``), puts the coverage strip and what is missing at the top, and adds the
+sources section from what each section says it used.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from dyadwatch import __version__, countries
-from dyadwatch.outputs import MARKER, write_text
-from dyadwatch.report.base import ReportContext, Section, esc
+from dyadwatch.outputs import write_text
+from dyadwatch.report.base import ReportContext, Section, fill, markup
 
 
 def section_modules() -> list:
@@ -24,6 +25,10 @@ def section_modules() -> list:
 
     mods = [importlib.import_module(f"{sections.__name__}.{i.name}") for i in pkgutil.iter_modules(sections.__path__)]
     return sorted(mods, key=lambda m: (m.ORDER, m.__name__))
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def build_report(
@@ -36,10 +41,14 @@ def build_report(
     year_to: int | None = None,
     progress: Callable[[str], None] | None = None,
     force: bool = False,
+    warn: Callable[[str], None] | None = _stderr,
 ) -> Path:
     """Write the report for the dyad and return its path (``out`` is a folder or an .html file).
 
-    An existing file at the path is replaced only if it is a dyadwatch report, or with ``force``."""
+    An existing file at the path is replaced only if it is a dyadwatch report, or with ``force``. What the report
+    leaves out for lack of data is said once at its top and, line by line, to ``warn`` (stderr by default; None
+    to stay silent).
+    """
     from dyadwatch.api import open_store
 
     ca, cb = countries.resolve(a), countries.resolve(b)
@@ -58,45 +67,63 @@ def build_report(
             if sec is not None:
                 sec.anchor = sec.anchor or mod.__name__.rsplit(".", 1)[-1]
                 rendered.append(sec)
+        head = missing_head(ctx, rendered)
     finally:
         wh.close()
-    write_text(path, _page(ca, cb, rendered, ctx), force=force)  # temp file + rename; no links followed
+    if warn is not None and ctx.missing:
+        warn(head)
+        for m in ctx.missing:
+            warn(f"  {m.part}: {m.fix}")
+    write_text(path, page(ca, cb, rendered, ctx, head), force=force)  # temp file + rename; no links followed
     return path.resolve()
 
 
-def _cited(section: Section) -> str:
+def missing_head(ctx: ReportContext, rendered: list[Section]) -> str:
+    """One sentence for the top of the page: how much is missing, and why."""
+    where = ctx.wh.describe()
+    outside = [c for c in (ctx.a, ctx.b) if c.iso3 not in ctx.wh.focus]
+    if not any(s.anchor != "sources" for s in rendered):
+        head = f"No data on {ctx.a.name} and {ctx.b.name} in {where}."
+    else:
+        head = f"Not in this report, for lack of data in {where}:"
+    if outside and ctx.wh.warehouse is None:
+        names = " and ".join(c.name for c in outside)
+        verb = "is" if len(outside) == 1 else "are"
+        head += (
+            f" The embedded pack covers {len(ctx.wh.focus)} focus countries; {names} {verb} not among them, so every"
+            " part needs the publishers' files, ingested with the commands below."
+        )
+    return head
+
+
+def _cited(section: Section, reg: dict) -> list[dict]:
     """Every section ends by naming its datasets, each linked to its entry in the sources section."""
+    if section.anchor == "sources":
+        return []
+    return [{"name": n, "title": reg[n].META.title} for n in dict.fromkeys(section.sources) if n in reg]
+
+
+def page(a, b, sections: list[Section], ctx: ReportContext, missing_head: str = "") -> str:
     from dyadwatch import sources
 
     reg = sources.registry()
-    names = [n for n in dict.fromkeys(section.sources) if n in reg]
-    if not names or section.anchor == "sources":
-        return ""
-    links = ", ".join(f'<a href="#src-{esc(n)}">{esc(reg[n].META.title)}</a>' for n in names)
-    return f'<p class="note cite-line">Data: {links}.</p>'
-
-
-def _page(a, b, sections: list[Section], ctx: ReportContext) -> str:
     css = resources.files("dyadwatch.report").joinpath("report.css").read_text("utf-8")
-    nav = "".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in sections)
-    body = "".join(
-        f'<section id="{esc(s.anchor)}"><h2>{esc(s.title)}</h2>{s.html}{_cited(s)}</section>' for s in sections
+    coverage = [
+        {"name": n, "title": reg[n].META.title if n in reg else n, "first": lo, "last": hi}
+        for n, (lo, hi) in ctx.coverage.items()  # in the order the report uses them
+    ]
+    return fill(
+        "page.html.j2",
+        a=a,
+        b=b,
+        css=markup(css),
+        today=dt.date.today().isoformat(),
+        version=__version__,
+        coverage=coverage,
+        missing=ctx.missing,
+        missing_head=missing_head,
+        basis=list(dict.fromkeys(ctx.basis_notes)),
+        sections=[
+            {"anchor": s.anchor, "title": s.title, "body": markup(s.html), "cited": _cited(s, reg)} for s in sections
+        ],
     )
-    basis = "".join(f"<li>{esc(n)}</li>" for n in dict.fromkeys(ctx.basis_notes))
-    today = dt.date.today().isoformat()
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-{MARKER}
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>dyadwatch: {esc(a.name)} and {esc(b.name)}</title>
-<style>{css}</style></head>
-<body><header><h1>{esc(a.name)} and {esc(b.name)}</h1>
-<p class="sub">A dyadwatch report on the relationship between {esc(a)} and {esc(b)} — generated {today}
-by dyadwatch {esc(__version__)}.</p>
-<ul class="basis">{basis}</ul>
-<nav>{nav}</nav></header>
-<main>{body}</main>
-<footer>Every figure is computed by dyadwatch from the datasets cited in <a href="#sources">Sources</a>;
-"no data" marks years outside a dataset's coverage, never zero.</footer>
-</body></html>
-"""

@@ -30,7 +30,7 @@ def _periods(df: pd.DataFrame) -> list[tuple[str, int, int]]:
     return [r for r in runs if r[1] is not None]
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
     parts, used = [], []
@@ -45,6 +45,7 @@ def render(ctx: ReportContext) -> Section:
         ctx.basis_notes.append(res.basis_note())
         runs = _periods(res.data)
         lo, hi = int(res.data.year.min()), int(res.data.year.max())
+        ctx.cover(source, lo, hi)
         label = "ATOP v5" if source == "atop" else "COW alliances v4.1"
         if not runs:
             parts.append(f"<p>{label}: no alliance obligation between the two in {lo}–{hi}.</p>")
@@ -67,7 +68,8 @@ def render(ctx: ReportContext) -> Section:
         items = "".join(f"<li>{esc(LABELS[o])}: {s}–{e}</li>" for o, s, e in runs)
         parts.append(chart(c) + f"<ul>{items}</ul><p class='note'>{label} covers {lo}–{hi}; later years: no data.</p>")
     if not used:
-        return Section(TITLE, "<p>No alliance data: ingest ATOP (`dyadwatch ingest atop atop_alliance.rda`).</p>")
+        ctx.lack("Alliance obligations (ATOP)", "dyadwatch ingest atop atop_alliance.rda")
+        return None
     intro = (
         "<p>A <em>defence</em> or <em>offence</em> obligation is an alliance in the strict sense; "
         "<em>consultation</em>, <em>non-aggression</em> and <em>neutrality</em> pacts are looser forms of "

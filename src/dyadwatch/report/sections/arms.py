@@ -10,26 +10,24 @@ ORDER = 52
 TITLE = "Arms transfers"
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
     from dyadwatch.indicators import arms as ia
 
     wh = ctx.wh
     if "sipri" not in wh.sources_of("arms_transfers"):
-        return Section(
-            TITLE,
-            "<p>No arms-transfer data ingested. Run <code>dyadwatch ingest sipri trade_register.csv</code> "
-            "with the trade register downloaded from SIPRI (armstrade.sipri.org).</p>",
-        )
+        ctx.lack("Arms transfers (SIPRI)", "dyadwatch ingest sipri trade_register.csv (from armstrade.sipri.org)")
+        return None
     span = {"year_from": ctx.year_from, "year_to": ctx.year_to}
     a, b = ctx.a, ctx.b
     both = pd.concat(
         [ia.transfers(wh, a.iso3, b.iso3, **span).assign(direction=f"{a.name} → {b.name}"),
          ia.transfers(wh, b.iso3, a.iso3, **span).assign(direction=f"{b.name} → {a.name}")]
     )  # fmt: skip
+    lo, hi = ia.coverage(wh)
+    ctx.cover("sipri", lo, hi)
     if both["tiv"].sum() == 0:
-        lo, hi = ia.coverage(wh)
         return Section(TITLE, f"<p>SIPRI records no arms delivery between {esc(a.name)} and {esc(b.name)} "
                        f"in {lo}–{hi}.</p>", sources=["sipri"])  # fmt: skip
     # The main direction (more TIV) gets the category chart, the shares and the top systems.
@@ -72,7 +70,15 @@ def render(ctx: ReportContext) -> Section:
             f"share of {r_.iso3}'s imports": main["share_of_b_imports"].to_numpy(),
         }
     )
-    parts.append(table_html(table, caption=f"TIV per delivery year; shares for {s_.name} → {r_.name}", fmt="{:,.3f}"))
+    parts.append(
+        table_html(
+            table,
+            caption=f"TIV (millions) per delivery year; shares for {s_.name} → {r_.name}",
+            fmt="{:,.1f}",
+            pct=(f"share of {s_.iso3}'s exports", f"share of {r_.iso3}'s imports"),
+            ints=("year",),
+        )
+    )
     top = ia.top_systems(wh, s_.iso3, r_.iso3, **span)
     if not top.empty:
         parts.append(table_html(top, caption=f"Top systems delivered {s_.name} → {r_.name}", fmt="{:,.1f}"))

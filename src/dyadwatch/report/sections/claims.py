@@ -1,32 +1,23 @@
-"""The article's claims, checked: a table the reader can filter by status, section and basis (inline JS)."""
+"""The article's claims, checked: a folded table, filtered at first to the contradicted and supported claims.
+
+The reader can filter by status, basis and a word (a few lines of inline JS; ``templates/claims.html.j2``)."""
 
 from __future__ import annotations
 
 from dyadwatch.claims import engine
 from dyadwatch.errors import DyadwatchError
-from dyadwatch.report.base import ReportContext, Section, esc
+from dyadwatch.report.base import ReportContext, Section, esc, fill
 
 ORDER = 90
 TITLE = "The article's claims, checked"
 
-_SCRIPT = """<script>
-(function(){var box=document.getElementById('claims-filter');if(!box)return;
-function apply(){var s=box.querySelector('[name=status]').value,b=box.querySelector('[name=basis]').value,
-q=box.querySelector('[name=q]').value.toLowerCase(),n=0;
-document.querySelectorAll('#claims-table tbody tr').forEach(function(r){
-var ok=(!s||r.dataset.status===s)&&(!b||r.dataset.basis===b)&&(!q||r.textContent.toLowerCase().indexOf(q)>=0);
-r.style.display=ok?'':'none';if(ok)n++;});box.querySelector('.count').textContent=n+' shown';}
-box.addEventListener('input',apply);box.addEventListener('change',apply);apply();})();
-</script>"""
-
 
 def _cell(v) -> str:
-    return "" if v is None else esc(engine._show(v))
+    return "" if v is None else engine._show(v)
 
 
 def render(ctx: ReportContext) -> Section | None:
-    pair = {ctx.a.iso3, ctx.b.iso3}
-    if pair != {"CHN", "RUS"}:
+    if not ctx.is_article_dyad():
         return None  # the packaged claims are about China and Russia
     try:
         rep = engine.check(wh=ctx.wh)
@@ -36,33 +27,30 @@ def render(ctx: ReportContext) -> Section | None:
     rows = []
     used: list[str] = []
     for o in rep.outcomes:
-        basis = "published fact" if o.basis.startswith("published fact") else ("computed" if o.basis else "none")
         used += o.sources
-        srcs = ", ".join(f'<a href="#src-{esc(s)}">{esc(s)}</a>' for s in o.sources)
-        detail = esc(o.missing) if o.status == "not checkable" else esc(o.formula)
         rows.append(
-            f'<tr data-status="{esc(o.status)}" data-basis="{basis}" class="claim-{o.status.replace(" ", "-")}">'
-            f"<td>{esc(o.id)}</td><td>{esc(o.section)}</td><td>“{esc(o.quote)}”</td>"
-            f"<td><strong>{esc(o.status)}</strong></td><td class='num'>{_cell(o.value)}</td>"
-            f"<td>{esc(o.comparator)} {_cell(o.expected)} {esc(o.unit)}</td><td>{esc(o.basis)}</td>"
-            f"<td>{srcs}</td><td class='note'>{detail}</td></tr>"
+            {
+                "id": o.id,
+                "section": o.section,
+                "quote": o.quote,
+                "status": o.status,
+                "basis_kind": "published fact"
+                if o.basis.startswith("published fact")
+                else ("computed" if o.basis else "none"),
+                "value": _cell(o.value),
+                "claim": f"{o.comparator} {_cell(o.expected)} {o.unit or ''}".strip(),
+                "basis": o.basis,
+                "sources": list(o.sources),
+                "detail": o.missing if o.status == "not checkable" else o.formula,
+            }
         )
-    summary = ", ".join(f"{n} {esc(s)}" for s, n in counts.items())
-    opts = "".join(f'<option value="{s}">{s}</option>' for s in engine.STATUSES)
-    html = (
-        f"<p>{len(rep.outcomes)} quantitative claims of “{esc(rep.document)}”: {summary}. "
-        "A claim is <em>not checkable</em> when the data it needs is not in dyadwatch (the last column names it). "
-        "Published facts (figures as a statistics office or central bank published them) are kept apart from "
-        "figures dyadwatch computes from the data files.</p>"
-        '<form id="claims-filter" class="filter" onsubmit="return false">'
-        f'<label>Status <select name="status"><option value="">all</option>{opts}</select></label> '
-        '<label>Basis <select name="basis"><option value="">all</option><option>computed</option>'
-        "<option>published fact</option></select></label> "
-        '<label>Search <input name="q" type="search" placeholder="word or id"></label> '
-        '<span class="count note"></span></form>'
-        '<div style="overflow-x:auto"><table id="claims-table" style="font-size:12px"><thead><tr>'
-        "<th>id</th><th>section</th><th>quote</th><th>status</th><th>value</th>"
-        "<th>claim</th><th>basis</th><th>sources</th><th>formula, or what is missing</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>{_SCRIPT}"
+    html = fill(
+        "claims.html.j2",
+        n=len(rep.outcomes),
+        document=rep.document,
+        summary=", ".join(f"{n} {s}" for s, n in counts.items()),
+        statuses=engine.STATUSES,
+        rows=rows,
+        shown=sum(1 for r in rows if r["status"] in ("contradicted", "supported")),
     )
     return Section(TITLE, html, sources=list(dict.fromkeys(used)), anchor="claims")

@@ -6,44 +6,67 @@ transcribed with their publisher and page.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade_pack as tp
-from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.base import ReportContext, Section, chart, esc
+from dyadwatch.report.gaps import with_gaps
+from dyadwatch.report.sections.economy import published_table
 
 ORDER = 44
 TITLE = "Currency"
+# The state that issues the currency a share is of ("cny_share_…" is the yuan's share): a fact about one state's
+# settlements in another's currency is about that pair only, so the Bank of Russia's yuan shares stay out of the
+# Kazakhstan–Russia report.
+ISSUER = {"cny": "CHN", "rub": "RUS", "usd": "USA", "kzt": "KAZ", "inr": "IND", "jpy": "JPN", "gbp": "GBR"}
 
 
-def render(ctx: ReportContext) -> Section:
+def about_dyad(f: pd.DataFrame, dyad: set[str], article: bool) -> pd.DataFrame:
+    """The currency facts about this pair; the article's whole currency story only in the China–Russia report."""
+    if article:
+        return f
+    other = f.entity_b.where(f.entity_b.notna(), f.metric.str.split("_").str[0].map(ISSUER))
+    pair = [{x, y} == dyad for x, y in zip(f.entity_a, other, strict=True)]
+    return f[pair]
+
+
+def monthly_data(f: pd.DataFrame) -> pd.DataFrame:
+    """The monthly figures for the chart: a time axis (not nominal months) so that the gaps between published
+    months keep their width, and a NULL row for every month without a figure so that the lines break there."""
+    monthly = f[f.period.astype(str).str.fullmatch(r"\d{4}-\d{2}")]
+    if monthly.empty:
+        return monthly
+    out = with_gaps(monthly[["metric", "period", "value", "publisher"]], "period", ["metric"], freq="month")
+    return out.assign(month=out.period, metric=out.metric.str.replace("_", " "))
+
+
+def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
     try:
         f, basis = tp.currency_shares(ctx.wh, [ctx.a.iso3, ctx.b.iso3])
     except NoDataError:
-        return Section(TITLE, "<p>No published currency figures ingested: run `dyadwatch ingest facts "
-                              "reference_facts.csv`.</p>")  # fmt: skip
+        ctx.lack("Currency shares (published figures)", "dyadwatch ingest facts reference_facts.csv")
+        return None
+    f = about_dyad(f, ctx.dyad, ctx.is_article_dyad())
     if f.empty:
-        return Section(TITLE, "<p>No published settlement-currency or exchange shares for these states.</p>")
+        return None  # nothing published about this pair's currencies: not a gap in the user's data
     f = f.assign(period=f.period.astype(str))
-    monthly = f[f.period.str.fullmatch(r"\d{4}-\d{2}")].copy()
+    ctx.cover("facts", f.period.min(), f.period.max())
+    monthly = monthly_data(f)
     parts = []
     if not monthly.empty:
-        # A time axis (not nominal months) so that the gaps between published months keep their width.
-        monthly["month"] = monthly.period + "-01"
         c = (
             alt.Chart(monthly, title="Published currency shares (%)")
             .mark_line(point=True)
-            .encode(x=alt.X("month:T", title="month", axis=alt.Axis(format="%Y-%m")), y=alt.Y("value:Q", title="%"),
+            .encode(x=alt.X("month:T", title="month", axis=alt.Axis(format="%b %Y")), y=alt.Y("value:Q", title="%"),
                     color=alt.Color("metric:N", legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
-                    tooltip=["metric", "period", "value", "publisher"])
+                    tooltip=["metric", alt.Tooltip("month:T", format="%Y-%m"), "value", "publisher"])
             .properties(width=760, height=260)
         )  # fmt: skip
         parts.append(chart(c))
-    parts.append(
-        table_html(f[["metric", "period", "value", "unit", "publisher"]], caption="As published", fmt="{:.1f}")
-    )
-    pubs = sorted(f.publisher.unique())
-    parts.append(f"<p class='note'>Published figures, not computed by dyadwatch: {esc('; '.join(pubs))}.</p>")
+    parts.append(published_table(f, "As published (not computed by dyadwatch)"))
     if basis == "pack":
         note = (
             "Basis: dyadwatch's embedded pack — these published figures are transcribed there with their "

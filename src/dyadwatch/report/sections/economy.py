@@ -9,12 +9,13 @@ from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_composition as tc
 from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.gaps import with_gaps
 
 ORDER = 40
 TITLE = "Economic interdependence"
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
     wh, a, b = ctx.wh, ctx.a.iso3, ctx.b.iso3
@@ -23,11 +24,14 @@ def render(ctx: ReportContext) -> Section:
         # From 1946 unless asked otherwise, like the other sections: COW's shares before then swing wildly
         # (Russia's 1920 total trade was tiny, so China's share of it is ~100%) and flatten the modern lines.
         df, basis = tp.load_trade(wh, a, b, year_from=ctx.year_from or 1946, year_to=ctx.year_to)
-    except NoDataError as e:
-        return Section(TITLE, f"<p>No trade data for {esc(ctx.a.name)} and {esc(ctx.b.name)}: {esc(e)} Run "
-                              "`dyadwatch ingest cow_trade cow_trade_ndy.rda cow_trade_sy.rda` or "
-                              "`dyadwatch ingest comtrade FILE`.</p>")  # fmt: skip
+    except NoDataError:
+        ctx.lack("Trade (COW, Comtrade)", "dyadwatch ingest cow_trade cow_trade_ndy.rda cow_trade_sy.rda")
+        return None
     used = sorted({s for v in df.source.dropna() for s in v.split(",")})
+    with_turnover = df.dropna(subset=["turnover"])
+    for s in used:
+        mine = with_turnover[with_turnover.source.fillna("").str.contains(s)]
+        ctx.cover(s, mine.period.min(), mine.period.max())
     parts = []
     if basis == "pack":
         parts.append(
@@ -38,16 +42,14 @@ def render(ctx: ReportContext) -> Section:
         )
     # NULL shares are kept (not dropped) so the lines break where there is no data instead of bridging gaps.
     annual = df[df.period.str.fullmatch(r"\d{4}")].assign(y=lambda d: d.period.astype(int)).set_index("y")
-    if not annual.empty:
-        annual = annual.reindex(range(annual.index.min(), annual.index.max() + 1))
-        annual["period"] = annual.index.astype(str)
-    long = annual.melt(
-        id_vars=["period"], value_vars=["share_of_a_trade", "share_of_b_trade"], var_name="side", value_name="share"
+    long = annual.reset_index().melt(
+        id_vars=["y"], value_vars=["share_of_a_trade", "share_of_b_trade"], var_name="side", value_name="share"
     )
     if long.share.notna().any():
         long["side"] = long.side.map({"share_of_a_trade": f"{b}'s share of {a}'s trade",
                                       "share_of_b_trade": f"{a}'s share of {b}'s trade"})  # fmt: skip
-        long["year"] = long.period.str[:4].astype(int)
+        long = with_gaps(long.rename(columns={"y": "year"}), "year", ["side"])
+        long["period"] = long.year.astype(str)
         c = (
             alt.Chart(long, title="Each side's share of the other's total trade")
             .mark_line(point=True)
@@ -62,9 +64,12 @@ def render(ctx: ReportContext) -> Section:
     for c_ in ("exports_a_to_b", "imports_a_from_b", "turnover"):
         show[c_] = show[c_] / 1e9
     show["rank"] = show["rank"].astype("Int64")
-    parts.append(table_html(show.rename(columns={"exports_a_to_b": f"{a}→{b} (bn USD)",
-                                                 "imports_a_from_b": f"{b}→{a} (bn USD)", "turnover": "turnover (bn)"}),
-                            caption="Latest periods"))  # fmt: skip
+    labels = {"exports_a_to_b": f"{a} exports to {b} (bn USD)", "imports_a_from_b": f"{a} imports from {b} (bn USD)",
+              "turnover": "turnover (bn USD)", "growth": "turnover growth", "share_of_a_trade": f"share of {a}'s trade",
+              "share_of_b_trade": f"share of {b}'s trade", "asymmetry": f"asymmetry ({b}'s share / {a}'s)",
+              "rank": f"{b}'s rank among {a}'s partners", "basis": "basis (reported or mirror)"}  # fmt: skip
+    parts.append(table_html(show, caption="Latest periods", fmt="{:,.2f}", labels=labels,
+                            pct=("growth", "share_of_a_trade", "share_of_b_trade")))  # fmt: skip
     notes = tr.coverage_notes(df, a, b)
     if basis == "pack":
         notes.insert(0, tp.pack_note(used))
@@ -89,13 +94,31 @@ def render(ctx: ReportContext) -> Section:
     if not facts.empty:
         used.append("facts")
         where = " — transcribed in the embedded pack" if fbasis == "pack" else ""
-        parts.append(
-            table_html(facts[["metric", "period", "value", "unit", "publisher"]], fmt="{:.1f}",
-                       caption=f"Published figures (as their publishers give them; not computed by dyadwatch{where})")
-        )  # fmt: skip
+        parts.append(published_table(facts, f"Published figures (as their publishers give them; not computed by "
+                                             f"dyadwatch{where})"))  # fmt: skip
+        ctx.cover("facts", facts.period.astype(str).min(), facts.period.astype(str).max())
     ctx.basis_notes.extend(notes)
     html = "".join(parts) + "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)
     return Section(TITLE, html, sources=sorted(set(used)))
+
+
+UNITS = {"USD bn": "bn USD", "pct": "%", "pct yoy": "% year on year"}
+
+
+def published_table(facts: pd.DataFrame, caption: str) -> str:
+    """Published figures with their unit beside the number ("76.1 bn USD", "3.0 %") and a readable name."""
+    show = pd.DataFrame(
+        {
+            "figure": facts.metric.str.replace("_", " "),
+            "period": facts.period.astype(str),
+            "value": [
+                "no data" if pd.isna(v) else f"{v:,.1f} {UNITS.get(u, u)}"
+                for v, u in zip(facts.value, facts.unit.fillna(""), strict=True)
+            ],
+            "publisher": facts.publisher,
+        }
+    )
+    return table_html(show, caption=caption)
 
 
 def _composition(wh, a: str, b: str) -> tuple[str, pd.DataFrame] | None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade_pack as tp
-from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.base import ARTICLE_TITLE, ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.gaps import with_gaps
 
 ORDER = 42
 TITLE = "Energy"
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
     wh = ctx.wh
@@ -25,19 +26,24 @@ def render(ctx: ReportContext) -> Section:
         except NoDataError:
             continue
         used.append("china_crude")
+        ctx.cover("china_crude", m.period.min(), m.period.max())
         if basis == "pack":
             pack_used.append("china_crude")
+        long = m[["period", "share_value", "discount"]].melt(id_vars=["period"], var_name="measure")
+        long["measure"] = long.measure.map({"share_value": f"{org}'s share of the imports (value)",
+                                            "discount": f"discount of {org}'s crude (unit value)"})  # fmt: skip
+        long = with_gaps(long, "period", ["measure"], freq="month")  # a month without figures breaks the line
         c = (
-            alt.Chart(m, title=f"{org}'s crude in {imp}'s imports: share by value and unit-value discount")
-            .transform_fold(["share_value", "discount"], as_=["measure", "value"])
+            alt.Chart(long, title=f"{org}'s crude in {imp}'s imports: share by value and unit-value discount")
             .mark_line()
-            .encode(x=alt.X("period:N", title="month", axis=alt.Axis(labelAngle=-60)),
-                    y=alt.Y("value:Q", axis=alt.Axis(format="%")), color="measure:N")
+            .encode(x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %Y")),
+                    y=alt.Y("value:Q", axis=alt.Axis(format="%"), title=None),
+                    color=alt.Color("measure:N", legend=alt.Legend(orient="bottom", title=None, labelLimit=400)))
             .properties(width=760, height=260)
         )  # fmt: skip
         parts.append(chart(c))
         parts.append(
-            "<p class='note'>share_value: the origin's part of the importer's crude imports by value; discount: "
+            "<p class='note'>Share: the origin's part of the importer's crude imports by value; discount: "
             "1 − the origin's unit value (USD per tonne) / the average unit value of all origins.</p>"
         )
         try:
@@ -56,34 +62,36 @@ def render(ctx: ReportContext) -> Section:
         if org not in set(gs.origin):
             continue
         used.append("china_gas")
+        ctx.cover("china_gas", gs.period.min(), gs.period.max())
         if basis == "pack":
             pack_used.append("china_gas")
         c = (
             alt.Chart(gs, title=f"{imp}'s pipeline-gas imports by origin (share by value)")
             .mark_bar()
-            .encode(x="period:N", y=alt.Y("share_value:Q", axis=alt.Axis(format="%"), stack="normalize"),
-                    color="origin:N")
+            .encode(x=alt.X("period:N", title=None), color=alt.Color("origin:N", title="origin"),
+                    y=alt.Y("share_value:Q", axis=alt.Axis(format="%"), stack="normalize", title="share by value"))
             .properties(width=500, height=240)
         )  # fmt: skip
         parts.append(
             chart(c) + "<p class='note'>Shares by value: the file's gas quantities are derived from values.</p>"
         )
         break
-    comp, basis = tp.load_comparisons(wh)
-    # The pack's registry covers Russia, Central Asia and China: shown beside their energy flows only.
-    if comp.source.notna().any() and (basis == "warehouse" or parts):
-        used.append("gem")
-        if basis == "pack":
-            pack_used.append("gem")
-        parts.append(table_html(comp[["pipeline", "capacity_bcm_y", "status", "article_bcm_y", "note"]],
-                                caption="Pipeline capacities the article compares (bcm/y)", fmt="{:.1f}"))  # fmt: skip
+    # The pipelines the article compares (Power of Siberia, Nord Stream …): the article's own comparison, so it
+    # belongs in the China–Russia report only, and says whose comparison it is.
+    if ctx.is_article_dyad():
+        comp, basis = tp.load_comparisons(wh)
+        if comp.source.notna().any():
+            used.append("gem")
+            if basis == "pack":
+                pack_used.append("gem")
+            parts.append(table_html(comp[["pipeline", "capacity_bcm_y", "status", "article_bcm_y", "note"]],
+                                    caption=f"Pipeline capacities compared in “{ARTICLE_TITLE}” (bcm/year), "
+                                            "beside the Global Energy Monitor tracker", fmt="{:.1f}"))  # fmt: skip
     if not parts:
-        return Section(
-            TITLE,
-            f"<p>No energy flows between {esc(ctx.a.name)} and {esc(ctx.b.name)} in the warehouse or the embedded "
-            "pack: run `dyadwatch ingest china_crude FILE`, `dyadwatch ingest china_gas FILE` or "
-            "`dyadwatch ingest gem FILE`.</p>",
-        )
+        if "CHN" in ctx.dyad:
+            ctx.lack("Energy flows (China's crude and pipeline-gas imports)",
+                     "dyadwatch ingest china_crude FILE; dyadwatch ingest china_gas FILE")  # fmt: skip
+        return None  # the energy files are China's imports: other pairs have no energy section
     if pack_used:
         note = tp.pack_note(pack_used)
         ctx.basis_notes.append(note)

@@ -8,6 +8,7 @@ from dyadwatch import assess
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.indicators import regimes
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.gaps import with_gaps
 
 ORDER = 60
 TITLE = "Political systems"
@@ -25,7 +26,7 @@ def _row(df: pd.DataFrame, a: str, b: str) -> dict:
     return out
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     import altair as alt
 
     a, b = ctx.a.iso3, ctx.b.iso3
@@ -35,13 +36,15 @@ def render(ctx: ReportContext) -> Section:
         states = [s for s in states if s in ctx.wh.focus]
     try:
         df, basis = regimes.load_scores(states, wh=ctx.wh)
-    except DyadwatchError as e:
-        return Section(
-            TITLE, f"<p>No regime scores: {esc(e)} Run `dyadwatch ingest democracy ccode_democracy.rda`.</p>"
-        )
+    except DyadwatchError:
+        ctx.lack("Political systems (V-Dem, Polity)", "dyadwatch ingest democracy ccode_democracy.rda")
+        return None
     mine = df[df.iso3.isin([a, b]) & (df.year >= 1946)]
     if mine.empty:
-        return Section(TITLE, f"<p>No regime scores for {esc(a)} or {esc(b)}.</p>")
+        ctx.lack("Political systems (V-Dem, Polity)", "dyadwatch ingest democracy ccode_democracy.rda")
+        return None
+    scored = mine.dropna(subset=["polyarchy"])
+    ctx.cover("democracy", scored.year.min(), scored.year.max())
     d = regimes.dyad(df, a, b).dropna(subset=["polyarchy_a", "polyarchy_b"])
     last = d.iloc[-1] if len(d) else None
     p2a, p2b = regimes.latest(df, a, "polity2"), regimes.latest(df, b, "polity2")
@@ -64,7 +67,8 @@ def render(ctx: ReportContext) -> Section:
             if both
             else "."
         ) + " Regime similarity is one line of evidence in the verdict, never the verdict by itself.</p>"
-    long = mine.melt(id_vars=["iso3", "year"], value_vars=["polyarchy"], value_name="score").dropna()
+    long = with_gaps(mine[["iso3", "year", "polyarchy"]].dropna().rename(columns={"polyarchy": "score"}), "year",
+                     ["iso3"])  # fmt: skip
     c = (
         alt.Chart(long, title="V-Dem polyarchy (electoral democracy), 0–1")
         .mark_line()
@@ -73,7 +77,8 @@ def render(ctx: ReportContext) -> Section:
         .properties(width=640, height=220)
     )  # fmt: skip
     table = pd.DataFrame([_row(df, a, b), *[_row(df, x, y) for x, y in refs if {x, y} <= set(df.iso3)]])
-    html = lead + chart(c) + "<h3>Beside the reference dyads (latest scores)</h3>" + table_html(table)
+    html = lead + chart(c) + "<h3>Beside the reference dyads (latest scores)</h3>"
+    html += table_html(table, labels=regimes.LABELS)
     html += f"<p class='note'>Basis: {esc(basis)}. Scores from V-Dem, Polity5 and Marquez's extended UDS " \
             "via peacesciencer (<a href='#src-democracy'>democracy</a>).</p>"  # fmt: skip
     return Section(TITLE, html, sources=["democracy"], anchor="regimes")

@@ -1,27 +1,26 @@
-"""The sources section: every dataset the report used, with citation and BibTeX."""
+"""The sources section: every dataset the report used, with citation and BibTeX (``templates/sources.html.j2``)."""
 
 from __future__ import annotations
 
 from dyadwatch import sources
-from dyadwatch.report.base import ReportContext, Section, esc
+from dyadwatch.report.base import ReportContext, Section, fill
 
 ORDER = 1000
 TITLE = "Sources"
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     # Sections render before this one and register what they used on the context.
-    used = getattr(ctx, "used_sources", [])
     reg = sources.registry()
     items = []
-    for name in dict.fromkeys(used):
+    for name in dict.fromkeys(ctx.used_sources):
         if name not in reg:
             continue
         m = reg[name].META
         items.append(
-            f'<li id="src-{esc(name)}"><strong>{esc(m.title)}</strong> ({esc(m.publisher)}), version '
-            f"{esc(m.version)}. {esc(m.citation)}. Licence: {esc(m.licence)}. "
-            f'<a href="{esc(m.url)}">{esc(m.url)}</a><pre class="cite">{esc(m.bibtex_entry())}</pre></li>'
-        )
-    body = "<ol>" + "".join(items) + "</ol>" if items else "<p>No dataset was used.</p>"
-    return Section(TITLE, body, anchor="sources")
+            {"name": name, "title": m.title, "publisher": m.publisher, "version": m.version, "citation": m.citation,
+             "licence": m.licence, "url": m.url, "bibtex": m.bibtex_entry()}
+        )  # fmt: skip
+    if not items:
+        return None  # nothing was shown, so nothing to cite
+    return Section(TITLE, fill("sources.html.j2", items=items), anchor="sources")

@@ -23,11 +23,42 @@ def _src(name: str) -> str:
     return ", ".join(f'<a href="#src-{esc(s)}">{esc(s)}</a>' for s in str(name).split(",") if s)
 
 
-def render(ctx: ReportContext) -> Section:
+# What each scorecard value is measured in; shares are fractions and show as percentages.
+UNITS = {
+    "treaties": ("level 0–2", False),
+    "UN votes": ("percentile among all pairs", False),
+    "trade dependence": ("share of trade", True),
+    "energy": ("share of crude imports", True),
+    "arms": ("share of arms imports", True),
+    "events": ("Goldstein mean, −10…10", False),
+    "rhetoric": ("TF-IDF cosine, 0–1", False),
+    "third region": ("agreement gap, 0–1", False),
+    "political systems": ("polyarchy gap, 0–1", False),
+}
+
+
+def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as a reader sees it: each latest value with its unit, shares as percentages."""
+
+    def latest(row) -> str:
+        unit, share = UNITS.get(row.dimension, ("", False))
+        try:
+            v = float(row.latest)
+        except (TypeError, ValueError):
+            return str(row.latest)  # "no data"
+        return f"{v:.1%} ({unit})" if share else f"{row.latest} ({unit})" if unit else str(row.latest)
+
+    return card.assign(latest=card.apply(latest, axis=1), year=card.year.astype("Int64"))
+
+
+def render(ctx: ReportContext) -> Section | None:
     try:
         res = assess.assess(ctx.a.iso3, ctx.b.iso3, year=ctx.year_to, wh=ctx.wh)
-    except DyadwatchError as e:
-        return Section(TITLE, f"<p>No verdict: {esc(e)}</p>")
+    except DyadwatchError:
+        ctx.lack("The verdict (needs alliance or UN vote data)",
+                 "dyadwatch ingest atop atop_alliance.rda; dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda "
+                 "un_roll_call_issues.rda")  # fmt: skip
+        return None
     used = list(res.sources)
     lines = "".join(
         f"<li><strong>{esc(e.dimension)}</strong>: {esc(e.rule)} — {esc(e.value)} "
@@ -49,16 +80,16 @@ def render(ctx: ReportContext) -> Section:
             "<h3>Reference dyads</h3><p>The same rules, the same year, on pairs whose relationship is known:"
             " treaty allies, a close partnership without a defence pact, and the United States and China.</p>"
         )
-        html.append(table_html(refs))
+        html.append(table_html(refs, labels={"un_votes": "UN votes", "regimes": "political systems"}, ints=("year",)))
     except DyadwatchError as e:
         html.append(f"<p>Reference dyads unavailable: {esc(e)}</p>")
     try:
         card = assess.scorecard(ctx.a.iso3, ctx.b.iso3, wh=ctx.wh)
-        card = card.assign(year=card.year.astype(object).map(lambda y: "" if pd.isna(y) else str(int(y))))
+        card = scorecard_table(card)
         html.append("<h3>Concord and tension, dimension by dimension</h3>"
                     f"<p>Latest value and direction over the last {assess.config()['scorecard']['years']} years with "
                     "data: converging (closer), diverging (further apart) or stable.</p>")  # fmt: skip
-        html.append(table_html(card))
+        html.append(table_html(card, labels={"latest": "latest value"}))
         used += [s for v in card.source for s in str(v).split(",") if s]
     except DyadwatchError as e:
         html.append(f"<p>Scorecard unavailable: {esc(e)}</p>")

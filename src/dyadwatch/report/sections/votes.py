@@ -13,6 +13,7 @@ from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import votes as iv
 from dyadwatch.indicators import votes_measures as vm
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.gaps import with_gaps
 
 ORDER = 20
 TITLE = "Voting together at the UN General Assembly"
@@ -34,15 +35,22 @@ def _has_votes(ctx: ReportContext) -> bool:
     return bool(ctx.wh.sources_of("votes"))
 
 
-def render(ctx: ReportContext) -> Section:
+INGEST = "dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda"
+
+
+def render(ctx: ReportContext) -> Section | None:
     a, b = ctx.a, ctx.b
     kw = {"wh": ctx.wh, "year_from": ctx.year_from, "year_to": ctx.year_to}
     try:
         main = api.votes(a.iso3, b.iso3, measure="all", ci=CI, seed=iv.PACK_SEED, **kw)
-    except NoDataError as e:
-        return Section(TITLE, f"<p>No UN vote data for this dyad: {esc(e)}</p>")
+    except NoDataError:
+        ctx.lack("UN General Assembly votes", INGEST)
+        return None
     ctx.basis_notes.append(main.basis_note())
     sources = list(main.sources)
+    have = main.data[main.data.n > 0]
+    for s in sources:
+        ctx.cover(s, have.year.min(), have.year.max())
     context = []
     for x in (a, b):
         if x.iso3 != "USA" and "USA" not in (a.iso3, b.iso3):
@@ -65,7 +73,9 @@ def render(ctx: ReportContext) -> Section:
     cols = ["year", "n", "agreement", "agreement_lo", "agreement_hi", "s_abs", "kappa", "kappa_lo", "kappa_hi"]
     table = table_html(
         main.data[[c for c in cols if c in main.data]].sort_values("year", ascending=False),
-        caption=f"{dyad} by year (lo/hi: {CI:.0%} bootstrap interval over roll calls)",
+        caption=f"{dyad} by year (low/high: {CI:.0%} bootstrap interval over roll calls)",
+        pct=("agreement", "agreement_lo", "agreement_hi"),
+        ints=("year", "n"),
     )
     return Section(TITLE, "".join(parts) + notes + table, sources=sorted(dict.fromkeys(sources)))
 
@@ -95,7 +105,8 @@ def _measures_chart(df: pd.DataFrame, context: list[pd.DataFrame], dyad: str) ->
         rows.append(m.assign(measure=LABEL[k], dyad=dyad))
         for c in context:
             rows.append(c[["year", k, "dyad"]].rename(columns={k: "value"}).assign(measure=LABEL[k]))
-    long = pd.concat(rows, ignore_index=True).dropna(subset=["value"])
+    # Years without shared roll calls stay as NULL rows, so that the lines break there instead of joining.
+    long = with_gaps(pd.concat(rows, ignore_index=True), "year", ["measure", "dyad"])
     base = alt.Chart(long)
     band = (
         base.transform_filter(alt.datum.dyad == dyad)
@@ -150,9 +161,10 @@ def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
         except NoDataError as e:
             return f"<h3>Among all pairs of states</h3><p>{esc(e)}</p>"
     long = df.melt(id_vars="year", value_vars=[f"{k}_pct" for k in names], var_name="measure", value_name="pct")
-    long = long.dropna().assign(measure=lambda d: d.measure.str.replace("_pct", "").map(LABEL))
-    if long.empty:
+    long = long.assign(measure=lambda d: d.measure.str.replace("_pct", "").map(LABEL))
+    if long.pct.isna().all():
         return ""
+    long = with_gaps(long.dropna(subset=["pct"]), "year", ["measure"])
     last = df.dropna(subset=["agreement_pct"]).iloc[-1]
     c = (
         alt.Chart(long, title=f"Percentile of {dyad} among all pairs of UN members, each year")
@@ -173,8 +185,6 @@ def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
 
 
 def _idealpoints(ctx: ReportContext) -> tuple[str, list[str]]:
-    import altair as alt
-
     from dyadwatch.indicators import idealpoints as ip
 
     states = list(dict.fromkeys([ctx.a.iso3, ctx.b.iso3, "USA"]))
@@ -188,20 +198,12 @@ def _idealpoints(ctx: ReportContext) -> tuple[str, list[str]]:
         df = df[df.year >= ctx.year_from]
     if ctx.year_to is not None:
         df = df[df.year <= ctx.year_to]
-    df = df.dropna(subset=["ideal_point"])
-    if df.empty:
+    if df.ideal_point.isna().all():
         return head + "<p>No published ideal points for these states in the period.</p>", []
-    base = alt.Chart(df)
-    c = alt.layer(
-        base.mark_area(opacity=0.2).encode(
-            x="year:Q", y="ideal_point_lo:Q", y2="ideal_point_hi:Q", color=alt.Color("iso3:N", legend=None)
-        ),
-        base.mark_line().encode(
-            x=alt.X("year:Q", axis=alt.Axis(format="d")),
-            y=alt.Y("ideal_point:Q", title="ideal point"),
-            color=alt.Color("iso3:N", legend=alt.Legend(orient="bottom", title=None)),
-        ),
-    ).properties(width=760, height=240, title="UNGA ideal points (Bailey–Strezhnev–Voeten), 90% intervals")
+    names = {ctx.a.iso3: ctx.a.name, ctx.b.iso3: ctx.b.name, "USA": "United States"}
+    c = idealpoints_chart(df, names)
+    have = df.dropna(subset=["ideal_point"])
+    ctx.cover("idealpoints", have.year.min(), have.year.max())
     dist = ip.distance(df, ctx.a.iso3, ctx.b.iso3).dropna()
     text = (
         "<p>An ideal point places each state on one line from how it votes, using all states' votes at once and "
@@ -215,6 +217,29 @@ def _idealpoints(ctx: ReportContext) -> tuple[str, list[str]]:
             f"{r.distance:.2f} on that scale.</p>"
         )
     return head + text + chart(c), ["idealpoints"]
+
+
+def idealpoints_data(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """One row per state and year from each state's first to last ideal point; NULL in the years between with
+    none (South Africa, 1974–1991), so its line breaks there."""
+    df = df.dropna(subset=["ideal_point"]).assign(state=lambda d: d.iso3.map(names).fillna(d.iso3))
+    return with_gaps(df[["state", "year", "ideal_point", "ideal_point_lo", "ideal_point_hi"]], "year", ["state"])
+
+
+def idealpoints_chart(df: pd.DataFrame, names: dict[str, str]):
+    import altair as alt
+
+    data = idealpoints_data(df, names)
+    order = list(dict.fromkeys(names.values()))
+    # One colour scale with its legend (named states) shared by the bands and the lines.
+    color = alt.Color("state:N", sort=order, legend=alt.Legend(orient="bottom", title="state"))
+    base = alt.Chart(data)
+    return alt.layer(
+        base.mark_area(opacity=0.2).encode(x="year:Q", y="ideal_point_lo:Q", y2="ideal_point_hi:Q", color=color),
+        base.mark_line().encode(
+            x=alt.X("year:Q", axis=alt.Axis(format="d")), y=alt.Y("ideal_point:Q", title="ideal point"), color=color
+        ),
+    ).properties(width=760, height=240, title="UNGA ideal points (Bailey–Strezhnev–Voeten), 90% intervals")
 
 
 def _issues(ctx: ReportContext, basis: str) -> str:
@@ -276,7 +301,14 @@ def _neighbours(ctx: ReportContext, panel, where: str) -> str:
             blocks.append(f"<p>{esc(s.name)}: {esc(e)}</p>")
             continue
         year = int(nb.year.iloc[0]) if len(nb) else None
-        blocks.append(table_html(nb[["rank", "iso3", "n", "agreement", "kappa"]], caption=f"{s.name}, {year}"))
+        blocks.append(
+            table_html(
+                nb[["rank", "iso3", "n", "agreement", "kappa"]],
+                caption=f"{s.name}, {year}",
+                pct=("agreement",),
+                ints=("rank", "n"),
+            )
+        )
     return (
         head + "<p>The five states that voted most like each side in the latest year (by agreement; at least "
         "10 shared roll calls), among all UN members.</p>" + "".join(blocks)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.gaps import with_gaps
 
 ORDER = 54
 TITLE = "Words: concepts and speech similarity"
@@ -26,7 +27,7 @@ def reference_for(a: str, b: str) -> str:
     return "GBR" if "USA" in (a, b) else "USA"
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     a, b = ctx.a.iso3, ctx.b.iso3
     ref = reference_for(a, b)
     wh = ctx.wh
@@ -39,12 +40,8 @@ def render(ctx: ReportContext) -> Section:
             "keyword-in-context lines and other countries."
         )
         return _render(ctx, ref, _Pack(wh, ctx), [UNGDC])
-    return Section(
-        TITLE,
-        "<p>No speeches ingested, and the embedded pack covers only the focus countries "
-        f"({esc(', '.join(wh.focus))}). Run <code>dyadwatch ingest ungdc UNGDC_FOLDER</code> (UN General Debate "
-        "Corpus) or add statements with <code>dyadwatch ingest text FILE</code>.</p>",
-    )
+    ctx.lack("Words (UN General Debate speeches)", "dyadwatch ingest ungdc UNGDC_FOLDER")
+    return None
 
 
 class _Warehouse:
@@ -169,11 +166,12 @@ def _concepts_over_time(df: pd.DataFrame, labels: dict[str, str]):
     p = d.groupby(["iso3", "term", "period"], as_index=False)[["count", "words"]].sum()
     p["per_10k"] = p["count"] * 10_000 / p["words"]
     p["concept"] = p["term"].map(labels)
+    p = with_gaps(p, "period", ["iso3", "concept"], step=PERIOD)  # a period without a speech breaks the line
     return (
         alt.Chart(p)
         .mark_line(point=alt.OverlayMarkDef(size=12))
         .encode(
-            x=alt.X("period:O", title=f"{PERIOD}-year period (from)"),
+            x=alt.X("period:Q", title=f"{PERIOD}-year period (from)", axis=alt.Axis(format="d")),
             y=alt.Y("per_10k:Q", title="per 10,000 words"),
             color=alt.Color("iso3:N", title=None),
             tooltip=["iso3", "concept", "period", "count", "words", alt.Tooltip("per_10k:Q", format=".1f")],
@@ -203,11 +201,12 @@ def _similarity(src, ctx: ReportContext) -> list[str]:
         ],
         ignore_index=True,
     )  # fmt: skip
+    long = with_gaps(long, "year", ["series"])  # a year without a speech breaks the line
     line = (
         alt.Chart(long)
         .mark_line(point=alt.OverlayMarkDef(size=14))
         .encode(
-            x=alt.X("year:O", axis=alt.Axis(labelOverlap=True)),
+            x=alt.X("year:Q", axis=alt.Axis(format="d", title=None)),
             y=alt.Y("similarity:Q", title="TF-IDF cosine similarity"),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
             strokeDash=alt.condition(alt.datum.series == f"{a.iso3}–{b.iso3}", alt.value([1, 0]), alt.value([4, 3])),
@@ -229,7 +228,11 @@ def _similarity(src, ctx: ReportContext) -> list[str]:
         )
     if "CHN" in (a.iso3, b.iso3) and (sim.year < 1971).any():
         out.append("<p class='note'>Speeches under CHN before 1971 are the Republic of China's delegation.</p>")
-    out.append(table_html(sim.tail(10), caption="Similarity and rank among each side's nearest speakers"))
+    labels = {"rank_b_for_a": f"{b.iso3}'s rank among {a.iso3}'s nearest", "rank_a_for_b":
+              f"{a.iso3}'s rank among {b.iso3}'s nearest", "mean_sim_a": f"{a.iso3}'s mean similarity",
+              "mean_sim_b": f"{b.iso3}'s mean similarity"}  # fmt: skip
+    out.append(table_html(sim.tail(10), caption="Similarity and rank among each side's nearest speakers",
+                          labels=labels, ints=("year", "rank_b_for_a", "rank_a_for_b", "n_peers")))  # fmt: skip
     return out
 
 
@@ -241,8 +244,11 @@ def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section:
     a, b = ctx.a.iso3, ctx.b.iso3
     df = src.rates([a, b, ref])
     if df.empty:
-        return Section(TITLE, "<p>No UN General Debate speech of these countries in the years asked for.</p>",
-                       sources=sources)  # fmt: skip
+        ctx.lack("Words (UN General Debate speeches of these states in the years asked for)",
+                 "dyadwatch ingest ungdc UNGDC_FOLDER")  # fmt: skip
+        return None
+    for s in sources:
+        ctx.cover(s, df.year.min(), df.year.max())
     labels = {k: c.label for k, c in rh.lexicon().concepts.items()}
     order = [labels[k] for k in rh.lexicon().concepts]
     common = _common_years(df, [a, b, ref])
