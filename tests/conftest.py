@@ -53,3 +53,15 @@ def votes_wh(tmp_path_factory, shared):
     wh = Warehouse(path, read_only=True)
     yield wh
     wh.close()
+
+
+@pytest.fixture
+def fresh_machine(monkeypatch, tmp_path) -> Path:
+    """No warehouse anywhere: DYADWATCH_DB unset and the default location (under XDG_DATA_HOME) empty.
+
+    An explicitly given warehouse that does not exist is an error (issue 14, item 3), so "no warehouse"
+    means the default location is absent, not a made-up --db path.
+    """
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    return tmp_path

@@ -16,7 +16,8 @@ from helpers import launch_chromium
 
 @pytest.fixture(autouse=True)
 def _fresh_machine(monkeypatch, tmp_path):
-    monkeypatch.setenv("DYADWATCH_DB", str(tmp_path / "absent.duckdb"))
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the default location, empty
 
 
 def _ctx(a="CHN", b="RUS"):

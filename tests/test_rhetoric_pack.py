@@ -155,16 +155,15 @@ def test_words_section_renders_from_the_pack_alone():
     assert "No speeches ingested" in other.html and "focus countries" in other.html
 
 
-def test_cli_rhetoric_falls_back_to_the_pack(tmp_path, capsys):
-    db = tmp_path / "none.duckdb"
+def test_cli_rhetoric_falls_back_to_the_pack(fresh_machine, capsys):
     code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "-t", "nato", "--from", "2022", "--to", "2022",
-                             "-f", "csv", "--db", db)  # fmt: skip
+                             "-f", "csv")  # fmt: skip
     assert code == 0, err
     assert "RUS,2022,ungd,nato,8," in out and "embedded pack" in out + err
-    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "similarity", "-f", "csv", "--db", db)
+    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "similarity", "-f", "csv")
     assert code == 0, err
     assert "\n2022," in out and "rank_b_for_a" in out
-    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "kwic", "--db", db)
+    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "kwic")
     assert code != 0 and "ingest ungdc" in out + err
 
 

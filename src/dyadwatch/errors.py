@@ -75,3 +75,30 @@ class UnknownMeasureError(ValueError, DyadwatchError):
     """A vote similarity measure that dyadwatch does not compute."""
 
     exit_code = 2
+
+
+class WarehouseNotFoundError(FileNotFoundError, DyadwatchError):
+    """An explicitly given warehouse (``--db`` / ``DYADWATCH_DB``) does not exist: never silently the pack."""
+
+    exit_code = 2
+
+
+class ArgumentError(ValueError, DyadwatchError):
+    """Arguments that cannot give an answer (reversed or out-of-coverage years, a dyad of one state)."""
+
+    exit_code = 2
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class WarehouseBusyError(DyadwatchError):
+    """Another process holds the warehouse's write lock for longer than dyadwatch waits."""
+
+    exit_code = 5
+
+
+class WarehouseFileError(ValueError, DyadwatchError):
+    """The warehouse path is a folder, or a file that is not a DuckDB database."""
+
+    exit_code = 2

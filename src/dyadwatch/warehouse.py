@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import sys
 import time
 import warnings
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dyadwatch.errors import DyadwatchError, NoDataError, SourceFormatError
+from dyadwatch.errors import DyadwatchError, NoDataError, SourceFormatError, WarehouseBusyError, WarehouseFileError
 from dyadwatch.sources._files import DataWarning
 from dyadwatch.store import DerivedMixin
 from dyadwatch.tables import TABLES, TableSpec
@@ -55,6 +57,52 @@ class IngestResult:
     notes: list[str] = field(default_factory=list)
 
 
+LOCK_WAIT_ENV = "DYADWATCH_LOCK_WAIT"  # seconds to wait for another process's write lock (default 60)
+
+
+def _check_file(path: Path) -> None:
+    """A folder or a file that is not DuckDB's gets its own message (never the "another dyadwatch" hint)."""
+    if path.is_dir():
+        raise WarehouseFileError(
+            f"{path} is a folder, not a warehouse file. Fix: give a file path, e.g. --db {path / 'warehouse.duckdb'}."
+        )
+    if path.is_file() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[8:12] != b"DUCK":  # DuckDB's magic bytes follow the 8-byte checksum
+            raise WarehouseFileError(
+                f"{path} is not a DuckDB database (it does not start with DuckDB's header). Fix: give the warehouse "
+                "file dyadwatch created, or a new path for a new warehouse."
+            )
+
+
+def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file; while another process writes it, wait (bounded, saying so on stderr) and retry."""
+    _check_file(path)
+    limit = float(os.environ.get(LOCK_WAIT_ENV, "60"))
+    start, told = time.monotonic(), False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            msg = str(e)
+            if "lock" not in msg.lower():
+                raise DyadwatchError(f"Cannot open the warehouse {path}: {msg}") from e
+            holder = re.search(r"PID (\d+)", msg)
+            who = f"process {holder.group(1)}" if holder else "another process"
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise WarehouseBusyError(
+                    f"The warehouse {path} is being written by {who} (an ingest?); waited {waited:.0f} s. Fix: "
+                    f"wait for it to finish and run this again, set {LOCK_WAIT_ENV}=SECONDS to wait longer, "
+                    "or choose another file with --db."
+                ) from e
+            if not told:
+                print(f"Waiting for {who} to finish writing {path} (up to {limit:.0f} s)…", file=sys.stderr)
+                told = True
+            time.sleep(min(0.5, max(0.05, limit - waited)))
+
+
 class Warehouse(DerivedMixin):
     """A DuckDB file holding the canonical tables: a ``Store``. Use as a context manager."""
 
@@ -66,13 +114,7 @@ class Warehouse(DerivedMixin):
             self.con = duckdb.connect(":memory:")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self.con = duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.IOException as e:
-                raise DyadwatchError(
-                    f"Cannot open the warehouse {self.path}: {e}. If another dyadwatch is "
-                    "writing to it, wait for it to finish; or choose another file with --db."
-                ) from e
+            self.con = connect(self.path, read_only=read_only)
             if not read_only:
                 self._ensure_ingests()
         self._ibis = None
@@ -187,6 +229,13 @@ class Warehouse(DerivedMixin):
         for p in paths:
             if not p.exists():
                 raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
+            if p.is_dir():  # a single-file source given a folder (corpus sources expanded theirs above)
+                inside = ", ".join(sorted(c.name for c in p.iterdir() if c.is_file())[:5]) or "no files"
+                raise SourceFormatError(
+                    f"{p}: a folder, but source {source.META.name!r} reads files ({source.META.files}). "
+                    f"Fix: name the file itself, e.g. `dyadwatch ingest {source.META.name} {p}/FILE` "
+                    f"(the folder holds: {inside})."
+                )
         meta = source.META
         digests = [sha256(p) for p in paths]
         key = json.dumps(sorted(digests) + ([options] if options else []), sort_keys=True)

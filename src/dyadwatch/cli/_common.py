@@ -29,8 +29,29 @@ class Format(enum.StrEnum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table for people, csv/json for programs.")]
-FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
-ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")]
+
+
+def _window(ctx: typer.Context, param: typer.CallbackParam, value: int | None) -> int | None:
+    """--from/--to checked as they are parsed (whichever comes second sees the other), before any work."""
+    from dyadwatch import validate_args
+
+    ctx.params[param.name] = value
+    validate_args.years(ctx.params.get("year_from"), ctx.params.get("year_to"))
+    return value
+
+
+def other_state(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """The second state of a dyad: a state other than the first (checked before any work)."""
+    from dyadwatch import countries, validate_args
+
+    first = ctx.params.get("a")
+    if value is not None and first is not None:
+        validate_args.dyad(countries.resolve(first).iso3, countries.resolve(value).iso3, first, value)
+    return value
+
+
+FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusive).", callback=_window)]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).", callback=_window)]
 
 
 def lazy(name: str):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch.cli._common import DbOpt, FromOpt, ToOpt
+from dyadwatch.cli._common import DbOpt, FromOpt, ToOpt, other_state
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 
 def report(
     a: Annotated[str, typer.Argument(help="First state (e.g. CHN).")],
-    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).")],
+    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).", callback=other_state)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder (or .html file) to write.")] = Path("report-out"),
     year_from: FromOpt = None,
     year_to: ToOpt = None,
