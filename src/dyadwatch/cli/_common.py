@@ -22,6 +22,15 @@ DbOpt = Annotated[
 ]
 
 
+QUIET = False  # `dyadwatch --quiet`: notes and warnings are not printed (errors still are)
+
+
+def note(message: str, **style) -> None:
+    """A note or warning for people: always on stderr (stdout is for data), never under --quiet."""
+    if not QUIET:
+        typer.secho(message, err=True, **style)
+
+
 class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
@@ -80,12 +89,12 @@ def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = No
     if fmt == Format.csv:
         sys.stdout.write(df.to_csv(index=False))
         for n in notes:
-            typer.echo(n, err=True)
+            note(n)
     elif fmt == Format.json:
         records = [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict("records")]
         typer.echo(json.dumps(records, indent=1, ensure_ascii=False))
         for n in notes:
-            typer.echo(n, err=True)
+            note(n)
     else:
         from rich.console import Console
         from rich.table import Table
@@ -95,10 +104,10 @@ def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = No
             t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
         for row in df.itertuples(index=False):
             t.add_row(*[_cell(v) for v in row])
-        console = Console()
-        console.print(t)
-        for n in notes:
-            console.print(f"[dim]{n}[/dim]")
+        Console().print(t)
+        err = Console(stderr=True)
+        for n in [] if QUIET else notes:  # notes on stderr, as for csv/json: stdout holds the table only
+            err.print(f"[dim]{n}[/dim]")
 
 
 def _cell(v) -> str:

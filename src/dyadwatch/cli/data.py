@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy
+from dyadwatch.cli import _common
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy, note
 
 pd = lazy("pandas")
 
@@ -86,6 +87,7 @@ def ingest(
 
     Example: `dyadwatch ingest voeten UNVotesPublished.RData`
     """
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from dyadwatch import sources
@@ -96,7 +98,14 @@ def ingest(
     opts.update({k: v for k, v in {"country": country, "date": date, "kind": kind}.items() if v})
     with (
         Warehouse(db) as wh,
-        Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            transient=True,
+            console=Console(stderr=True),
+            disable=_common.QUIET,
+        ) as bar,  # progress on stderr: stdout holds only the result line
     ):
         task = bar.add_task(f"{source}: starting", total=None)
         res = wh.ingest(
@@ -108,8 +117,8 @@ def ingest(
         return
     rows = ", ".join(f"{t}: {n:,} rows" for t, n in res.rows.items())
     typer.echo(f"{source}: {rows} in {res.seconds:.1f} s → {where}")
-    for note in res.notes:
-        typer.secho(f"note: {note}", fg="yellow", err=True)
+    for n in res.notes:
+        note(f"note: {n}", fg="yellow")
 
 
 def ingests(fmt: FormatOpt = Format.table, db: DbOpt = None) -> None:
@@ -150,9 +159,9 @@ def pack_build(
 
 def pack_show(fmt: FormatOpt = Format.table) -> None:
     """What the embedded pack holds and which files (with sha256) it was computed from."""
-    from dyadwatch import pack
+    from dyadwatch.store import pack_store
 
-    m = pack.manifest_data()
+    m = pack_store().manifest
     rows = [
         {"table": t, "rows": v["rows"], "sources": ", ".join(v["sources"]), "what": v["doc"]}
         for t, v in m["tables"].items()

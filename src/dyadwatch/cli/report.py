@@ -29,11 +29,16 @@ def report(
 
     Example: `dyadwatch report CHN RUS --out reports/`
     """
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    from dyadwatch.cli import _common
     from dyadwatch.report import build_report
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+    # progress on stderr: stdout holds only the report's path (no blank line left by the spinner)
+    err = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True, console=err,
+                  disable=_common.QUIET) as bar:  # fmt: skip
         task = bar.add_task("report", total=None)
         path = build_report(
             a,
