@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import numbers
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -99,15 +100,51 @@ def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = No
         from rich.console import Console
         from rich.table import Table
 
+        out = Console()
+        df = _integral_as_int(df)
+        shown = _fitting_columns(df, out.width)
+        if len(shown) < len(df.columns):  # never cells cut to one character: show what fits and say so
+            hidden = [str(c) for c in df.columns if c not in shown]
+            notes = [
+                f"{len(hidden)} of {len(df.columns)} columns do not fit in {out.width} characters and are not "
+                f"shown ({', '.join(hidden[:6])}{' …' if len(hidden) > 6 else ''}): widen the terminal or use "
+                "--format csv.",
+                *notes,
+            ]
         t = Table(title=title, show_lines=False)
-        for c in df.columns:
-            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
-        for row in df.itertuples(index=False):
+        for c in shown:
+            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left", overflow="fold")
+        for row in df[shown].itertuples(index=False):
             t.add_row(*[_cell(v) for v in row])
-        Console().print(t)
+        out.print(t)
         err = Console(stderr=True)
         for n in [] if QUIET else notes:  # notes on stderr, as for csv/json: stdout holds the table only
             err.print(f"[dim]{n}[/dim]")
+
+
+def _integral_as_int(df):
+    """Float columns whose every value is a whole number (codes, ranks, money in whole units) as integers."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype.kind == "f" and col.notna().any() and ((col.dropna() % 1) == 0).all() and col.abs().max() < 2**53:
+            out[c] = col.astype("Int64")
+    return out
+
+
+def _fitting_columns(df, width: int) -> list:
+    """The leading columns whose natural widths (header or widest cell, plus borders) fit in ``width``."""
+    import re
+
+    shown, used = [], 1
+    for c in df.columns:
+        cells = [re.sub(r"\[/?dim\]", "", _cell(v)) for v in df[c].head(200)]
+        need = max([len(str(c)), *map(len, cells)]) + 3
+        if shown and used + need > width and len(shown) >= 2:
+            break
+        shown.append(c)
+        used += need
+    return shown
 
 
 def _cell(v) -> str:
@@ -115,6 +152,8 @@ def _cell(v) -> str:
         return "[dim]no data[/dim]"
     if isinstance(v, float):
         return f"{v:.3f}"
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)) >= 10_000:
+        return f"{v:,}"  # money and counts: thousands separated; years and codes (< 10,000) as they are
     return str(v)
 
 

@@ -122,15 +122,41 @@ def ingest(
 
 
 def ingests(fmt: FormatOpt = Format.table, db: DbOpt = None) -> None:
-    """What the warehouse holds: every ingest with source, version, files, sha256, rows and time."""
+    """What the warehouse holds: every ingest with source, version, files, sha256, rows and time.
+
+    `--format json` gives files, sha256 and notes as arrays and rows as an object; csv joins them with "; ";
+    the table shows file names and the first 12 characters of each sha256.
+    """
+    import json
+
     from dyadwatch.api import open_store
 
     with open_store(db) as store:
         rows = store.warehouse.ingests() if store.warehouse is not None else []
-    df = pd.DataFrame(
-        rows, columns=["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
-    )
-    emit(df, fmt, title="Ingests", notes=[] if rows else ["The warehouse is empty: see `dyadwatch sources`."])
+    cols = ["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
+    recs = []
+    for r in rows:  # the warehouse stores lists and counts as JSON text: decode, never print JSON inside JSON
+        rec = dict(r)
+        for k in ("files", "sha256", "rows", "notes"):
+            rec[k] = json.loads(rec[k]) if isinstance(rec[k], str) and rec[k][:1] in "[{" else rec[k]
+        recs.append(rec)
+    if fmt != Format.json:
+        for rec in recs:
+            short = fmt == Format.table
+            rec["files"] = "; ".join(Path(f).name if short else f for f in rec["files"] or [])
+            rec["sha256"] = "; ".join(h[:12] if short else h for h in rec["sha256"] or [])
+            rec["rows"] = "; ".join(f"{t}: {n:,}" for t, n in (rec["rows"] or {}).items())
+            rec["notes"] = "; ".join(rec["notes"] or [])
+            rec["seconds"] = round(float(rec["seconds"]), 1) if rec["seconds"] is not None else None
+            if short:
+                rec["ingested_at"] = str(rec["ingested_at"])[:19]
+    df = pd.DataFrame(recs, columns=cols)
+    if fmt == Format.table:
+        df = df.drop(columns=["notes"])
+    notes = [] if rows else ["The warehouse is empty: see `dyadwatch sources`."]
+    if rows and fmt == Format.table:
+        notes.append("Full paths, sha256 and each ingest's notes: `dyadwatch ingests --format json`.")
+    emit(df, fmt, title="Ingests", notes=notes)
 
 
 def countries_cmd(
