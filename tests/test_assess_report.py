@@ -76,7 +76,7 @@ def test_claims_filter_in_chromium(tmp_path):
 
     from dyadwatch.report import build_report
 
-    path = build_report("CHN", "RUS", tmp_path, db=tmp_path / "no-warehouse.duckdb")
+    path = build_report("CHN", "RUS", tmp_path)  # the autouse fixture: no warehouse at the default location
     with sync_playwright() as p:
         b = launch_chromium(p)
         try:

@@ -13,8 +13,10 @@ from helpers import run_cli
 
 @pytest.fixture(autouse=True)
 def _restore_env(monkeypatch):
-    # a global --db sets DYADWATCH_DB in this process; monkeypatch puts the environment back afterwards
-    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    # a global --db sets DYADWATCH_DB in this process: set it first so monkeypatch records it and puts the
+    # environment back afterwards (delenv of an unset variable records nothing)
+    monkeypatch.setenv("DYADWATCH_DB", "unset-by-the-test")
+    monkeypatch.delenv("DYADWATCH_DB")
 
 
 def test_version(capsys) -> None:
