@@ -33,7 +33,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None)
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
-    os.environ["DYADWATCH_DB"] = str(Path(tempfile.mkdtemp()) / "absent.duckdb")  # pack basis
+    # pack basis: no warehouse at the default location (an explicit path that does not exist is an error)
+    os.environ.pop("DYADWATCH_DB", None)
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp()
     from dyadwatch import api, assess
     from dyadwatch.claims import engine
 

@@ -84,3 +84,21 @@ def ingest_notes(full_wh) -> dict[str, dict]:
     import json
 
     return {i["source"]: {"rows": json.loads(i["rows"]), "notes": json.loads(i["notes"])} for i in full_wh.ingests()}
+
+
+@pytest.fixture
+def fresh_machine(monkeypatch, tmp_path) -> Path:
+    """No warehouse anywhere: DYADWATCH_DB unset and the default location (under XDG_DATA_HOME) empty.
+
+    An explicitly given warehouse that does not exist is an error (issue 14, item 3), so "no warehouse"
+    means the default location is absent, not a made-up --db path.
+    """
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def votes_wh(full_wh):
+    """The full warehouse under the name the vote tests knew it by (it holds both vote sources)."""
+    return full_wh

@@ -22,9 +22,9 @@ def test_cow_source(full_wh):
     assert (df.entente == 1).all() and df.offense.isna().all()
 
 
-def test_pack_and_warehouse_agree(full_wh):
+def test_pack_and_warehouse_agree(full_wh, fresh_machine):
     w = api.alliances("CHN", "RUS", wh=full_wh, year_from=1900, year_to=2018)
-    p = api.alliances("CHN", "RUS", db="/nonexistent/warehouse.duckdb", year_from=1900, year_to=2018)
+    p = api.alliances("CHN", "RUS", year_from=1900, year_to=2018)  # no warehouse: the pack
     assert p.basis == "pack" and w.basis == "warehouse"
     assert w.data.astype(str).equals(p.data.astype(str))
 

@@ -16,7 +16,8 @@ from helpers import launch_chromium
 
 @pytest.fixture(autouse=True)
 def _fresh_machine(monkeypatch, tmp_path):
-    monkeypatch.setenv("DYADWATCH_DB", str(tmp_path / "absent.duckdb"))
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the default location, empty
 
 
 def _ctx(a="CHN", b="RUS"):
@@ -76,7 +77,7 @@ def test_claims_filter_in_chromium(tmp_path):
 
     from dyadwatch.report import build_report
 
-    path = build_report("CHN", "RUS", tmp_path, db=tmp_path / "no-warehouse.duckdb")
+    path = build_report("CHN", "RUS", tmp_path)  # the autouse fixture: no warehouse at the default location
     with sync_playwright() as p:
         b = launch_chromium(p)
         try:

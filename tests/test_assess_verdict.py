@@ -13,7 +13,8 @@ from dyadwatch import assess
 
 @pytest.fixture(autouse=True)
 def _fresh_machine(monkeypatch, tmp_path):
-    monkeypatch.setenv("DYADWATCH_DB", str(tmp_path / "absent.duckdb"))
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the default location, empty
 
 
 @pytest.mark.parametrize("year", [2005, 2012, 2018, None])

@@ -37,7 +37,8 @@ def claim_yaml(*claims: tuple) -> str:
 @pytest.fixture(autouse=True)
 def _no_default_warehouse(monkeypatch, tmp_path):
     # A fresh machine: no warehouse at the default path, so the pack is the basis unless a test gives one.
-    monkeypatch.setenv("DYADWATCH_DB", str(tmp_path / "absent.duckdb"))
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the default location, empty
 
 
 @pytest.fixture(scope="module")

@@ -23,11 +23,11 @@ def test_committed_pack_equals_rebuild(shared, tmp_path):
         pd.testing.assert_frame_equal(new, old, check_exact=False, rtol=1e-10)
 
 
-def test_pack_serves_focus_dyads_and_refuses_others(tmp_path):
-    res = api.votes("CHN", "RUS", db=tmp_path / "empty.duckdb")
+def test_pack_serves_focus_dyads_and_refuses_others(fresh_machine):
+    res = api.votes("CHN", "RUS", db=None)
     assert res.basis == "pack" and res.data.year.max() == 2019
     with pytest.raises(NoDataError, match="focus countries"):
-        api.votes("CHN", "FJI", db=tmp_path / "empty.duckdb")
+        api.votes("CHN", "FJI", db=None)
 
 
 def test_pack_is_a_read_only_store_of_derived_tables():

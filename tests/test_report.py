@@ -12,7 +12,10 @@ from helpers import launch_chromium, run_cli
 @pytest.fixture(scope="module")
 def pack_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    return build_report("CHN", "RUS", out, db=out / "no-warehouse.duckdb")
+    with pytest.MonkeyPatch.context() as mp:  # a fresh machine: no warehouse at the default location
+        mp.delenv("DYADWATCH_DB", raising=False)
+        mp.setenv("XDG_DATA_HOME", str(out / "xdg"))
+        return build_report("CHN", "RUS", out)
 
 
 @pytest.mark.slow
@@ -29,8 +32,8 @@ def test_report_from_embedded_pack(pack_report):
 
 
 @pytest.mark.slow
-def test_report_cli_prints_path(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "report", "China", "Russia", "--out", tmp_path, "--db", tmp_path / "none.duckdb")
+def test_report_cli_prints_path(capsys, tmp_path, fresh_machine):
+    code, out, err = run_cli(capsys, "report", "China", "Russia", "--out", tmp_path)
     assert code == 0, err
     path = Path(out.strip().splitlines()[-1])
     assert path.exists() and path.name == "dyadwatch-CHN-RUS.html"

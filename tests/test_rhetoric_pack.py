@@ -47,7 +47,7 @@ def test_pack_rates_equal_the_warehouse_for_every_year(corpus_wh):
     assert len(got) == len(want) > 3 * 70 * len(rh.lexicon().concepts)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     two = rp.rates(P, ["RUS", "CHN"], terms=["nato"], year_from=2022, year_to=2022).set_index("iso3")["count"]
-    assert two["RUS"] == 8 and two["CHN"] == 0  # read off the two speeches (see test_rhetoric_speeches)
+    assert two["RUS"] == 12 and two["CHN"] == 0  # read off the two speeches (see test_rhetoric_speeches)
 
 
 def test_pack_counts_match_a_plain_count_of_the_2022_file(shared):
@@ -148,16 +148,15 @@ def test_words_section_renders_from_the_pack_alone():
     assert section.render(other) is None and "ingest ungdc" in other.missing[0].fix
 
 
-def test_cli_rhetoric_falls_back_to_the_pack(tmp_path, capsys):
-    db = tmp_path / "none.duckdb"
+def test_cli_rhetoric_falls_back_to_the_pack(fresh_machine, capsys):
     code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "-t", "nato", "--from", "2022", "--to", "2022",
-                             "-f", "csv", "--db", db)  # fmt: skip
+                             "-f", "csv")  # fmt: skip
     assert code == 0, err
-    assert "RUS,2022,ungd,nato,8," in out and "embedded pack" in out + err
-    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "similarity", "-f", "csv", "--db", db)
+    assert "RUS,2022,ungd,nato,12," in out and "embedded pack" in out + err
+    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "similarity", "-f", "csv")
     assert code == 0, err
     assert "\n2022," in out and "rank_b_for_a" in out
-    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "kwic", "--db", db)
+    code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "kwic")
     assert code != 0 and "ingest ungdc" in out + err
 
 

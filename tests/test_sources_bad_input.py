@@ -81,8 +81,8 @@ def test_gzip_that_is_not_r(seeded, tmp_path, capsys):
     assert code == 3 and "cannot be read" in err
 
 
-def test_unknown_country_and_source(capsys, tmp_path):
-    code, _, err = run_cli(capsys, "votes", "Chna", "RUS", "--db", tmp_path / "none.duckdb")
+def test_unknown_country_and_source(capsys, tmp_path, fresh_machine):
+    code, _, err = run_cli(capsys, "votes", "Chna", "RUS")
     assert code == 2 and "Closest matches: China (CHN)" in err
     code, _, err = run_cli(capsys, "ingest", "nosuch", tmp_path / "x.csv", "--db", tmp_path / "x.duckdb")
     assert code == 2 and "Known sources:" in err

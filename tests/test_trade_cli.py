@@ -177,7 +177,7 @@ def test_region_trend_against_cow(db, shared):
     assert _csv(res).share_change_a_pp.iloc[0] == pytest.approx(tr.share_change_a_pp)
 
 
-def test_cli_falls_back_to_the_pack_without_a_warehouse(capsys, tmp_path):
+def test_cli_falls_back_to_the_pack_without_a_warehouse(capsys, fresh_machine):
     """A new user's first economic commands work offline for focus dyads, and say where the figures come from."""
     import io
 
@@ -185,13 +185,12 @@ def test_cli_falls_back_to_the_pack_without_a_warehouse(capsys, tmp_path):
 
     from helpers import run_cli
 
-    none = tmp_path / "none.duckdb"
-    code, out, err = run_cli(capsys, "trade", "CHN", "RUS", "--from", "2012", "-f", "csv", "--db", none)
+    code, out, err = run_cli(capsys, "trade", "CHN", "RUS", "--from", "2012", "-f", "csv")
     assert code == 0 and "embedded pack" in err
     df = pd.read_csv(io.StringIO(out))
     assert df.period.tolist() == [2012, 2013, 2014] and (df.source == "cow_trade").all()
-    code, out, err = run_cli(capsys, "energy", "crude", "--period", "2022-01..2022-04", "-f", "csv", "--db", none)
+    code, out, err = run_cli(capsys, "energy", "crude", "--period", "2022-01..2022-04", "-f", "csv")
     assert code == 0 and "embedded pack" in err
     assert pd.read_csv(io.StringIO(out)).period.tolist() == ["2022-01", "2022-02", "2022-03", "2022-04"]
-    code, out, err = run_cli(capsys, "trade", "CHN", "RUS", "--period", "2013-01..2013-03", "--db", none)
+    code, out, err = run_cli(capsys, "trade", "CHN", "RUS", "--period", "2013-01..2013-03")
     assert code == 2 and "whole years" in err

@@ -230,14 +230,14 @@ def test_claims_without_a_warehouse_use_the_pack(econ_wh):
     assert off["later"].status == "not checkable" and "ingest" in off["later"].missing
 
 
-def test_api_trade_and_energy_fall_back_to_the_pack(tmp_path, econ_wh):
-    r = api.trade("China", "Russia", db=tmp_path / "none.duckdb", year_from=2010)
+def test_api_trade_and_energy_fall_back_to_the_pack(fresh_machine, econ_wh):
+    r = api.trade("China", "Russia", db=None, year_from=2010)
     assert r.basis == "pack" and r.sources == ["cow_trade"] and r.data.period.tolist()[-1] == "2014"
     assert "embedded pack" in r.basis_note()
     w = api.trade("CHN", "RUS", wh=econ_wh, year_from=2010)
     assert w.basis == "warehouse"
     np.testing.assert_allclose(r.data.turnover, w.data.turnover)
-    c = api.energy_crude("CHN", "RUS", db=tmp_path / "none.duckdb", benchmarks=("SAU",))
+    c = api.energy_crude("CHN", "RUS", db=None, benchmarks=("SAU",))
     assert c.basis == "pack" and "discount_vs_SAU" in c.data.columns
-    f = api.facts(["Kazakhstan"], db=tmp_path / "none.duckdb")
+    f = api.facts(["Kazakhstan"], db=None)
     assert f.basis == "pack" and "kz_cn_trade" in set(f.data.metric)

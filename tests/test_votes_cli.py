@@ -71,27 +71,30 @@ def test_neighbours_matrix_idealpoints(capsys, db):
     assert list(ipt.columns[:3]) == ["iso3", "year", "ideal_point"] and len(ipt) == 3
 
 
-def test_offline_from_the_pack(capsys, tmp_path):
-    empty = str(tmp_path / "none.duckdb")
-    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "all", "--format", "csv", "--db", empty)
+def test_offline_from_the_pack(capsys, fresh_machine):
+    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "all", "--format", "csv")
     assert code == 0, err
     assert "embedded pack" in err and _csv(out).year.max() == 2019
-    code, out, err = run_cli(capsys, "votes", "neighbours", "CHN", "--format", "csv", "--db", empty)
+    code, out, err = run_cli(capsys, "votes", "neighbours", "CHN", "--format", "csv")
     assert code == 0, err
-    code, out, err = run_cli(capsys, "votes", "idealpoints", "--states", "CHN,RUS", "--format", "csv", "--db", empty)
+    code, out, err = run_cli(capsys, "votes", "idealpoints", "--states", "CHN,RUS", "--format", "csv")
     assert code == 0 and {"ideal_point_lo", "ideal_point_hi"} <= set(_csv(out).columns)
     code, out, err = run_cli(capsys, "votes", "idealpoints", "--states", "China,RUS", "--distance", "--from", "2019",
-                             "--to", "2019", "--format", "csv", "--db", empty)  # fmt: skip
+                             "--to", "2019", "--format", "csv")  # fmt: skip
     d = _csv(out)
     assert code == 0 and d.distance.iloc[0] == pytest.approx(abs(d.ideal_point_CHN - d.ideal_point_RUS).iloc[0])
-    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--issue", "hr", "--db", empty)
+    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--issue", "hr")
     assert code == 4 and "need the roll calls" in err
 
 
 def test_cli_errors(capsys, db, tmp_path):
     code, _, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "cohen", "--db", db)
     assert code == 2 and "Unknown measure" in err
-    code, _, err = run_cli(capsys, "votes", "--all-dyads", "--out", tmp_path / "x.parquet", "--db", tmp_path / "n.db")
+    from dyadwatch.warehouse import Warehouse
+
+    Warehouse(tmp_path / "empty.duckdb").close()  # a warehouse without votes
+    code, _, err = run_cli(capsys, "votes", "--all-dyads", "--out", tmp_path / "x.parquet", "--db",
+                           tmp_path / "empty.duckdb")  # fmt: skip
     assert code == 4 and "ingest unvotes" in err
     code, _, err = run_cli(capsys, "votes", "CHN", "RUS", "--issue", "zz", "--db", db)
     assert code == 2 and "choose from" in err

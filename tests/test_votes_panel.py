@@ -177,12 +177,12 @@ def test_year_with_no_shared_roll_calls_is_null_in_panel_and_dyad(tmp_path):
 
 
 @pytest.mark.slow
-def test_pack_equals_the_warehouse_computation(full_wh, tmp_path):
+def test_pack_equals_the_warehouse_computation(full_wh, fresh_machine):
     """The embedded pack's figures (measures, 95% bands, percentiles) are what the warehouse path computes."""
     from dyadwatch import api
 
     kw = {"measure": "all", "ci": 0.95, "seed": 0, "percentile": True}
-    offline = api.votes("CHN", "RUS", db=tmp_path / "none.duckdb", **kw)
+    offline = api.votes("CHN", "RUS", db=None, **kw)
     online = api.votes("CHN", "RUS", wh=full_wh, source="unvotes", **kw)
     assert offline.basis == "pack" and online.basis == "warehouse"
     a, b = offline.data, online.data[offline.data.columns]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from dyadwatch import countries
+from dyadwatch import countries, validate_args
 from dyadwatch.store import ChainStore, Store, pack_store
 
 if TYPE_CHECKING:
@@ -47,10 +47,25 @@ class Result:
 
 def open_store(db: str | Path | None = None) -> ChainStore:
     """The store every reader uses: the warehouse at ``db`` (default location if None) when it exists, read-only,
-    chained before the embedded pack."""
-    from dyadwatch.warehouse import Warehouse, default_path
+    chained before the embedded pack.
 
-    path = Path(db) if db else default_path()
+    Only the default location may be absent (a fresh machine: the pack answers). A ``db`` the caller gave that
+    does not exist is an error, as ``sqlite3`` in read-only mode or ``pandas.read_parquet`` would say: a
+    mistyped path must never silently give the pack's figures.
+    """
+    import os
+
+    from dyadwatch.errors import WarehouseNotFoundError
+    from dyadwatch.warehouse import ENV_DB, Warehouse, default_path
+
+    given = db or os.environ.get(ENV_DB)  # DYADWATCH_DB is as explicit a choice as --db
+    if given and not Path(given).expanduser().exists():
+        raise WarehouseNotFoundError(
+            f"No warehouse at {given} (given by --db or DYADWATCH_DB). Fix: check the path, create it with "
+            f"`dyadwatch ingest SOURCE FILE --db {given}`, or leave --db and DYADWATCH_DB out to use the default "
+            "warehouse (or the embedded pack when there is none)."
+        )
+    path = Path(db).expanduser() if db else default_path()
     wh = Warehouse(path, read_only=True) if path.exists() else None
     return ChainStore(*([wh] if wh is not None else []), pack_store(), path=path)
 
@@ -93,8 +108,19 @@ def run(db: str | Path | None, wh: Store | None, fn: Callable[[ChainStore], T]) 
         return fn(store)
 
 
-def _dyad(a: str, b: str) -> tuple[countries.Country, countries.Country]:
-    return countries.resolve(a), countries.resolve(b)
+def _dyad(
+    a: str, b: str, year_from: int | None = None, year_to: int | None = None
+) -> tuple[countries.Country, countries.Country]:
+    """Both states resolved, checked to be two, and the year window checked, before any work."""
+    ca, cb = countries.resolve(a), countries.resolve(b)
+    validate_args.dyad(ca.iso3, cb.iso3, a, b)
+    validate_args.years(year_from, year_to)
+    return ca, cb
+
+
+def _years_of(df: pd.DataFrame) -> tuple[int, int] | None:
+    col = df["year"] if "year" in df else df["period"].astype(str).str[:4].astype(int) if "period" in df else None
+    return (int(col.min()), int(col.max())) if col is not None and len(col) else None
 
 
 def votes(
@@ -119,14 +145,19 @@ def votes(
     with ``ci``, ``<m>_pct`` (percentile among all dyads that year) with ``percentile``."""
     from dyadwatch.indicators import votes as iv
 
-    ca, cb = _dyad(a, b)
+    ca, cb = _dyad(a, b, year_from, year_to)
     notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
 
     def go(store: ChainStore) -> Result:
+        kw = dict(measure=measure, source=source, issue=issue, important=important, match=match)
         df, basis, src = iv.dyad(
-            store, ca.iso3, cb.iso3, measure=measure, source=source, year_from=year_from, year_to=year_to,
-            issue=issue, important=important, match=match, ci=ci, seed=seed, percentile=percentile,
+            store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to, ci=ci, seed=seed, percentile=percentile,
+            **kw,
         )  # fmt: skip
+        if df.empty and (year_from is not None or year_to is not None):
+            full = iv.dyad(store, ca.iso3, cb.iso3, **kw)[0]
+            what = f"UNGA votes shared by {ca.iso3} and {cb.iso3} ({', '.join(src) or 'no source'})"
+            validate_args.window_has_rows(df, what, year_from, year_to, _years_of(full))
         return Result(df, basis, src, notes)
 
     return run(db, wh, go)
@@ -145,10 +176,14 @@ def alliances(
     """Alliance obligations of a towards b per year (defense, offense, neutral, nonagg, consul, entente)."""
     from dyadwatch.indicators import alliances as ia
 
-    ca, cb = _dyad(a, b)
+    ca, cb = _dyad(a, b, year_from, year_to)
 
     def go(store: ChainStore) -> Result:
         df, basis = ia.dyad(store, ca.iso3, cb.iso3, source=source, year_from=year_from, year_to=year_to)
+        if df.empty:
+            full = ia.dyad(store, ca.iso3, cb.iso3, source=source)[0]
+            what = f"alliance data for {ca.iso3} and {cb.iso3} ({', '.join(sorted(set(full['source'])))})"
+            validate_args.window_has_rows(df, what, year_from, year_to, _years_of(full))
         return Result(df, basis, sorted(df["source"].unique().tolist()))
 
     return run(db, wh, go)
@@ -167,7 +202,7 @@ def trade(
     trade data, else COW trade v4 (to 2014) from the embedded pack for focus dyads."""
     from dyadwatch.indicators import trade_pack as tp
 
-    ca, cb = _dyad(a, b)
+    ca, cb = _dyad(a, b, year_from, year_to)
     df, basis = run(db, wh, lambda s: tp.load_trade(s, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to))
     srcs = sorted({s for v in df.source.dropna() for s in str(v).split(",")})
     return Result(df, basis, srcs)

@@ -122,8 +122,10 @@ def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str, 
 
     src = iv.pick_source(wh)
     # All dyads, all years: computed once per open warehouse and ingest (the dashboard keeps one open).
-    panel = wh.cached(("vote_percentiles", src, tuple(names)),
-                      lambda: vp.with_percentiles(vp.all_dyads(wh, source=src, measures=names), names))
+    panel = wh.cached(
+        ("vote_percentiles", src, tuple(names)),
+        lambda: vp.with_percentiles(vp.all_dyads(wh, source=src, measures=names), names),
+    )
     rows = vp.dyad_rows(panel, a, b)
     cols = ["year", "n", *names, *[f"{m}_pct" for m in names]]
     return rows[[c for c in cols if c in rows]].reset_index(drop=True), src, "warehouse"

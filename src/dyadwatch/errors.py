@@ -120,6 +120,10 @@ class ConfigError(ValueError, DyadwatchError):
 class BadParameterError(ValueError, DyadwatchError):
     """A request parameter is out of range or malformed (the dashboard answers 422 with the allowed values)."""
 
+
+class WarehouseNotFoundError(FileNotFoundError, DyadwatchError):
+    """An explicitly given warehouse (``--db`` / ``DYADWATCH_DB``) does not exist: never silently the pack."""
+
     exit_code = 2
 
 
@@ -139,3 +143,24 @@ class OutputError(OSError, DyadwatchError):
     """An output file cannot be written safely (a symlink, or a file that is not dyadwatch's)."""
 
     exit_code = 8
+
+
+class ArgumentError(ValueError, DyadwatchError):
+    """Arguments that cannot give an answer (reversed or out-of-coverage years, a dyad of one state)."""
+
+    exit_code = 2
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class WarehouseBusyError(DyadwatchError):
+    """Another process holds the warehouse's write lock for longer than dyadwatch waits."""
+
+    exit_code = 5
+
+
+class WarehouseFileError(ValueError, DyadwatchError):
+    """The warehouse path is a folder, or a file that is not a DuckDB database."""
+
+    exit_code = 2

@@ -8,13 +8,16 @@ never replays an uncommitted transaction.
 from __future__ import annotations
 
 import os
+import re
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
 from dyadwatch import schema
-from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.errors import DyadwatchError, NoDataError, WarehouseBusyError, WarehouseFileError
 from dyadwatch.ingest import IngestResult, sha256, write_error
 from dyadwatch.store import DerivedMixin
 
@@ -32,6 +35,52 @@ def default_path() -> Path:
     return Path(user_data_dir("dyadwatch", appauthor=False)) / "warehouse.duckdb"
 
 
+LOCK_WAIT_ENV = "DYADWATCH_LOCK_WAIT"  # seconds to wait for another process's write lock (default 60)
+
+
+def _check_file(path: Path) -> None:
+    """A folder or a file that is not DuckDB's gets its own message (never the "another dyadwatch" hint)."""
+    if path.is_dir():
+        raise WarehouseFileError(
+            f"{path} is a folder, not a warehouse file. Fix: give a file path, e.g. --db {path / 'warehouse.duckdb'}."
+        )
+    if path.is_file() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[8:12] != b"DUCK":  # DuckDB's magic bytes follow the 8-byte checksum
+            raise WarehouseFileError(
+                f"{path} is not a DuckDB database (it does not start with DuckDB's header). Fix: give the warehouse "
+                "file dyadwatch created, or a new path for a new warehouse."
+            )
+
+
+def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file; while another process writes it, wait (bounded, saying so on stderr) and retry."""
+    _check_file(path)
+    limit = float(os.environ.get(LOCK_WAIT_ENV, "60"))
+    start, told = time.monotonic(), False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            msg = str(e)
+            if "lock" not in msg.lower():
+                raise DyadwatchError(f"Cannot open the warehouse {path}: {msg}") from e
+            holder = re.search(r"PID (\d+)", msg)
+            who = f"process {holder.group(1)}" if holder else "another process"
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise WarehouseBusyError(
+                    f"The warehouse {path} is being written by {who} (an ingest?); waited {waited:.0f} s. Fix: "
+                    f"wait for it to finish and run this again, set {LOCK_WAIT_ENV}=SECONDS to wait longer, "
+                    "or choose another file with --db."
+                ) from e
+            if not told:
+                print(f"Waiting for {who} to finish writing {path} (up to {limit:.0f} s)…", file=sys.stderr)
+                told = True
+            time.sleep(min(0.5, max(0.05, limit - waited)))
+
+
 class Warehouse(DerivedMixin):
     """A DuckDB file holding the canonical tables: a ``Store``. Use as a context manager."""
 
@@ -44,7 +93,7 @@ class Warehouse(DerivedMixin):
         else:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.con = duckdb.connect(str(self.path), read_only=read_only)
+                self.con = connect(self.path, read_only=read_only)
             except (duckdb.IOException, OSError) as e:
                 if "lock" in str(e).lower():
                     raise DyadwatchError(

@@ -12,14 +12,33 @@ import os
 import pkgutil
 import sys
 from pathlib import Path
+from typing import Annotated
 
 from dyadwatch import signals
 
 if Path(sys.argv[0]).name in ("dyadwatch", "__main__.py"):
     signals.install()  # the command line: a Ctrl-C even while modules load is a clean interrupt
 
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 an unexpected error; 2 a wrong argument (unknown country, source, measure; bad "
+    "years; a missing --db file); 3 a file not in its source's format; 4 no data for the request (ingest "
+    "the files the message names); 5 the warehouse is busy (another process is writing it), or a download "
+    "failed; 6 the warehouse cannot be written (disk full, read-only); 130 interrupted."
+)
+
 try:
     import typer
+    from typer.core import TyperOption
+
+    from dyadwatch.cli import _common
+
+    _flag_type = TyperOption.display_type_rich
+
+    def _no_flag_type(self: TyperOption, ctx) -> str | None:
+        """Flags take no value: no "<bool>" beside them in --help."""
+        return None if self.is_flag else _flag_type(self, ctx)
+
+    TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
     app = typer.Typer(
         name="dyadwatch",
@@ -28,11 +47,38 @@ try:
             "Start with `dyadwatch report CHN RUS` (works offline from the embedded pack), then ingest the "
             "real files (`dyadwatch sources` says which) and ask `dyadwatch votes CHN RUS`."
         ),
+        epilog=EXIT_CODES,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
-        add_completion=False,
+        add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
         rich_markup_mode="markdown",
     )
+
+    def _version(value: bool) -> None:
+        if value:
+            from importlib.metadata import version
+
+            typer.echo(f"dyadwatch {version('dyadwatch')}")
+            raise typer.Exit()
+
+    @app.callback()
+    def _global(
+        version: Annotated[
+            bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        ] = False,
+        db: Annotated[
+            Path | None,
+            typer.Option("--db", help="Warehouse file for every command (as DYADWATCH_DB); also accepted after it."),
+        ] = None,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="Data only: no notes or warnings on stderr.")
+        ] = False,
+    ) -> None:
+        """Options given before the command apply to it."""
+        if db is not None:  # the commands' own --db reads DYADWATCH_DB, so one setting reaches all of them
+            os.environ["DYADWATCH_DB"] = str(db)
+        _common.QUIET = quiet
+
     for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if not _info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{_info.name}").register(app)

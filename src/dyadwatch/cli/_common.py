@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import numbers
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,15 @@ DbOpt = Annotated[
 ]
 
 
+QUIET = False  # `dyadwatch --quiet`: notes and warnings are not printed (errors still are)
+
+
+def note(message: str, **style) -> None:
+    """A note or warning for people: always on stderr (stdout is for data), never under --quiet."""
+    if not QUIET:
+        typer.secho(message, err=True, **style)
+
+
 class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
@@ -37,8 +47,29 @@ FormatOpt = Annotated[
         help="table for people; csv (formula-like cells prefixed with ' for spreadsheets), csv-raw or json.",
     ),
 ]
-FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusive).")]
-ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).")]
+
+
+def _window(ctx: typer.Context, param: typer.CallbackParam, value: int | None) -> int | None:
+    """--from/--to checked as they are parsed (whichever comes second sees the other), before any work."""
+    from dyadwatch import validate_args
+
+    ctx.params[param.name] = value
+    validate_args.years(ctx.params.get("year_from"), ctx.params.get("year_to"))
+    return value
+
+
+def other_state(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """The second state of a dyad: a state other than the first (checked before any work)."""
+    from dyadwatch import countries, validate_args
+
+    first = ctx.params.get("a")
+    if value is not None and first is not None:
+        validate_args.dyad(countries.resolve(first).iso3, countries.resolve(value).iso3, first, value)
+    return value
+
+
+FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusive).", callback=_window)]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).", callback=_window)]
 
 
 def lazy(name: str):
@@ -71,25 +102,61 @@ def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = No
             df = neutralise_csv(df)
         sys.stdout.write(df.to_csv(index=False))
         for n in notes:
-            typer.echo(n, err=True)
+            note(n)
     elif fmt == Format.json:
         records = [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict("records")]
         typer.echo(json.dumps(records, indent=1, ensure_ascii=False))
         for n in notes:
-            typer.echo(n, err=True)
+            note(n)
     else:
         from rich.console import Console
         from rich.table import Table
 
+        out = Console()
+        df = _integral_as_int(df)
+        shown = _fitting_columns(df, out.width)
+        if len(shown) < len(df.columns):  # never cells cut to one character: show what fits and say so
+            hidden = [str(c) for c in df.columns if c not in shown]
+            notes = [
+                f"{len(hidden)} of {len(df.columns)} columns do not fit in {out.width} characters and are not "
+                f"shown ({', '.join(hidden[:6])}{' …' if len(hidden) > 6 else ''}): widen the terminal or use "
+                "--format csv.",
+                *notes,
+            ]
         t = Table(title=title, show_lines=False)
-        for c in df.columns:
-            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
-        for row in df.itertuples(index=False):
+        for c in shown:
+            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left", overflow="fold")
+        for row in df[shown].itertuples(index=False):
             t.add_row(*[_cell(v) for v in row])
-        console = Console()
-        console.print(t)
-        for n in notes:
-            console.print(f"[dim]{n}[/dim]")
+        out.print(t)
+        err = Console(stderr=True)
+        for n in [] if QUIET else notes:  # notes on stderr, as for csv/json: stdout holds the table only
+            err.print(f"[dim]{n}[/dim]")
+
+
+def _integral_as_int(df):
+    """Float columns whose every value is a whole number (codes, ranks, money in whole units) as integers."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype.kind == "f" and col.notna().any() and ((col.dropna() % 1) == 0).all() and col.abs().max() < 2**53:
+            out[c] = col.astype("Int64")
+    return out
+
+
+def _fitting_columns(df, width: int) -> list:
+    """The leading columns whose natural widths (header or widest cell, plus borders) fit in ``width``."""
+    import re
+
+    shown, used = [], 1
+    for c in df.columns:
+        cells = [re.sub(r"\[/?dim\]", "", _cell(v)) for v in df[c].head(200)]
+        need = max([len(str(c)), *map(len, cells)]) + 3
+        if shown and used + need > width and len(shown) >= 2:
+            break
+        shown.append(c)
+        used += need
+    return shown
 
 
 def _cell(v) -> str:
@@ -97,6 +164,8 @@ def _cell(v) -> str:
         return "[dim]no data[/dim]"
     if isinstance(v, float):
         return f"{v:.3f}"
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)) >= 10_000:
+        return f"{v:,}"  # money and counts: thousands separated; years and codes (< 10,000) as they are
     return str(v)
 
 

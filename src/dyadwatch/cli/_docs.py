@@ -17,7 +17,7 @@ def _walk(cmd, prefix: str):
 def markdown() -> str:
     import typer
 
-    from dyadwatch.cli import app
+    from dyadwatch.cli import EXIT_CODES, app
 
     root = typer.main.get_command(app)
     out = [
@@ -25,6 +25,12 @@ def markdown() -> str:
         "",
         "Generated from the commands by `python -m dyadwatch.cli._docs`; `dyadwatch COMMAND --help` shows the same.",
         "Every command that reads data takes `--db PATH` (or `DYADWATCH_DB`).",
+        "",
+        "Before the command: `dyadwatch --version`, `dyadwatch --db PATH COMMAND …` (the warehouse for the command),",
+        "`dyadwatch --quiet COMMAND …` (data only: no notes on stderr), `dyadwatch --install-completion` (shell",
+        "completion). Data go to stdout; notes, warnings and errors to stderr.",
+        "",
+        EXIT_CODES,
         "",
     ]
     for path, cmd in _walk(root, "dyadwatch"):

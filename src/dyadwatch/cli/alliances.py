@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy, other_state
 
 api = lazy("dyadwatch.api")
 
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 def alliances(
     a: Annotated[str, typer.Argument(help="First state (name, ISO2/ISO3 or COW code).")],
-    b: Annotated[str, typer.Argument(help="Second state.")],
+    b: Annotated[str, typer.Argument(help="Second state.", callback=other_state)],
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     source: Annotated[str | None, typer.Option(help="atop (default, 1815-2018) or cow_alliance (1816-2012).")] = None,

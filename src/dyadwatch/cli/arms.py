@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dyadwatch import countries
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, other_state
 
 
 class View(enum.StrEnum):
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def arms(
     a: Annotated[str, typer.Argument(help="Supplier state: name, ISO2/ISO3 or COW code (e.g. RUS).")],
-    b: Annotated[str, typer.Argument(help="Recipient state (e.g. CHN).")],
+    b: Annotated[str, typer.Argument(help="Recipient state (e.g. CHN).", callback=other_state)],
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     by: Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy, other_state
 
 lib = lazy("dyadwatch.assess")
 
@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 def assess(
     a: Annotated[str, typer.Argument(help="First state (name, ISO2/ISO3 or COW code), e.g. CHN.")],
-    b: Annotated[str, typer.Argument(help="Second state, e.g. RUS.")],
+    b: Annotated[str, typer.Argument(help="Second state, e.g. RUS.", callback=other_state)],
     year: Annotated[int | None, typer.Option("--year", help="Year to assess (default: latest with data).")] = None,
     references: Annotated[bool, typer.Option(help="Also show the reference dyads side by side.")] = True,
     scorecard: Annotated[bool, typer.Option(help="Also show the concord/tension scorecard.")] = False,

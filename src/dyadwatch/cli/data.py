@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dyadwatch.cli import _common
 from dyadwatch.cli._common import DbOpt, Format, FormatOpt, emit, lazy
 
 pd = lazy("pandas")
@@ -49,17 +50,25 @@ def sources_cmd(fmt: FormatOpt = Format.table) -> None:
 
 
 def cite(
-    source: Annotated[str, typer.Argument(help="A source name from `dyadwatch sources`.")],
+    source: Annotated[str | None, typer.Argument(help="A source name from `dyadwatch sources`.")] = None,
     bibtex: Annotated[bool, typer.Option("--bibtex", help="BibTeX instead of plain text.")] = False,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source dyadwatch reads.")] = False,
+    db: DbOpt = None,
 ) -> None:
-    """Print how to cite a source (plain text, or BibTeX with --bibtex)."""
-    from dyadwatch import sources
+    """Print how to cite a source (plain text, or BibTeX with --bibtex); `--all` for every source.
 
-    m = sources.get(source).META
-    if bibtex:
-        typer.echo(m.bibtex_entry())
-    else:
-        typer.echo(f"{m.citation}. {m.title}, version {m.version}. {m.publisher}. {m.url} (licence: {m.licence})")
+    Published facts are cited per publisher and page, from the facts your warehouse (or the pack) holds.
+
+    Example: `dyadwatch cite voeten --bibtex`; `dyadwatch cite --all --bibtex > dyadwatch.bib`
+    """
+    from dyadwatch import citations, sources
+    from dyadwatch.api import open_store
+
+    if all_sources == (source is not None):
+        raise typer.BadParameter("give one source name (see `dyadwatch sources`) or --all")
+    names = list(sources.registry()) if all_sources else [sources.get(source).META.name]
+    with open_store(db) as store:
+        typer.echo(citations.cite(names, as_bibtex=bibtex, store=store))
 
 
 def ingest(
@@ -91,6 +100,7 @@ def ingest(
 
     Example: `dyadwatch ingest voeten UNVotesPublished.RData`
     """
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from dyadwatch import sources
@@ -101,7 +111,14 @@ def ingest(
     opts.update({k: v for k, v in {"country": country, "date": date, "kind": kind}.items() if v})
     with (
         Warehouse(db) as wh,
-        Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            transient=True,
+            console=Console(stderr=True),
+            disable=_common.QUIET,
+        ) as bar,  # progress on stderr: stdout holds only the result line
     ):
         task = bar.add_task(f"{source}: starting", total=None)
         res = wh.ingest(

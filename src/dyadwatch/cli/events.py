@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from dyadwatch import countries
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, other_state
 
 
 class Period(enum.StrEnum):
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
 def events(
     a: Annotated[str, typer.Argument(help="First state: name, ISO2/ISO3 or COW code (e.g. CHN).")],
-    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).")],
+    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).", callback=other_state)],
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     period: Annotated[Period, typer.Option(help="Length of a period: one row per period.")] = Period.month,

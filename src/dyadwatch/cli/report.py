@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch.cli._common import DbOpt, FromOpt, ToOpt
+from dyadwatch.cli._common import DbOpt, FromOpt, ToOpt, other_state
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 
 def report(
     a: Annotated[str, typer.Argument(help="First state (e.g. CHN).")],
-    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).")],
+    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).", callback=other_state)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder (or .html file) to write.")] = Path("report-out"),
     year_from: FromOpt = None,
     year_to: ToOpt = None,
@@ -35,11 +35,16 @@ def report(
 
     Example: `dyadwatch report CHN RUS --out reports/`
     """
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    from dyadwatch.cli import _common
     from dyadwatch.report import build_report
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+    # progress on stderr: stdout holds only the report's path (no blank line left by the spinner)
+    err = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True, console=err,
+                  disable=_common.QUIET) as bar:  # fmt: skip
         task = bar.add_task("report", total=None)
         path = build_report(
             a,

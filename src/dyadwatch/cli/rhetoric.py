@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dyadwatch import countries
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy, other_state
 
 pd = lazy("pandas")
 
@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
 def rhetoric(
     a: Annotated[str, typer.Argument(help="First state: name, ISO2/ISO3 or COW code (e.g. CHN).")],
-    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).")],
+    b: Annotated[str, typer.Argument(help="Second state (e.g. RUS).", callback=other_state)],
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     terms: Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dyadwatch import countries
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy, other_state
 
 en = lazy("dyadwatch.indicators.energy")
 tr = lazy("dyadwatch.indicators.trade")
@@ -62,7 +62,7 @@ def _in_period(df, period: str | None, column: str = "period"):
 
 def trade(
     a: Annotated[str, typer.Argument(help="First state (name, ISO2/ISO3 or COW code).")],
-    b: Annotated[str, typer.Argument(help="Second state.")],
+    b: Annotated[str, typer.Argument(help="Second state.", callback=other_state)],
     period: PeriodOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
@@ -104,7 +104,7 @@ def trade(
 
 def composition(
     a: Annotated[str, typer.Argument(help="Exporter (flow X) or importer (flow M).")],
-    b: Annotated[str, typer.Argument(help="Partner.")],
+    b: Annotated[str, typer.Argument(help="Partner.", callback=other_state)],
     period: Annotated[str, typer.Option("--period", help="A year, a month or 2023-01..2023-08.")],
     level: Annotated[str, typer.Option(help="section, chapter, heading or hs6.")] = "chapter",
     flow: Annotated[str, typer.Option(help="X: A's exports to B; M: A's imports from B.")] = "X",
@@ -128,7 +128,7 @@ def composition(
 
 def region(
     a: Annotated[str, typer.Argument(help="First outside power, e.g. CHN.")],
-    b: Annotated[str, typer.Argument(help="Second outside power, e.g. RUS.")],
+    b: Annotated[str, typer.Argument(help="Second outside power, e.g. RUS.", callback=other_state)],
     states: Annotated[str, typer.Option(help="Comma-separated third states.")] = "KAZ,KGZ,TJK,TKM,UZB",
     period: PeriodOpt = None,
     year_from: FromOpt = None,

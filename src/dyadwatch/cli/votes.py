@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy
+from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy, other_state
 
 api = lazy("dyadwatch.api")
 
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
 @votes_app.command(DEFAULT_COMMAND)
 def dyad(
     a: Annotated[str | None, typer.Argument(help="First state: name, ISO2/ISO3 or COW code (e.g. CHN).")] = None,
-    b: Annotated[str | None, typer.Argument(help="Second state (e.g. RUS).")] = None,
+    b: Annotated[str | None, typer.Argument(help="Second state (e.g. RUS).", callback=other_state)] = None,
     measure: MeasureOpt = "agreement",
     issue: Annotated[str | None, typer.Option(help="Issue area only: me, nu, di, hr (human rights), co, ec.")] = None,
     important: Annotated[bool, typer.Option("--important", help="US State Department 'important' votes only.")] = False,
@@ -77,7 +77,10 @@ def dyad(
     all_dyads: Annotated[
         bool, typer.Option("--all-dyads", help="Every undirected dyad-year with all measures (needs --out).")
     ] = False,
-    out: Annotated[Path | None, typer.Option(help="Parquet file for --all-dyads.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="File for --all-dyads; its extension picks the format: .parquet, .csv, .dta, .feather."),
+    ] = None,
     source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
     db: DbOpt = None,
@@ -110,7 +113,9 @@ def _all_dyads(a, b, out, measure, issue, important, match, year_from, year_to, 
     if a is not None or b is not None:
         raise typer.BadParameter("--all-dyads takes no states")
     if out is None:
-        raise typer.BadParameter("--all-dyads needs --out FILE.parquet")
+        raise typer.BadParameter("--all-dyads needs --out FILE (.parquet, .csv, .dta or .feather)")
+    output = lazy("dyadwatch.output")
+    output.format_of(out)  # before the work: a wrong extension fails at once
     store = api.open_store(db)
     wh = store.warehouse
     if not store.has("votes") or wh is None:
@@ -124,7 +129,7 @@ def _all_dyads(a, b, out, measure, issue, important, match, year_from, year_to, 
             wh, measures=names, source=source, year_from=year_from, year_to=year_to, issue=issue,
             important=important, match=match,
         )  # fmt: skip
-    path = vp.write_parquet(df, out)
+    path = output.write(df, out)
     typer.echo(f"{path}: {len(df):,} dyad-years, {df.year.min()}–{df.year.max()}, source {df.source.iloc[0]}")
 
 
@@ -195,9 +200,7 @@ def idealpoints(
     names = [s.strip() for s in states.split(",") if s.strip()] if states else None
     if distance and (not names or len(names) != 2):
         raise typer.BadParameter("--distance needs exactly two states, e.g. --states CHN,RUS")
-    res = api.idealpoints(
-        estimate=estimate, states=names, year_from=year_from, year_to=year_to, source=source, db=db
-    )
+    res = api.idealpoints(estimate=estimate, states=names, year_from=year_from, year_to=year_to, source=source, db=db)
     if distance:
         from dyadwatch import countries
 

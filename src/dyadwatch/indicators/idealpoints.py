@@ -260,5 +260,3 @@ def build_pack(wh, focus) -> pd.DataFrame:
     df = df[df.iso3.isin(list(focus))].copy()
     df.insert(0, "source", "idealpoints")
     return df.round(4).reset_index(drop=True)
-
-

@@ -104,5 +104,3 @@ def democratic_since(
 def build_pack(wh, focus) -> pd.DataFrame:
     df = scores(wh, list(focus), year_from=1946)
     return df.astype({"year": int})
-
-

@@ -38,6 +38,7 @@ COLLOCATE_N = 8  # words per side, as the report shows
 COLLOCATES_FROM = 1992  # after the USSR: Russia and Central Asia as states, not the ROC under CHN
 # ---------------------------------------------------------------- build (from a warehouse)
 
+
 def _docs(wh, focus: Sequence[str]) -> pd.DataFrame:
     """Every UNGD speech of the focus countries and the reference, tokenised once: iso3, year, doc."""
 

@@ -169,7 +169,10 @@ def cow_all_dyads(wh, year_from: int | None = None, year_to: int | None = None) 
 def cow_dyad(wh, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """One row per year of COW trade between a and b, in the columns of :data:`OUT_COLUMNS`."""
     _need(wh, "trade_dyad_year", "cow_trade", "cow_trade_ndy.rda")
-    e = cow_all_dyads_expr(wh, year_from, year_to, a=a) if wh.has("trade_state_year", "cow_trade") else None
+    # Read one year before the window: growth compares with the previous year, and a window never changes a
+    # value (ranks and shares are within a year, so the wider read leaves them as they are).
+    lo = year_from - 1 if year_from is not None else None
+    e = cow_all_dyads_expr(wh, lo, year_to, a=a) if wh.has("trade_state_year", "cow_trade") else None
     if e is None:  # no totals: flows only, shares NULL
         d = _cow_directed(wh)
         d = d.filter((d.a == a) & (d.b == b))
@@ -179,13 +182,14 @@ def cow_dyad(wh, a: str, b: str, year_from: int | None = None, year_to: int | No
             df[c] = np.nan
     else:
         df = e.filter((e.a == a) & (e.b == b)).to_pandas()
+    df = df.sort_values("year").reset_index(drop=True)
+    prev = df.set_index("year").turnover
+    df["growth"] = [_growth(t, prev.get(y - 1)) for y, t in zip(df.year, df.turnover, strict=True)]
     if year_from is not None:
         df = df[df.year >= year_from]
     if year_to is not None:
         df = df[df.year <= year_to]
-    df = df.sort_values("year").reset_index(drop=True)
-    prev = df.set_index("year").turnover
-    df["growth"] = [_growth(t, prev.get(y - 1)) for y, t in zip(df.year, df.turnover, strict=True)]
+    df = df.reset_index(drop=True)
     df["period"] = df.year.astype(str)
     df["basis"] = df["basis_exports"] = df["basis_imports"] = "reported"
     df["exports_gap"] = df["imports_gap"] = np.nan
@@ -333,7 +337,7 @@ def bilateral(
         if rank:
             rec["rank"] = partner_rank(wh, a, b, p, cif_margin=cif_margin)
         out.append(rec)
-    df = pd.DataFrame(out)
+    df = pd.DataFrame(out, columns=OUT_COLUMNS)  # no period in the window: an empty frame, not one without columns
     df = df[df.exports_a_to_b.notna() | df.imports_a_from_b.notna()]
     if df.empty:
         raise NoDataError(f"No trade between {a} and {b} for {period.label() if period else 'any period'}.")
@@ -472,7 +476,17 @@ def trade(
     if period is None and (year_from is not None or year_to is not None):
         y = df.period.str[:4].astype(int)
         df = df[(y >= (year_from or -9999)) & (y <= (year_to or 9999))].reset_index(drop=True)
+        if df.empty:  # the window left nothing: say so (a period's empty answer stays empty for the claims)
+            _no_trade_in_window(wh, a, b, year_from, year_to)
     return df
+
+
+def _no_trade_in_window(wh, a: str, b: str, year_from: int | None, year_to: int | None) -> None:
+    raise NoDataError(
+        f"No trade between {a} and {b} in {year_from or '…'}–{year_to or '…'} in {wh.path}: COW trade ends in "
+        "2014 and the ingested flows hold no later report of this dyad. Fix: choose earlier years, or ingest "
+        "Comtrade/BACI files that cover them."
+    )
 
 
 def coverage_notes(df: pd.DataFrame, a: str, b: str) -> list[str]:

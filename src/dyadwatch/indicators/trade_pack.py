@@ -115,15 +115,14 @@ def build_facts(wh, focus) -> pd.DataFrame:
     return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS]
 
 
-
-
 # --------------------------------------------------------------------------- basis note
 
 
 def pack_note(source_names: list[str]) -> str:
     """The sentence a section shows when its figures come from the pack: which sources, with their citations."""
     return (
-        "Basis: dyadwatch's embedded pack — figures computed from " + pack_store().citations(source_names)
+        "Basis: dyadwatch's embedded pack — figures computed from "
+        + pack_store().citations(source_names)
         + ". No warehouse holds "
         "these data; ingest the files (`dyadwatch ingest …`) to use your own."
     )
@@ -140,9 +139,7 @@ def _has_trade(wh) -> bool:
     return wh.has("trade_flows") or _has_cow(wh)
 
 
-def cow_dyad_from_pack(
-    store, a: str, b: str, year_from: int | None = None, year_to: int | None = None
-) -> pd.DataFrame:
+def cow_dyad_from_pack(store, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
     p = store.derived("trade_cow", (a, b))
     lo, hi = sorted((a, b))
@@ -151,19 +148,21 @@ def cow_dyad_from_pack(
         d = d.rename(columns={"exports_a_to_b": "imports_a_from_b", "imports_a_from_b": "exports_a_to_b",
                               "share_of_a_trade": "share_of_b_trade", "share_of_b_trade": "share_of_a_trade",
                               "rank": "rank_b", "rank_b": "rank"})  # fmt: skip
-    if year_from is not None:
-        d = d[d.year >= year_from]
-    if year_to is not None:
-        d = d[d.year <= year_to]
-    if d.empty:
-        raise NoDataError(f"The embedded pack has no COW trade between {a} and {b} in the selected years.")
     d = d.sort_values("year").reset_index(drop=True)
     d["turnover"] = d.imports_a_from_b + d.exports_a_to_b
     sa, sb = d.share_of_a_trade, d.share_of_b_trade
     d["asymmetry"] = np.where(sa > 0, sb / sa.where(sa > 0), np.nan)
     d["rank"] = d["rank"].astype("float64")
     prev = d.set_index("year").turnover
+    # Growth before the window: a window never changes a value (the first year keeps its growth).
     d["growth"] = [tr._growth(t, prev.get(y - 1)) for y, t in zip(d.year, d.turnover, strict=True)]
+    if year_from is not None:
+        d = d[d.year >= year_from]
+    if year_to is not None:
+        d = d[d.year <= year_to]
+    if d.empty:
+        raise NoDataError(f"The embedded pack has no COW trade between {a} and {b} in the selected years.")
+    d = d.reset_index(drop=True)
     d["period"] = d.year.astype(str)
     d["basis"] = d["basis_exports"] = d["basis_imports"] = "reported"
     d["exports_gap"] = d["imports_gap"] = np.nan

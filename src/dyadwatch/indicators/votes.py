@@ -312,5 +312,3 @@ def build_issues(wh, focus) -> pd.DataFrame:
     df.insert(0, "source", source)
     df = df[["source", "iso3_a", "iso3_b", "issue", "period", "n", "agreement"]].round(4)
     return df.sort_values(["iso3_a", "iso3_b", "issue", "period"]).reset_index(drop=True)
-
-

@@ -49,9 +49,12 @@ def build_report(
     leaves out for lack of data is said once at its top and, line by line, to ``warn`` (stderr by default; None
     to stay silent).
     """
+    from dyadwatch import citations, validate_args
     from dyadwatch.api import open_store
 
     ca, cb = countries.resolve(a), countries.resolve(b)
+    validate_args.dyad(ca.iso3, cb.iso3, a, b)  # before any work: a report takes tens of seconds
+    validate_args.years(year_from, year_to)
     out = Path(out) if out else Path("report-out")
     path = out if out.suffix == ".html" else out / f"dyadwatch-{ca.iso3}-{cb.iso3}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +71,8 @@ def build_report(
                 sec.anchor = sec.anchor or mod.__name__.rsplit(".", 1)[-1]
                 rendered.append(sec)
         head = missing_head(ctx, rendered)
+        # Beside the report: a BibTeX file of exactly the sources it used (facts per publisher and page).
+        citations.write_bib(path.with_suffix(".bib"), [u for s in rendered for u in s.sources], wh)
     finally:
         wh.close()
     if warn is not None and ctx.missing:

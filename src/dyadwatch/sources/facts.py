@@ -25,10 +25,11 @@ from dyadwatch.sources._files import require_columns, sniff
 META = SourceMeta(
     name="facts",
     title="Published facts: headline figures from statistics offices and central banks",
-    publisher="as named on each row (GACC, Russian FCS, Bank of Russia, MOFCOM, national statistics)",
+    publisher="the publisher named on each row (GACC, Russian FCS, Bank of Russia, MOFCOM, national statistics)",
     licence="facts as published; each row names its publisher and page",
-    citation="Each figure is cited to its publisher and the page it was read from",
-    url="",
+    citation="Each figure is cited to its publisher and the page it was read from (`dyadwatch cite facts`)",
+    url="",  # no one page: `dyadwatch cite facts` lists each row's publisher and page
+    extra={"per_row": True},
     version="as ingested",
     tables=("facts",),
     files="a CSV of metric,period,value,unit,publisher(or source_org),url — e.g. reference_facts.csv",

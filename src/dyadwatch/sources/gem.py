@@ -6,7 +6,8 @@ owner, parent, countries, status_tabular, start_year, capacity, units …``).
 Only pipelines are kept. Capacities are converted to bcm/y. A ``start_year``
 that is not a plausible year (the published file has truncated values such
 as ``2`` or ``199``) is stored as NULL and reported with its rows, never
-guessed; ``2026 (expected)`` is read as 2026.
+guessed; ``2026 (expected)`` is read as 2026. Rows are keyed by the tracker's own unit name (``project – unit``):
+ingesting another file of the tracker replaces the units it holds.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ META = SourceMeta(
     version="asia-gas-tracker-greeninfo-map @ 15c3f54",
     tables=("pipelines",),
     files="gem_asia_gas_tracker_utf16.csv (UTF-16) or a UTF-8 extract in the same columns (gem_pipelines_*.csv)",
-    mode="add",  # one file is one part of the data
+    # The tracker identifies a pipeline unit by its project and unit name (one gem.wiki page per project, one
+    # row per unit): a re-ingest updates the units it brings, whichever file held them before, so ingesting
+    # GEM's subset after the full tracker (or the reverse) keeps one row per unit, never two.
+    mode="update",
+    key=("name",),
 )
 
 # Conversions to bcm per year (1 MMcf = 28,316.85 m3; a year of 365 days).
