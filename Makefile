@@ -39,6 +39,10 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# The whole mutation fuzz: 200 seeded cases per loader (tests/test_fuzz.py; CI runs 25).
+fuzz: install
+	DYADWATCH_FUZZ_CASES=200 $(BIN)/pytest -q -s -m slow tests/test_fuzz.py
+
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock:
 	rm -rf /tmp/dyadwatch-lock && $(PYTHON) -m venv /tmp/dyadwatch-lock

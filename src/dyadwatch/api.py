@@ -149,7 +149,7 @@ def votes(
     notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
 
     def go(store: ChainStore) -> Result:
-        kw = dict(measure=measure, source=source, issue=issue, important=important, match=match)
+        kw: dict[str, Any] = dict(measure=measure, source=source, issue=issue, important=important, match=match)
         df, basis, src = iv.dyad(
             store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to, ci=ci, seed=seed, percentile=percentile,
             **kw,
