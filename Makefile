@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: report serve test lint install lock clean
+.PHONY: report serve test lint install lock clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
