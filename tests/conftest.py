@@ -28,6 +28,23 @@ def _need(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_warehouse(tmp_path_factory):
+    """Tests never see the user's own warehouse: the default location is an empty folder of the session, and
+    DYADWATCH_DB is unset (a test that wants a warehouse names it)."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "DYADWATCH_DB")}
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    os.environ.pop("DYADWATCH_DB", None)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The shared real data folder (../shared/data)."""

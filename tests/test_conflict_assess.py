@@ -10,7 +10,7 @@ from dyadwatch import assess
 
 @pytest.fixture
 def fresh(monkeypatch, tmp_path):
-    monkeypatch.setenv("DYADWATCH_DB", str(tmp_path / "absent.duckdb"))
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)  # the default location: empty in tests (the pack)
 
 
 def _lines(r, dim):

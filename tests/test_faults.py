@@ -309,14 +309,13 @@ def test_report_refuses_a_symlink_and_a_foreign_file(tmp_path, capsys):
     notes.write_text("my notes")
     link = tmp_path / "report.html"
     link.symlink_to(notes)
-    db = tmp_path / "none.duckdb"
-    code, _, err = run_cli(capsys, "report", "CHN", "RUS", "--out", link, "--db", db)
+    code, _, err = run_cli(capsys, "report", "CHN", "RUS", "--out", link)
     assert code == 8 and "symbolic link" in err and notes.read_text() == "my notes"
     foreign = tmp_path / "mine.html"
     foreign.write_text("<html>my page</html>")
-    code, _, err = run_cli(capsys, "report", "CHN", "RUS", "--out", foreign, "--db", db)
+    code, _, err = run_cli(capsys, "report", "CHN", "RUS", "--out", foreign)
     assert code == 8 and "is not a dyadwatch report" in err and foreign.read_text() == "<html>my page</html>"
-    code, _, _ = run_cli(capsys, "report", "CHN", "RUS", "--out", link, "--db", db, "--force")
+    code, _, _ = run_cli(capsys, "report", "CHN", "RUS", "--out", link, "--force")
     assert code == 0 and not link.is_symlink() and notes.read_text() == "my notes"  # the link replaced, not notes
     code, _, _ = run_cli(capsys, "report", "CHN", "RUS", "--out", link, "--db", db)  # our own report: replaced
     assert code == 0 and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -31,7 +31,7 @@ def test_ingests_json_has_real_arrays(capsys, shared, tmp_path) -> None:
     db = tmp_path / "w.duckdb"
     with Warehouse(db) as wh:
         wh.ingest(sources.get("voeten"), [shared / "unga/UNVotesPublished.RData"])
-    code, out, err = run_cli(capsys, "ingests", "--db", db, "--format", "json")
+    code, out, err = run_cli(capsys, "ingests", "--history", "--db", db, "--format", "json")
     assert code == 0, err
     rec = json.loads(out)[0]
     assert isinstance(rec["files"], list) and rec["files"][0].endswith("UNVotesPublished.RData")

@@ -27,7 +27,7 @@ def _ctx(a: str, b: str, wh=None) -> ReportContext:
 
 @pytest.fixture(autouse=True)
 def _fresh_machine(monkeypatch, tmp_path):
-    monkeypatch.setenv("DYADWATCH_DB", str(tmp_path / "absent.duckdb"))
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)  # the default location: empty in tests (the pack)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def reports(tmp_path_factory) -> dict[str, tuple[str, list[str]]]:
     got = {}
     for a, b in (("CHN", "RUS"), ("USA", "GBR"), ("KAZ", "RUS"), ("NGA", "ZAF")):
         lines: list[str] = []
-        path = build_report(a, b, out, db=out / "none.duckdb", warn=lines.append)
+        path = build_report(a, b, out, warn=lines.append)
         got[f"{a}-{b}"] = (path.read_text("utf-8"), lines)
     return got
 
@@ -151,7 +151,7 @@ def test_dyad_without_data_says_once_what_is_missing(reports):
 
 
 def test_cli_report_without_data_writes_to_stderr(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "report", "NGA", "ZAF", "--out", tmp_path, "--db", tmp_path / "none.duckdb")
+    code, out, err = run_cli(capsys, "report", "NGA", "ZAF", "--out", tmp_path)
     assert code == 0
     assert "No data on Nigeria and South Africa" in err and "dyadwatch ingest unvotes" in err
     assert err.count("No data on") == 1 and "No data" not in out

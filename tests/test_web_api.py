@@ -17,7 +17,7 @@ from helpers import run_cli
 
 @pytest.fixture(scope="module")
 def nowh(tmp_path_factory):
-    return tmp_path_factory.mktemp("web") / "no-warehouse.duckdb"
+    return None  # the default location, empty in tests: the embedded pack
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,7 @@ def api_csv(client, url: str) -> pd.DataFrame:
 
 
 def test_votes_csv_is_the_cli_csv_byte_for_byte(client, capsys, nowh):
-    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv",
-                             "--db", nowh)  # fmt: skip
+    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv")  # fmt: skip
     assert code == 0, err
     r = client.get("/api/votes?a=CHN&b=RUS&measure=kappa&from=2000&format=csv")
     assert r.status_code == 200 and r.text == out
@@ -69,12 +68,12 @@ def test_votes_csv_is_the_cli_csv_byte_for_byte(client, capsys, nowh):
 def test_endpoint_numbers_equal_the_cli(client, capsys, nowh, url, cli, drop):
     if cli is None:  # the scorecard: the CLI prints it inside `assess --scorecard --format json`
         code, out, err = run_cli(capsys, "assess", "CHN", "RUS", "--scorecard", "--no-references", "--format",
-                                 "json", "--db", nowh)  # fmt: skip
+                                 "json")  # fmt: skip
         assert code == 0, err
         assert client.get(url).json()["data"] == json.loads(out)["scorecard"]
         return
     got = api_csv(client, url)
-    want = cli_csv(capsys, *cli, "--db", nowh)
+    want = cli_csv(capsys, *cli)
     got = got.drop(columns=drop)
     if "year" in want and "year" in got and "from=" in url and "idealpoints" in url:
         want = want[want.year >= 2000].reset_index(drop=True)
@@ -109,12 +108,12 @@ def test_json_keeps_missing_as_null_never_zero(client):
 
 
 def test_assess_and_claims_match_the_library(client, capsys, nowh):
-    _, out, _ = run_cli(capsys, "assess", "CHN", "RUS", "--no-references", "--format", "json", "--db", nowh)
+    _, out, _ = run_cli(capsys, "assess", "CHN", "RUS", "--no-references", "--format", "json")
     cli = json.loads(out)
     api = client.get("/api/assess?a=CHN&b=RUS").json()
     assert api["verdict"] == cli["verdict"] == "alignment"
     assert api["evidence"] == cli["evidence"] and api["year"] == cli["year"]
-    want = cli_csv(capsys, "claims", "check", "--db", nowh)
+    want = cli_csv(capsys, "claims", "check")
     got = client.get("/api/claims").json()
     assert {o["id"]: o["status"] for o in got["claims"]} == dict(zip(want["id"], want["status"], strict=True))
     only = client.get("/api/claims?status=contradicted").json()["claims"]

@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    app = create_app(tmp_path_factory.mktemp("web") / "no-warehouse.duckdb")
+    app = create_app(None)  # the default location, empty in tests: the embedded pack
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()

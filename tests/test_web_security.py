@@ -124,21 +124,21 @@ def test_the_warehouse_is_opened_read_only(alliance_wh):
      "/static/vendor/%2e%2e%2f%2e%2e%2fdata.py", "/static//etc/passwd", "/static/%00", "/vendor/../web/app.py"],
 )  # fmt: skip
 def test_no_path_traversal_out_of_static(url, tmp_path):
-    with TestClient(create_app(tmp_path / "none.duckdb", warm=False), raise_server_exceptions=False) as c:
+    with TestClient(create_app(None, warm=False), raise_server_exceptions=False) as c:
         r = c.get(url)
     assert r.status_code in (400, 404), (url, r.status_code)
     assert "root:" not in r.text and "def create_app" not in r.text and "import" not in r.text
 
 
 def test_static_files_are_served(tmp_path):
-    with TestClient(create_app(tmp_path / "none.duckdb", warm=False)) as c:
+    with TestClient(create_app(None, warm=False)) as c:
         r = c.get("/static/app.js")
         assert r.status_code == 200 and "vegaEmbed" in r.text
         assert c.get("/static/vendor/LICENSES.md").status_code == 200
 
 
 def test_oversize_and_other_methods_are_refused(tmp_path):
-    with TestClient(create_app(tmp_path / "none.duckdb", warm=False)) as c:
+    with TestClient(create_app(None, warm=False)) as c:
         r = c.get("/api/votes?a=CHN&b=RUS&q=" + "x" * 5000)
         assert r.status_code == 414
         r = c.get("/dyad/" + "A" * 5000 + "/RUS")
@@ -156,7 +156,7 @@ def test_oversize_and_other_methods_are_refused(tmp_path):
 
 
 def test_security_headers_on_every_kind_of_response(tmp_path):
-    with TestClient(create_app(tmp_path / "none.duckdb", warm=False)) as c:
+    with TestClient(create_app(None, warm=False)) as c:
         for url in (
             "/",
             "/dyad/CHN/RUS",
@@ -192,7 +192,7 @@ def test_dyadwatch_serve_really_serves_on_loopback(tmp_path):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    exe = [sys.executable, "-m", "dyadwatch", "serve", "--port", str(port), "--db", str(tmp_path / "none.duckdb")]
+    exe = [sys.executable, "-m", "dyadwatch", "serve", "--port", str(port)]
     proc = subprocess.Popen(exe, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60

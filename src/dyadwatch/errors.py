@@ -80,6 +80,8 @@ class UnknownMeasureError(ValueError, DyadwatchError):
 class FetchError(DyadwatchError):
     """A download failed or gave something that is not the publisher's file (names the URL and the fix)."""
 
+    exit_code = 5
+
 
 class InvalidValueError(SourceFormatError):
     """A value no publisher writes (out of range, not a number, a malformed period)."""
@@ -119,6 +121,8 @@ class ConfigError(ValueError, DyadwatchError):
 
 class BadParameterError(ValueError, DyadwatchError):
     """A request parameter is out of range or malformed (the dashboard answers 422 with the allowed values)."""
+
+    exit_code = 2
 
 
 class WarehouseNotFoundError(FileNotFoundError, DyadwatchError):

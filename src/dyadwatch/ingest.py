@@ -216,8 +216,11 @@ def file_refs(source, paths: Sequence[Path]) -> list[FileRef]:
         try:
             digest = sha256(p)
         except IsADirectoryError:
+            inside = sorted(f.name for f in p.iterdir() if f.is_file())[:10]
             raise SourceFormatError(
-                f"{p}: is a folder; source {source.META.name!r} reads files. `dyadwatch sources` says which."
+                f"{p}: is a folder; source {source.META.name!r} reads files"
+                + (f" (this folder holds {', '.join(inside)})" if inside else "")
+                + ". Fix: give the file itself; `dyadwatch sources` says which files each source reads."
             ) from None
         except PermissionError:
             raise SourceFormatError(

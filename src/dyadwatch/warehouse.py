@@ -81,6 +81,12 @@ def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             time.sleep(min(0.5, max(0.05, limit - waited)))
 
 
+def _canonical() -> dict:
+    from dyadwatch.tables import TABLES
+
+    return TABLES
+
+
 class Warehouse(DerivedMixin):
     """A DuckDB file holding the canonical tables: a ``Store``. Use as a context manager."""
 
@@ -155,13 +161,15 @@ class Warehouse(DerivedMixin):
         return [r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
 
     def has(self, name: str, source: str | None = None) -> bool:
-        if name not in self.tables():
+        if name not in self.tables() or (source and name not in _canonical()):
             return False
         q = f'SELECT 1 FROM "{name}"' + (" WHERE source = ?" if source else "") + " LIMIT 1"
         return bool(self.con.execute(q, [source] if source else []).fetchall())
 
     def sources_of(self, name: str) -> list[str]:
-        if name not in self.tables():
+        from dyadwatch.tables import TABLES
+
+        if name not in TABLES or name not in self.tables():  # bookkeeping tables (ingests, …) have no sources
             return []
         return [r[0] for r in self.con.execute(f'SELECT DISTINCT source FROM "{name}" ORDER BY 1').fetchall()]
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from dyadwatch import __version__, countries
 from dyadwatch.errors import DyadwatchError, NoDataError, UnknownCountryError
+from dyadwatch.tables import TABLES
 
 VOTE_MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", "pi_sq", "kappa_sq")
 TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "share_of_a_trade", "share_of_b_trade")
@@ -301,7 +302,7 @@ class WebStore:
         tables = []
         with self.lock:
             if self.wh is not None:
-                for name in sorted(self.wh.tables()):
+                for name in sorted(t for t in self.wh.tables() if t in TABLES):  # not the bookkeeping tables
                     if name == "ingests":
                         continue
                     t = self.wh.table(name)
