@@ -317,7 +317,7 @@ def test_report_refuses_a_symlink_and_a_foreign_file(tmp_path, capsys):
     assert code == 8 and "is not a dyadwatch report" in err and foreign.read_text() == "<html>my page</html>"
     code, _, _ = run_cli(capsys, "report", "CHN", "RUS", "--out", link, "--force")
     assert code == 0 and not link.is_symlink() and notes.read_text() == "my notes"  # the link replaced, not notes
-    code, _, _ = run_cli(capsys, "report", "CHN", "RUS", "--out", link, "--db", db)  # our own report: replaced
+    code, _, _ = run_cli(capsys, "report", "CHN", "RUS", "--out", link)  # our own report: replaced
     assert code == 0 and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -40,7 +40,7 @@ def api_csv(client, url: str) -> pd.DataFrame:
 
 
 def test_votes_csv_is_the_cli_csv_byte_for_byte(client, capsys, nowh):
-    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv")  # fmt: skip
+    code, out, err = run_cli(capsys, "votes", "CHN", "RUS", "--measure", "kappa", "--from", "2000", "--format", "csv")
     assert code == 0, err
     r = client.get("/api/votes?a=CHN&b=RUS&measure=kappa&from=2000&format=csv")
     assert r.status_code == 200 and r.text == out

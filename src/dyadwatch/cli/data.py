@@ -159,7 +159,7 @@ def ingests(
 
     wh = open_warehouse(db)
     if history:
-        rows = wh.ingests() if wh else []
+        rows = [_decoded(r, fmt) for r in (wh.ingests() if wh else [])]
         cols = ["id", "source", "version", "files", "sha256", "rows", "ingested_at", "seconds", "notes"]
         title = "Ingests"
     else:
@@ -174,6 +174,22 @@ def ingests(
         wh.close()
     emit(pd.DataFrame(rows, columns=cols), fmt, title=title,
          notes=[] if rows else ["The warehouse is empty: see `dyadwatch sources`."])  # fmt: skip
+
+
+def _decoded(r: dict, fmt: Format) -> dict:
+    """An ingest record with its JSON text fields as lists/objects (json), or joined with "; " (csv, table)."""
+    import json
+
+    rec = dict(r)
+    for k in ("files", "sha256", "rows", "notes"):
+        rec[k] = json.loads(rec[k]) if isinstance(rec[k], str) and rec[k][:1] in "[{" else rec[k]
+    if fmt != Format.json:
+        short = fmt == Format.table
+        rec["files"] = "; ".join(Path(f).name if short else f for f in rec["files"] or [])
+        rec["sha256"] = "; ".join(h[:12] if short else h for h in (rec["sha256"] or []) if h)
+        rec["rows"] = "; ".join(f"{t}: {n:,}" for t, n in (rec["rows"] or {}).items())
+        rec["notes"] = "; ".join(rec["notes"] or [])
+    return rec
 
 
 def countries_cmd(

@@ -60,7 +60,7 @@ class WebStore:
         from dyadwatch.warehouse import default_path
 
         self.path = Path(db) if db else default_path()
-        self.store = api.open_store(self.path)
+        self.store = api.open_store(db)  # a given path must exist; the default location may be absent
         self.wh = self.store.warehouse  # the user's warehouse alone, or None
         self.lock = threading.RLock()
         self.version = self._version()

@@ -57,7 +57,7 @@ def _ratios(pw: pd.DataFrame, a: str, b: str, lo: int):
     )  # fmt: skip
 
 
-def render(ctx: ReportContext) -> Section:
+def render(ctx: ReportContext) -> Section | None:
     a, b = ctx.a.iso3, ctx.b.iso3
     lo = ctx.year_from or 1900
     try:
@@ -65,10 +65,12 @@ def render(ctx: ReportContext) -> Section:
         mids, _ = conflict.dyad_mids(ctx.wh, a, b)
         cov = conflict.mid_coverage(ctx.wh)
         pw, _ = conflict.dyad_power(ctx.wh, a, b)
-    except DyadwatchError as e:
-        return Section(TITLE, f"<p>No conflict or power data for {esc(ctx.a.name)} and {esc(ctx.b.name)}: {esc(e)} "
-                              "Run `dyadwatch ingest tss_rivalry tss_rivalries.rda`, `dyadwatch ingest cow_mid "
-                              "cow_mid_ddydisps.rda` and `dyadwatch ingest cow_nmc cow_nmc.rda`.</p>")  # fmt: skip
+    except DyadwatchError:
+        # Nothing about this dyad: said once, in the report's "missing data" box (issue 14, item 14).
+        ctx.lack("Conflict and power (rivalries, disputes, capabilities)",
+                 "dyadwatch ingest tss_rivalry tss_rivalries.rda; dyadwatch ingest cow_mid cow_mid_ddydisps.rda; "
+                 "dyadwatch ingest cow_nmc cow_nmc.rda")  # fmt: skip
+        return None
     src_r = next((s for s in conflict.RIVALRY_SOURCES if s in set(riv.source)), None)
     src_m = next((s for s in conflict.MID_SOURCES if s in set(cov.source)), None)
     parts = []
