@@ -180,10 +180,10 @@ def test_serve_warns_when_the_host_is_not_loopback(monkeypatch, capsys):
 
     seen = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))  # not starting a public listener here
-    code, _, err = run_cli(capsys, "serve", "--host", "0.0.0.0", "--port", "8123", "--db", "/nonexistent/w.duckdb")
+    code, _, err = run_cli(capsys, "serve", "--host", "0.0.0.0", "--port", "8123")
     assert code == 0 and seen["host"] == "0.0.0.0" and seen["port"] == 8123
     assert "Warning" in err and "exposes" in err
-    _, _, err = run_cli(capsys, "serve", "--db", "/nonexistent/w.duckdb")
+    _, _, err = run_cli(capsys, "serve")
     assert seen["host"] == "127.0.0.1" and "Warning" not in err
 
 
