@@ -15,33 +15,18 @@ the embedded pack on a fresh machine, from the warehouse when it has the data.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from dyadwatch import countries
+from dyadwatch.assess_config import config
 from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.evidence import Evidence
 
 VERDICTS = ("alliance", "alignment", "unaligned", "rivalry")
-
-
-@dataclass
-class Evidence:
-    dimension: str
-    rule: str
-    value: str
-    threshold: str
-    source: str
-    fired: bool = False  # this line decided (or supports) the verdict
-    strength: float = 0.0  # 0..1, for ordering the strongest lines
-    year: int | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -65,15 +50,6 @@ class Assessment:
             "evidence": [e.as_dict() for e in self.evidence], "basis": self.basis, "sources": self.sources,
             "config_version": self.config_version, "notes": self.notes,
         }  # fmt: skip
-
-
-@cache
-def config(path: str | None = None) -> dict:
-    """The assessment rules (``data/assess.yaml``, or another file with the same keys), validated."""
-    from dyadwatch import assess_config
-
-    p = Path(path) if path else Path(str(resources.files("dyadwatch.data").joinpath("assess.yaml")))
-    return assess_config.load(p)
 
 
 # ----------------------------------------------------------------- data access

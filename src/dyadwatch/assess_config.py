@@ -9,6 +9,7 @@ coerced on the way ("5" is refused, not read as 5).
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -196,3 +197,12 @@ def load(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save the rules file as UTF-8.") from e
     return parse(text, str(path))
+
+
+@cache
+def config(path: str | None = None) -> dict[str, Any]:
+    """The assessment rules (``data/assess.yaml``, or another file with the same keys), validated."""
+    from importlib import resources
+
+    p = Path(path) if path else Path(str(resources.files("dyadwatch.data").joinpath("assess.yaml")))
+    return load(p)

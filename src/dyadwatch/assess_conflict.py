@@ -22,7 +22,7 @@ from dyadwatch.errors import DyadwatchError
 
 
 def _cfg() -> dict:
-    from dyadwatch.assess import config
+    from dyadwatch.assess_config import config
 
     return config()["conflict"]
 
@@ -35,7 +35,7 @@ def _types(r) -> str:
 
 def rivalry_lines(riv: pd.DataFrame, year: int, allied: bool):
     """(evidence lines, in_force) for the rivalry dimension."""
-    from dyadwatch.assess import Evidence
+    from dyadwatch.evidence import Evidence
 
     cfg = _cfg()
     src = next((s for s in cfg["rivalry_sources"] if s in set(riv.source)), None)
@@ -79,7 +79,7 @@ def rivalry_lines(riv: pd.DataFrame, year: int, allied: bool):
 
 def mid_lines(mids: pd.DataFrame, cov: pd.DataFrame, year: int):
     """(evidence lines, fatal_recent) for recent disputes and the dispute history."""
-    from dyadwatch.assess import Evidence
+    from dyadwatch.evidence import Evidence
     from dyadwatch.indicators.conflict import HOSTLEV
 
     cfg = _cfg()
@@ -126,7 +126,7 @@ def mid_lines(mids: pd.DataFrame, cov: pd.DataFrame, year: int):
 
 
 def power_line(pw: pd.DataFrame, a: str, b: str, year: int):
-    from dyadwatch.assess import Evidence
+    from dyadwatch.evidence import Evidence
 
     d = pw[pw.year <= year]
     parts, last_year = [], None
@@ -152,7 +152,7 @@ def power_line(pw: pd.DataFrame, a: str, b: str, year: int):
 
 
 def igo_line(ig: pd.DataFrame, year: int):
-    from dyadwatch.assess import Evidence
+    from dyadwatch.evidence import Evidence
 
     d = ig[ig.year <= year].dropna(subset=["igos"])
     if d.empty:

@@ -161,7 +161,7 @@ def fetch(recipe: rc.Recipe, cache: Cache, o, *, since=None, reporters=None, par
           freq: str = "A", cmd: str = "TOTAL", flows: str = "M,X", row_limit: int = ROW_LIMIT,
           min_interval: float = 1.0, sleep=time.sleep):  # fmt: skip
     """Query the API (or reuse the cached answer of the same query) and cache it as an API-layout CSV."""
-    from dyadwatch.fetch.core import FetchResult
+    from dyadwatch.fetch.result import FetchResult
 
     if not (reporters and partners and (periods or since)):
         raise FetchError(

@@ -16,19 +16,9 @@ from dyadwatch.fetch import recipes as rc
 from dyadwatch.fetch import verify
 from dyadwatch.fetch.cache import Cache, Entry
 from dyadwatch.fetch.http import Downloader, Expect, RetryPolicy
+from dyadwatch.fetch.result import FetchResult
 
 ENV_MIRROR = "DYADWATCH_MIRROR"
-
-
-@dataclass
-class FetchResult:
-    source: str
-    version: str
-    entries: list[Entry]
-    paths: list[Path]  # what to give the loader (unpacked folders for zips with unpack)
-    downloaded: int = 0
-    cached: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

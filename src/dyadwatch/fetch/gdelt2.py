@@ -122,7 +122,7 @@ def filter_export(zpath: Path, out: Path, codes: list[str]) -> int:
 
 
 def fetch(recipe: rc.Recipe, cache: Cache, o, *, date_from=None, date_to=None, states=None, since=None):
-    from dyadwatch.fetch.core import FetchResult
+    from dyadwatch.fetch.result import FetchResult
 
     date_from = date_from or since
     if not (date_from and date_to and states):
