@@ -159,8 +159,8 @@ def test_signals_and_kill_at_random_points_of_a_large_ingest(shared, tmp_path):
     before = snapshot(db)
     rng = random.Random(15)
     for sig in [signal.SIGINT, signal.SIGTERM, signal.SIGKILL] * 2:
-        # From 2.5 s on (a loaded CI machine starts slowly): before that the interpreter is still starting, and a SIGTERM then ends it the
-        # default way (exit -15) before dyadwatch has installed its handlers, touching nothing.
+        # From 2.5 s on (a loaded machine starts slowly): before that the interpreter is still starting, and a
+        # SIGTERM then ends it the default way (exit -15) before dyadwatch has installed its handlers.
         code, _, err = _interrupt(shared, db, sig, rng.uniform(2.5, 9.0))
         if code == 0:  # finished before the signal: then the votes are there, whole
             with Warehouse(db, read_only=True) as wh:
