@@ -187,8 +187,11 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
              json.dumps(rows), dt.datetime.now(), time.perf_counter() - t0, json.dumps(notes)],
         )  # fmt: skip
         _record_files(con, next_id, meta.name, refs, opts, sorted(tables), labels, superseded, rows)
-        con.execute("COMMIT")
+        with signals.deferred(f"the {meta.name} ingest (ingest {next_id})"):
+            con.execute("COMMIT")
     except BaseException as e:
+        if isinstance(e, KeyboardInterrupt) and signals.committed():
+            raise  # delivered just after the COMMIT: nothing to roll back
         _rollback(con)
         if isinstance(e, DyadwatchError | KeyboardInterrupt):
             raise

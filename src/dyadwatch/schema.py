@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from dyadwatch import signals
 from dyadwatch.errors import SchemaVersionError
 from dyadwatch.tables import TABLES
 
@@ -100,9 +101,11 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
             f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, ?)",
             [SCHEMA_VERSION, dt.datetime.now(), f"migrated from version {version}; backup {backup.name}"],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+        with signals.deferred(f"the migration to warehouse version {SCHEMA_VERSION}"):
+            con.execute("COMMIT")
+    except BaseException as e:
+        if not (isinstance(e, KeyboardInterrupt) and signals.committed()):
+            con.execute("ROLLBACK")
         raise
 
 

@@ -16,11 +16,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _received: list[int] = []
+_committed: list[str] = []  # what this process has committed, for an honest "interrupted" message
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+_held: list[bool] = []  # inside deferred(): record the signal, raise it when the block ends
 
 
 def _handler(signum, frame) -> None:
     _received.append(signum)
+    if _held:
+        return
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
@@ -70,3 +76,34 @@ def install() -> None:
 def received() -> bool:
     """True if SIGINT or SIGTERM arrived inside the current guard."""
     return bool(_received)
+
+
+@contextmanager
+def deferred(what: str) -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the block runs (a COMMIT), then record ``what`` as committed.
+
+    A signal that arrives during the COMMIT is raised after it, once ``what`` is recorded: the interrupt
+    then reports that the change was saved instead of claiming the warehouse is unchanged. (Masking the
+    signal would not do: DuckDB's worker threads would receive it and Python runs the handler anyway.)
+    """
+    seen = len(_received)
+    _held.append(True)
+    try:
+        yield
+        _committed.append(what)
+    finally:
+        _held.pop()
+    if len(_received) > seen and not _held:
+        raise KeyboardInterrupt(signal.Signals(_received[-1]).name)
+
+
+def committed() -> list[str]:
+    """What this process committed (ingests, migrations), oldest first."""
+    return list(_committed)
+
+
+def interrupted_message() -> str:
+    """The line the CLI prints on an interrupt: unchanged, or what had already been saved."""
+    if not _committed:
+        return "Interrupted; the warehouse is unchanged."
+    return f"Interrupted after saving {', '.join(_committed)}; nothing after that was written."

@@ -114,5 +114,5 @@ def main(argv: list[str] | None = None) -> None:
 def _interrupted() -> None:
     # Straight to file descriptor 2: a progress display interrupted mid-refresh may still hold sys.stderr.
     sys.stderr.flush()
-    os.write(2, b"Interrupted; the warehouse is unchanged.\n")
+    os.write(2, (signals.interrupted_message() + "\n").encode())
     sys.exit(130)
