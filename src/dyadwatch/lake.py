@@ -1,0 +1,224 @@
+"""The lake: canonical tables as Parquet files in a folder, with an ingest log that makes each change atomic.
+
+A warehouse file holds everything in one DuckDB database; a lake is the same tables as plain Parquet, so any
+engine can read them (DuckDB views, Spark, a cluster's object store) and an ingest can stream a file larger than
+memory. The layout::
+
+    ROOT/
+      _log/00000001.json          one JSON document per committed ingest (written to a temporary name, renamed)
+      TABLE/source=SRC/part=PART-INGEST/*.parquet
+
+Each Parquet file has exactly the table's canonical columns (``tables.TABLES``), ``source`` included, so a reader
+needs no partition discovery. A part is what one ingest wrote for one table: a whole source (mode replace) or
+one file of it (mode add, ``PART`` the file's label). Parts are never modified; they are only added.
+
+What is *current* is what the log says: the newest entry of each source lists its live parts per table
+(``live``). Committing is the rename of one log entry into ``_log/``: a process killed before that leaves
+only parts no entry names, which readers never see and ``vacuum`` removes. So a lake has the warehouse's
+promise: an ingest lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dyadwatch.errors import DyadwatchError
+
+LOG = "_log"
+_STAGE = "_staging"
+_ENTRY = re.compile(r"^(\d{8})\.json$")
+
+
+class LakeError(DyadwatchError):
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One committed ingest: its id, source, mode and the parts that are live after it, per table."""
+
+    id: int
+    source: str
+    mode: str
+    live: dict[str, list[str]]  # table → part folders, relative to the lake root
+    files: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    at: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True, indent=1)
+
+
+def is_lake(root: Path) -> bool:
+    return (Path(root) / LOG).is_dir()
+
+
+def log(root: Path) -> list[LogEntry]:
+    """Every committed entry, oldest first."""
+    folder = Path(root) / LOG
+    if not folder.is_dir():
+        return []
+    entries = []
+    for p in sorted(folder.iterdir()):
+        if not _ENTRY.match(p.name):
+            continue  # a temporary name: an entry being written, not committed
+        try:
+            entries.append(LogEntry(**json.loads(p.read_text(encoding="utf-8"))))
+        except (ValueError, TypeError) as e:
+            raise LakeError(f"{p}: not a dyadwatch lake log entry ({e}). Fix: restore it, or remove the lake.") from e
+    return entries
+
+
+def current(root: Path) -> dict[str, LogEntry]:
+    """The newest entry of each source: what the lake holds now."""
+    return {e.source: e for e in log(root)}
+
+
+def parts(root: Path, table: str, source: str | None = None) -> list[Path]:
+    """The live part folders of ``table`` (of one source, or all), as absolute paths."""
+    root = Path(root)
+    return [
+        root / p for src, e in sorted(current(root).items()) if source in (None, src) for p in e.live.get(table, [])
+    ]
+
+
+def files(root: Path, table: str, source: str | None = None) -> list[Path]:
+    """The live Parquet files of ``table``: what a reader scans."""
+    return sorted(f for p in parts(root, table, source) for f in p.glob("*.parquet"))
+
+
+def tables(root: Path) -> list[str]:
+    """Canonical tables with at least one live part."""
+    return sorted({t for e in current(root).values() for t, ps in e.live.items() if ps})
+
+
+def sources_of(root: Path, table: str) -> list[str]:
+    """From the log, not a scan: on a billion rows (or a billed engine) a scan is a cost."""
+    return sorted(src for src, e in current(root).items() if e.live.get(table))
+
+
+def stage(root: Path, table: str, source: str, part: str) -> Path:
+    """A fresh folder to write one part into; it becomes live only when ``commit`` names it."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", part)[:80] or "all"
+    rel = Path(table) / f"source={source}" / f"part={safe}-{uuid.uuid4().hex[:12]}"
+    path = Path(root) / rel
+    path.mkdir(parents=True, exist_ok=False)
+    return path
+
+
+def commit(
+    root: Path,
+    source: str,
+    mode: str,
+    written: dict[str, list[Path]],
+    *,
+    replaced: Iterable[str] = (),
+    files_: Iterable[str] = (),
+    rows: dict[str, int] | None = None,
+    notes: Iterable[str] = (),
+) -> LogEntry:
+    """Make ``written`` (table → part folders) live for ``source``, atomically.
+
+    Mode ``replace``: the source's live parts become exactly ``written``. Mode ``add``: ``written`` joins the
+    live parts, except those whose relative path is in ``replaced`` (the earlier parts of a re-read file).
+    """
+    root = Path(root)
+    (root / LOG).mkdir(parents=True, exist_ok=True)
+    prev = current(root).get(source)
+    new = {t: [_rel(root, p) for p in ps] for t, ps in written.items()}
+    if mode == "add" and prev is not None:
+        gone = set(replaced)
+        live = {t: [p for p in ps if p not in gone] for t, ps in prev.live.items()}
+        for t, ps in new.items():
+            live[t] = [*live.get(t, []), *ps]
+    else:
+        live = new
+    entries = log(root)
+    entry = LogEntry(
+        id=(entries[-1].id if entries else 0) + 1,
+        source=source,
+        mode=mode,
+        live=live,
+        files=list(files_),
+        rows=dict(rows or {}),
+        at=dt.datetime.now().isoformat(timespec="seconds"),
+        notes=list(notes),
+    )
+    tmp = root / LOG / f".{entry.id:08d}.{uuid.uuid4().hex[:8]}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(entry.to_json())
+        fh.flush()
+        os.fsync(fh.fileno())
+    target = root / LOG / f"{entry.id:08d}.json"
+    try:
+        os.link(tmp, target)  # fails if another writer took this id: never overwrite a committed entry
+    except FileExistsError as e:
+        raise LakeError(f"{target}: another ingest committed at the same time. Fix: run the ingest again.") from e
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(root / LOG)
+    return entry
+
+
+def export(con, root: Path, names: Iterable[str] | None = None) -> list[LogEntry]:
+    """Copy a DuckDB warehouse's canonical tables into the lake, one part per table and source (mode replace).
+
+    ``con`` is the warehouse's DuckDB connection. For engines that read the lake (Spark, a cluster).
+    """
+    from dyadwatch.tables import TABLES
+
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    chosen = [n for n in (names or sorted(TABLES)) if n in have and n in TABLES]
+    by_source: dict[str, dict[str, list[Path]]] = {}
+    rows: dict[str, dict[str, int]] = {}
+    for name in chosen:
+        cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.names)
+        for (src,) in con.execute(f'SELECT DISTINCT source FROM "{name}" ORDER BY 1').fetchall():
+            part = stage(root, name, src, "export")
+            target = str(part / "data.parquet").replace("'", "''")
+            n = con.execute(f'SELECT count(*) FROM "{name}" WHERE source = ?', [src]).fetchone()[0]
+            con.execute(
+                f"""COPY (SELECT {cols} FROM "{name}" WHERE source = $src) TO '{target}' (FORMAT parquet)""",
+                {"src": src},
+            )
+            by_source.setdefault(src, {}).setdefault(name, []).append(part)
+            rows.setdefault(src, {})[name] = n
+    return [commit(root, src, "replace", written, rows=rows[src]) for src, written in sorted(by_source.items())]
+
+
+def vacuum(root: Path) -> list[Path]:
+    """Remove part folders no current entry names (left by killed ingests or superseded); returns them."""
+    root = Path(root)
+    live = {root / p for e in current(root).values() for ps in e.live.values() for p in ps}
+    removed = []
+    for table_dir in sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("_")):
+        for part in sorted(table_dir.glob("source=*/part=*")):
+            if part not in live:
+                shutil.rmtree(part)
+                removed.append(part)
+    for tmp in (root / LOG).glob(".*.tmp") if (root / LOG).is_dir() else []:
+        tmp.unlink()
+        removed.append(tmp)
+    return removed
+
+
+def _rel(root: Path, p: Path) -> str:
+    p = Path(p)
+    return (p.relative_to(root) if p.is_absolute() else p).as_posix()
+
+
+def _fsync_dir(d: Path) -> None:
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
