@@ -199,3 +199,36 @@ if __name__ == "__main__":  # regenerate (only when an answer is meant to change
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
     GOLDEN.write_text(json.dumps(snapshot(shared), ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8")
     print(f"wrote {GOLDEN}")
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "other"), [("Congo", "COG", "COD"), ("Korea", "KOR", "PRK"), ("korea", "KOR", "PRK")]
+)
+def test_an_ambiguous_name_says_which_state_was_chosen(name, chosen, other, monkeypatch):
+    from dyadwatch.errors import AmbiguousNameWarning
+
+    monkeypatch.setattr(countries, "_RESOLVED", {})  # the memo would answer without warning again
+    with pytest.warns(AmbiguousNameWarning, match=rf"read as .*\({chosen}\).*write {other}"):
+        assert countries.resolve_input(name).iso3 == chosen
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert countries.resolve(name).iso3 == chosen  # loaders: the publisher's one meaning, no note
+
+
+def test_ambiguous_name_note_on_the_command_line(capsys, monkeypatch):
+    from helpers import run_cli
+
+    monkeypatch.setattr(countries, "_RESOLVED", {})
+    code, out, err = run_cli(capsys, "votes", "Korea", "CHN", "--from", "2019", "--to", "2019", "--format", "csv")
+    assert code == 0 and out.startswith("year,")
+    assert "note: 'Korea' read as South Korea (KOR); for North Korea write PRK." in err
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("Rusia", "RUS"), ("Untied States", "USA"), ("Germny", "DEU")])
+def test_suggestions_for_a_misspelt_name_are_the_near_best_names_only(typo, meant):
+    with pytest.raises(UnknownCountryError) as e:
+        countries.resolve(typo)
+    msg = str(e.value)
+    assert f"({meant})" in msg
+    suggested = msg.split("Closest matches: ")[1].split(". Use")[0]
+    assert suggested.count("(") == 1, suggested  # "Rusia" no longer suggests the United States or Tunisia

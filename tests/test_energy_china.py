@@ -161,3 +161,16 @@ def test_property_discount_and_shares(tmp_path_factory, rows):
     tv, tq = sum(r[0] for r in rows), sum(r[1] for r in rows)
     assert got.share_value == pytest.approx(v / tv)
     assert got.discount == pytest.approx(1 - (v / q) / (tv / tq))
+
+
+def test_gas_from_a_warehouse_with_crude_only_names_the_ingest(shared, tmp_path):
+    """energy_gas over a warehouse holding crude flows but no gas: the ingest to run, not a pandas error."""
+    from dyadwatch.errors import NeedsIngestError
+
+    with Warehouse(tmp_path / "c.duckdb") as wh:
+        wh.ingest(china_crude, [shared / CRUDE])
+        with pytest.raises(NeedsIngestError, match=r"no pipeline gas flows.*dyadwatch ingest china_gas"):
+            wh.derived("energy_gas", ["CHN", "RUS"])
+        crude = wh.derived("energy_crude", ["CHN", "RUS"])
+        assert set(crude.origin) >= {"RUS"} and crude.share_value.notna().any()
+        assert len(wh.derived("energy_crude", ["USA", "FRA"])) == 0  # no importer among these: no rows, no error

@@ -291,3 +291,19 @@ def test_ingests_command_shows_current_files(shared, tmp_path, capsys):
 
 def test_empty_error_is_a_source_format_error():
     assert issubclass(EmptyInputError, ValueError) and ShrinkError.exit_code == 5
+
+
+def test_a_failed_first_ingest_leaves_no_empty_warehouse(tmp_path, capsys):
+    """A new --db path whose first ingest fails is not left behind as an empty warehouse (nor its new folder)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    db = tmp_path / "new" / "w.duckdb"
+    code, _, err = run_cli(capsys, "ingest", "facts", bad, "--db", db)
+    assert code == 3 and "missing column" in err
+    assert not db.exists() and not db.parent.exists()
+    # An existing warehouse is never removed, whatever fails.
+    good = tmp_path / "kept.duckdb"
+    with Warehouse(good):
+        pass
+    code, _, _ = run_cli(capsys, "ingest", "facts", bad, "--db", good)
+    assert code == 3 and good.exists()

@@ -112,7 +112,7 @@ def _dyad(
     a: str, b: str, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[countries.Country, countries.Country]:
     """Both states resolved, checked to be two, and the year window checked, before any work."""
-    ca, cb = countries.resolve(a), countries.resolve(b)
+    ca, cb = countries.resolve_input(a), countries.resolve_input(b)
     validate_args.dyad(ca.iso3, cb.iso3, a, b)
     validate_args.years(year_from, year_to)
     return ca, cb
@@ -222,7 +222,7 @@ def energy_crude(
     from dyadwatch.indicators import trade_pack as tp
 
     ci, co = _dyad(importer, origin)
-    bms = tuple(countries.resolve(x).iso3 for x in benchmarks)
+    bms = tuple(countries.resolve_input(x).iso3 for x in benchmarks)
 
     def go(store: ChainStore) -> Result:
         df, basis = tp.load_crude(store, ci.iso3, co.iso3, benchmarks=bms, freq=freq)
@@ -236,7 +236,7 @@ def facts(entities: list[str], *, db: str | Path | None = None, wh: Store | None
     """Published facts about any of ``entities`` (as their publishers give them), from the warehouse or the pack."""
     from dyadwatch.indicators import trade_pack as tp
 
-    iso = [countries.resolve(e).iso3 for e in entities]
+    iso = [countries.resolve_input(e).iso3 for e in entities]
     df, basis = run(db, wh, lambda s: tp.facts_for(s, iso))
     return Result(df, basis, ["facts"])
 
@@ -255,7 +255,7 @@ def neighbours(
     """The states that voted most like ``state`` in a year (default: the latest)."""
     from dyadwatch.indicators import votes_panel as vp
 
-    c = countries.resolve(state)
+    c = countries.resolve_input(state)
 
     def go(store: ChainStore) -> Result:
         df, basis, src = vp.neighbours_of(store, c.iso3, year, measure=measure, top=top, min_n=min_n, source=source)
@@ -276,7 +276,7 @@ def matrix(
     """The clustered similarity matrix of all (or the given) states in ``year`` (pack: focus states only)."""
     from dyadwatch.indicators import votes_panel as vp
 
-    iso = [countries.resolve(s).iso3 for s in states] if states else None
+    iso = [countries.resolve_input(s).iso3 for s in states] if states else None
 
     def go(store: ChainStore) -> Result:
         df, basis, src, notes = vp.matrix_of(store, year, measure=measure, states=iso, source=source)
@@ -298,7 +298,7 @@ def idealpoints(
     """UNGA ideal points per state and year: published (Bailey–Strezhnev–Voeten) or estimated from the votes."""
     from dyadwatch.indicators import idealpoints as ip
 
-    iso = [countries.resolve(s).iso3 for s in states] if states else None
+    iso = [countries.resolve_input(s).iso3 for s in states] if states else None
 
     def go(store: ChainStore) -> Result:
         df, basis, src, notes = ip.points(
@@ -393,7 +393,7 @@ def region(
     from dyadwatch.indicators import trade_pack as tp
 
     ca, cb = _dyad(a, b)
-    iso = [countries.resolve(s).iso3 for s in states]
+    iso = [countries.resolve_input(s).iso3 for s in states]
 
     def go(store: ChainStore) -> Result:
         df, basis = tp.load_region(store, ca.iso3, cb.iso3, iso, year_from=year_from, year_to=year_to)
@@ -432,7 +432,7 @@ def energy_gas(importer: str, *, freq: str = "A", db: str | Path | None = None, 
     """Pipeline-gas imports of ``importer`` by origin with shares by value, per year (A) or month (M)."""
     from dyadwatch.indicators import trade_pack as tp
 
-    imp = countries.resolve(importer).iso3
+    imp = countries.resolve_input(importer).iso3
 
     def go(store: ChainStore) -> Result:
         df, basis = tp.load_gas(store, imp, freq)

@@ -27,12 +27,13 @@ import datetime as dt
 import difflib
 import logging
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from dyadwatch.errors import ConfigError, UnknownCountryError
+from dyadwatch.errors import AmbiguousNameWarning, ConfigError, UnknownCountryError
 
 PRC_SEATED = dt.date(1971, 10, 25)
 CODE_SYSTEMS = ("comtrade", "comtrade_names", "cameo", "facts")
@@ -98,6 +99,11 @@ def check_crosswalk(raw: object, where: str) -> dict[str, Any]:
     for system, mapping in raw["codes"].items():
         for k, v in mapping.items():
             code(f"codes.{system}.{k}", v)
+    for name, codes in (raw.get("ambiguous") or {}).items():
+        if name != name.lower() or not isinstance(codes, list) or len(codes) < 2:
+            fail(f"ambiguous.{name}", "must be a lower-case name with a list of two or more iso3 codes")
+        for c in codes:
+            code(f"ambiguous.{name}", c, nullable=False)
     for g, members in raw["groups"].items():
         if not isinstance(members, list) or not members:
             fail(f"groups.{g}", "must be a non-empty list of iso3 codes")
@@ -301,6 +307,21 @@ def resolve(query: str | int, scheme: str | None = None) -> Country:
     return hit
 
 
+def resolve_input(query: str | int, scheme: str | None = None) -> Country:
+    """``resolve`` for what a person typed: a name several states answer to ("Korea", "Congo") is read as its
+    usual state, with an AmbiguousNameWarning naming the others and their codes.
+
+    Loaders use ``resolve``: in a publisher's file "Congo" has the publisher's one meaning.
+    """
+    c = resolve(query, scheme)
+    options = (crosswalk().get("ambiguous") or {}).get(str(query).strip().lower())
+    if options:
+        alt = "; ".join(f"for {_table()[o].name} write {o}" for o in options[1:])
+        # One location for every caller, so the default filter shows a name's note once per process.
+        warnings.warn(f"{str(query).strip()!r} read as {c.name} ({c.iso3}); {alt}.", AmbiguousNameWarning, stacklevel=1)
+    return c
+
+
 def _resolve(text: str, scheme: str | None) -> Country:
     table = _table()
     if scheme is None and ":" in text:
@@ -332,6 +353,8 @@ def _resolve(text: str, scheme: str | None) -> Country:
     if len(upper) == 2 and upper in iso2_to_iso3_map():
         return table[iso2_to_iso3_map()[upper]]
     lower = text.lower()
+    if lower in (crosswalk().get("ambiguous") or {}):  # the usual reading; resolve_input says so
+        return table[crosswalk()["ambiguous"][lower][0]]
     if lower in _names():
         return table[_names()[lower]]
     if len(text) > 3:  # country_converter's regular expressions know the spellings dyadwatch does not list
@@ -339,7 +362,12 @@ def _resolve(text: str, scheme: str | None) -> Country:
         if isinstance(iso3, str) and iso3 in table:
             return table[iso3]
     candidates = list(_names()) + [c.iso3.lower() for c in table.values()]
+    if len(text) > 3:  # a misspelt name is compared with names, not codes ("Rusia" is not "usa")
+        candidates = [c for c in candidates if len(c) > 3]
     close = difflib.get_close_matches(lower, candidates, n=5, cutoff=0.6)
+    if close:  # only the near-best: after "Russia" (0.91), "Tunisia" (0.67) is noise
+        best = difflib.SequenceMatcher(None, lower, close[0]).ratio()
+        close = [c for c in close if difflib.SequenceMatcher(None, lower, c).ratio() >= best - 0.15]
     found = dict.fromkeys(str(table[_names().get(c, c.upper())]) for c in close)
     hint = ", ".join(found) if found else "none"
     raise UnknownCountryError(

@@ -14,6 +14,14 @@ class DyadwatchError(Exception):
     exit_code = 1
 
 
+class DyadwatchWarning(UserWarning):
+    """Something the reader should know about an answer that is still given (the CLI prints it as a note)."""
+
+
+class AmbiguousNameWarning(DyadwatchWarning):
+    """A country name that several states answer to was read as one of them."""
+
+
 class SourceFormatError(ValueError, DyadwatchError):
     """A file is not in the layout its source expects."""
 

@@ -94,6 +94,10 @@ class Warehouse(DerivedMixin):
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_path()
+        # A file this open creates and no ingest fills is removed again on a failed exit: a mistyped or bad
+        # first ingest must not leave an empty warehouse that later commands would take for the user's data.
+        self._created = not read_only and not self.path.exists()
+        self._made_dir = self._created and not self.path.parent.exists()
         if read_only and not self.path.exists():
             self.con = duckdb.connect(":memory:")
         else:
@@ -120,8 +124,17 @@ class Warehouse(DerivedMixin):
     def __enter__(self) -> Warehouse:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
+        try:
+            empty = self._created and exc_type is not None and not self.ingests()
+        except duckdb.Error:  # a broken connection (disk full): keep the file rather than guess
+            empty = False
         self.close()
+        if empty:
+            for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+                p.unlink(missing_ok=True)
+            if self._made_dir and not any(self.path.parent.iterdir()):
+                self.path.parent.rmdir()
 
     def close(self) -> None:
         self.con.close()

@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; DyadwatchError becomes a message on stderr and its exit code."""
     from dyadwatch.errors import DyadwatchError
 
+    _notes_for_warnings()
     # SIGTERM (a closed terminal, `kill`, a CI timeout) ends a command like Ctrl-C: cleanly, exit 130.
     with signals.guard(clear=False):
         try:
@@ -109,6 +110,24 @@ def main(argv: list[str] | None = None) -> None:
                 typer.secho(f"Error: {e}", fg="red", err=True)
                 sys.exit(e.exit_code)
             raise
+
+
+def _notes_for_warnings() -> None:
+    """dyadwatch's own warnings (an ambiguous name read as one state) as notes on stderr, without a file:line."""
+    import warnings
+
+    from dyadwatch.errors import DyadwatchWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, DyadwatchWarning):
+            _common.note(f"note: {message}", fg="yellow")
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("default", DyadwatchWarning)
 
 
 def _interrupted() -> None:

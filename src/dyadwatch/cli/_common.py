@@ -64,7 +64,7 @@ def other_state(ctx: typer.Context, param: typer.CallbackParam, value: str | Non
 
     first = ctx.params.get("a")
     if value is not None and first is not None:
-        validate_args.dyad(countries.resolve(first).iso3, countries.resolve(value).iso3, first, value)
+        validate_args.dyad(countries.resolve_input(first).iso3, countries.resolve_input(value).iso3, first, value)
     return value
 
 

@@ -49,7 +49,7 @@ def arms(
     from dyadwatch import api
     from dyadwatch.indicators import arms as ia
 
-    ca, cb = countries.resolve(a), countries.resolve(b)
+    ca, cb = countries.resolve_input(a), countries.resolve_input(b)
     with api.open_store(db) as wh:
         if by == View.year:
             df = ia.transfers(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)

@@ -201,7 +201,7 @@ def countries_cmd(
 
     from dyadwatch import countries
 
-    items = [countries.resolve(query)] if query else countries.all_countries()
+    items = [countries.resolve_input(query)] if query else countries.all_countries()
     emit(pd.DataFrame([asdict(c) for c in items]), fmt, title="Countries")
 
 

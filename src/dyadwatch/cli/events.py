@@ -63,7 +63,7 @@ def events(
     from dyadwatch import api
     from dyadwatch.indicators import events as ie
 
-    ca, cb = countries.resolve(a), countries.resolve(b)
+    ca, cb = countries.resolve_input(a), countries.resolve_input(b)
     d0 = dt.date(year_from, 1, 1) if year_from else None
     d1 = dt.date(year_to, 12, 31) if year_to else None
     with api.open_store(db) as wh:

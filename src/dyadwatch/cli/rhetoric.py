@@ -58,8 +58,8 @@ def rhetoric(
     from dyadwatch.indicators import rhetoric as rh
     from dyadwatch.indicators import textsim
 
-    ca, cb = countries.resolve(a), countries.resolve(b)
-    ref = countries.resolve(reference)
+    ca, cb = countries.resolve_input(a), countries.resolve_input(b)
+    ref = countries.resolve_input(reference)
     picked = [t for item in (terms or []) for t in item.split(",") if t.strip()]
     kinds = [kind] if kind else None
     span = {"year_from": year_from, "year_to": year_to}

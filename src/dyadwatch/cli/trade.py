@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _iso(x: str) -> str:
-    return countries.resolve(x).iso3
+    return countries.resolve_input(x).iso3
 
 
 def _open(db):

@@ -35,7 +35,7 @@ def vetoes(
     from dyadwatch.errors import NoDataError
     from dyadwatch.indicators import vetoes as iv
 
-    ca, cb = countries.resolve(a), countries.resolve(b)
+    ca, cb = countries.resolve_input(a), countries.resolve_input(b)
     wh = open_warehouse(db)
     if wh is None:
         raise NoDataError("No warehouse yet. Fix: `dyadwatch update unsc`.")

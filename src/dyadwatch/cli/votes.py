@@ -204,6 +204,6 @@ def idealpoints(
     if distance:
         from dyadwatch import countries
 
-        a, b = (countries.resolve(n).iso3 for n in names)
+        a, b = (countries.resolve_input(n).iso3 for n in names)
         res.data = ip.distance(res.data, a, b)
     emit(res.data, fmt, title="UNGA ideal points", notes=[*res.notes, res.basis_note()])

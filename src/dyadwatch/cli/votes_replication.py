@@ -56,8 +56,8 @@ def session(
                 per = per.agg(years=("year", "size"), first=("year", "min"), last=("year", "max")).reset_index()
                 emit(per, fmt, title="Not reproduced")
             return
-        p = countries.resolve(partner).iso3
+        p = countries.resolve_input(partner).iso3
         df = vr.agreement_with(wh, p, source=source, drop_unanimous=not keep_unanimous)
     if other:
-        df = df[df.iso3 == countries.resolve(other).iso3]
+        df = df[df.iso3 == countries.resolve_input(other).iso3]
     emit(df, fmt, title=f"UNGA agreement with {p}, session years" + ("" if keep_unanimous else ", unanimous dropped"))

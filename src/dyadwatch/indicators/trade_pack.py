@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dyadwatch.errors import NoDataError
+from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_region as trg
-from dyadwatch.store import pack_store
+from dyadwatch.store import derived_spec, pack_store
 
 COW_FILES = ("trade/cow_trade_ndy.rda", "trade/cow_trade_sy.rda")
 CRUDE_FILE = "energy/china_crude_imports_by_origin_monthly_2020_2023.csv"
@@ -58,18 +58,23 @@ def build_trade_cow(wh, focus) -> pd.DataFrame:
 def _crude_origins(wh, importer: str, focus) -> list[str]:
     s = en.origin_shares(wh, "crude_oil", importer, None, "A")
     top = s.groupby("origin").value.sum().sort_values(ascending=False).head(TOP_ORIGINS).index
-    return sorted(set(top) | (set(s.origin) & set(focus)))
+    return sorted(set(top) | (set(s.origin) & set(focus or ())))
 
 
-def _importers(wh, commodity: str, focus) -> list[str]:
+def _importers(wh, commodity: str, focus, derived: str) -> list[str]:
     t = wh.table("energy_flows")
     have = t.filter(t.commodity == commodity).importer.name("i").to_pandas().unique()
-    return sorted(set(have) & set(focus))
+    if not len(have):  # energy_flows may hold only another commodity (crude but no gas)
+        raise NeedsIngestError(
+            f"{wh.describe()} holds no {commodity.replace('_', ' ')} flows, which {derived!r} is computed from. "
+            f"Fix: {derived_spec(derived).hint}."
+        )
+    return sorted(set(have) & set(focus or have))
 
 
 def build_energy_crude(wh, focus) -> pd.DataFrame:
     frames = []
-    for imp in _importers(wh, "crude_oil", focus):
+    for imp in _importers(wh, "crude_oil", focus, "energy_crude"):
         for org in _crude_origins(wh, imp, focus):
             for freq in ("M", "A"):
                 try:
@@ -80,6 +85,8 @@ def build_energy_crude(wh, focus) -> pd.DataFrame:
                 d["gain_vs_average"] = (d.avg_unit_value - d.unit_value) * d.volume
                 d["gain_vs_others"] = (d.others_unit_value - d.unit_value) * d.volume
                 frames.append(d.assign(importer=imp, origin=org, freq=freq))
+    if not frames:
+        return pd.DataFrame(columns=CRUDE_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[CRUDE_COLUMNS]
     if "A" in set(out.freq):
         # Annual gains are the sum of the monthly ones (the definition of gains over a period).
@@ -94,15 +101,17 @@ def build_energy_crude(wh, focus) -> pd.DataFrame:
 
 def build_energy_gas(wh, focus) -> pd.DataFrame:
     frames = []
-    for imp in _importers(wh, "pipeline_gas", focus):
+    for imp in _importers(wh, "pipeline_gas", focus, "energy_gas"):
         for freq in ("M", "A"):
             g = en.gas(wh, imp, None, freq=freq)
             frames.append(g.assign(importer=imp, freq=freq))
+    cols = ["importer", "origin", "freq", "period", "share_value", "share_volume", "value"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
     # Unit values are left out: the file derives gas quantities from values, so they carry no information.
     # Values (USD) only for full years: a sum of twelve months, never a month as the file gives it.
     out["value"] = out.value.where(out.freq == "A")
-    cols = ["importer", "origin", "freq", "period", "share_value", "share_volume", "value"]
     return out[cols].sort_values(["importer", "freq", "period", "origin"]).reset_index(drop=True)
 
 
