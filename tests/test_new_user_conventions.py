@@ -59,6 +59,36 @@ def test_tables_on_stdout_notes_on_stderr(capsys, fresh_machine, words) -> None:
 
 def test_quiet_leaves_errors(capsys, fresh_machine) -> None:
     code, out, err = run_cli(capsys, "-q", "votes", "CHN", "RUS", "--from", "2018", "-f", "csv")
-    assert code == 0 and err == "" and out.startswith("year,")
+    assert code == 0 and err == "" and out.startswith("a,b,a_cow,b_cow,year,")
     code, _, err = run_cli(capsys, "-q", "votes", "CHN", "Chna")
     assert code == 2 and re.search(r"Chna", err)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["votes", "CHN", "RUS", "--from", "2018"], ["alliances", "CHN", "RUS", "--from", "2010"],
+     ["trade", "CHN", "RUS", "--from", "2010"], ["rhetoric", "CHN", "RUS", "--terms", "hegemony"],
+     ["energy", "crude", "--importer", "CHN", "--origin", "RUS", "--period", "2022"]],
+    ids=lambda w: w[0] + "-" + w[1],
+)  # fmt: skip
+def test_dyad_csv_and_json_carry_the_dyad_codes_integers_and_one_precision(capsys, fresh_machine, words) -> None:
+    """Item 20: every dyad CSV starts with a, b (ISO3) and their COW codes; whole numbers are integers."""
+    code, out, err = run_cli(capsys, *words, "--format", "csv")
+    assert code == 0, err
+    header, first = out.splitlines()[:2]
+    assert header.startswith("a,b,a_cow,b_cow,") and first.startswith("CHN,RUS,710,365,"), (header, first)
+    for cell in first.split(","):
+        assert not re.fullmatch(r"-?\d+\.0", cell), f"a whole number written as a float: {cell} in {first}"
+        if re.fullmatch(r"-?\d+\.\d+(e-?\d+)?", cell):  # 12 significant digits at most
+            assert len(re.sub(r"[^0-9]", "", cell.split("e")[0]).lstrip("0")) <= 12, cell
+    code, out, err = run_cli(capsys, *words, "--format", "json")
+    row = __import__("json").loads(out)[0]
+    assert (row["a"], row["b"], row["a_cow"], row["b_cow"]) == ("CHN", "RUS", 710, 365)
+
+
+def test_cow_codes_follow_the_year(capsys, fresh_machine) -> None:
+    """Germany is COW 260 until 1990 and 255 from 1991: a panel across unification says so row by row."""
+    code, out, err = run_cli(capsys, "votes", "DEU", "RUS", "--from", "1989", "--to", "1992", "--format", "csv")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert dict(zip(df.year, df.a_cow, strict=True)) == {1989: 260, 1990: 260, 1991: 255, 1992: 255}

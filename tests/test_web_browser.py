@@ -123,7 +123,12 @@ def test_year_range_download_csv_and_png_permalink(server, page, tmp_path):
     with page.expect_download() as dl:
         page.locator("#votes a.dl", has_text="CSV").click()
     csv = Path(dl.value.path()).read_text("utf-8").splitlines()
-    assert csv[0] == "year,n,kappa" and csv[1].startswith("2000,") and csv[-1].startswith("2010,") and len(csv) == 12
+    assert (
+        csv[0] == "a,b,a_cow,b_cow,year,n,kappa"
+        and csv[1].startswith("CHN,RUS,710,365,2000,")
+        and csv[-1].startswith("2010,")
+        and len(csv) == 12
+    )
     with page.expect_download() as dl:
         page.locator("#votes button.dl-img", has_text="PNG").click()
     assert dl.value.suggested_filename == "votes.png"

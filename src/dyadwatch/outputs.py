@@ -85,3 +85,41 @@ def neutralise_csv(df):
             out[c] = out[c].map(neutralise_cell)
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
+
+
+# --------------------------------------------------------------------------- machine-readable tables
+
+SIGNIFICANT = 12  # one precision policy for CSV and JSON: 12 significant digits, as the pack stores them
+
+
+def machine_frame(df, dyad: tuple[str, str] | None = None):
+    """A result as CSV and JSON write it: the dyad's codes first, whole numbers as integers, other numbers
+    at ``SIGNIFICANT`` digits.
+
+    ``dyad`` (ISO3 codes of A and B) adds ``a``, ``b``, ``a_cow`` and ``b_cow`` unless the table names its
+    states itself (``iso3_a``/``iso3_b`` or ``a``/``b``): a file joined later with others must say which pair
+    it is about. COW codes follow the row's year where there is one (Germany is 260 until 1990, then 255).
+    """
+    import pandas as pd
+
+    from dyadwatch import countries
+
+    out = df.copy()
+    if dyad is not None and not ({"iso3_a", "iso3_b"} <= set(out.columns) or {"a", "b"} <= set(out.columns)):
+        years = out["year"] if "year" in out.columns else pd.Series([None] * len(out), index=out.index)
+        lead = {"a": dyad[0], "b": dyad[1]}
+        for side, iso3 in lead.items():
+            out.insert(list(lead).index(side), side, iso3)
+        for i, (side, iso3) in enumerate(lead.items()):
+            cow = [countries.to_cow(iso3, int(y) if pd.notna(y) else None) for y in years]
+            out.insert(2 + i, f"{side}_cow", pd.array(cow, dtype="Int64"))
+    for c in out.columns:
+        col = out[c]
+        if col.dtype.kind != "f" or not col.notna().any():
+            continue
+        vals = col.dropna()
+        if ((vals % 1) == 0).all() and vals.abs().max() < 2**53:  # ranks, codes, counts, whole money
+            out[c] = col.astype("Int64")
+        else:
+            out[c] = col.map(lambda v: float(f"{v:.{SIGNIFICANT}g}") if pd.notna(v) else v)
+    return out

@@ -89,18 +89,26 @@ def lazy(name: str):
     return module
 
 
-def emit(df, fmt: Format, title: str | None = None, notes: list[str] | None = None) -> None:
+def emit(
+    df, fmt: Format, title: str | None = None, notes: list[str] | None = None, dyad: tuple[str, str] | None = None
+) -> None:
     """Print a pandas DataFrame as a rich table, CSV or JSON; NULL shows as 'no data' in tables.
 
-    Notes (basis, coverage) go to stderr for csv/json so pipes stay clean.
+    Notes (basis, coverage) go to stderr for csv/json so pipes stay clean. CSV and JSON follow
+    ``outputs.machine_frame``: the dyad's ISO3 and COW codes first (``dyad``), whole numbers as integers,
+    12 significant digits.
     """
     notes = [n for n in (notes or []) if n]
+    if fmt != Format.table:
+        from dyadwatch.outputs import SIGNIFICANT, machine_frame
+
+        df = machine_frame(df, dyad)
     if fmt in (Format.csv, Format.csv_raw):
         if fmt == Format.csv:  # for spreadsheets: no cell is read as a formula (see outputs.py)
             from dyadwatch.outputs import neutralise_csv
 
             df = neutralise_csv(df)
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(df.to_csv(index=False, float_format=f"%.{SIGNIFICANT}g"))
         for n in notes:
             note(n)
     elif fmt == Format.json:

@@ -34,4 +34,8 @@ def alliances(
     """
     res = api.alliances(a, b, db=db, source=source, year_from=year_from, year_to=year_to)
     df = res.data.drop(columns=["source"])
-    emit(df, fmt, title=f"Alliance obligations, {a} towards {b} ({res.sources[0]})", notes=[res.basis_note()])
+    from dyadwatch import countries
+
+    dyad = (countries.resolve_input(a).iso3, countries.resolve_input(b).iso3)
+    title = f"Alliance obligations, {a} towards {b} ({res.sources[0]})"
+    emit(df, fmt, title=title, notes=[res.basis_note()], dyad=dyad)

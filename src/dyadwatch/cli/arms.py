@@ -62,4 +62,5 @@ def arms(
         fmt,
         title=f"Arms transfers {ca.name} → {cb.name} (SIPRI TIV, millions)",
         notes=["Source: SIPRI Arms Transfers Database (© SIPRI). TIV measures military capability, not price."],
+        dyad=(ca.iso3, cb.iso3),
     )

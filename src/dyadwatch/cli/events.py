@@ -77,4 +77,4 @@ def events(
         f"Source: {', '.join(sources)}; Goldstein weighted by {weight.value}.",
         f"Change points in net cooperation: {', '.join(cps) if cps else 'none detected'}.",
     ]
-    emit(df, fmt, title=f"Events between {ca.name} and {cb.name}", notes=notes)
+    emit(df, fmt, title=f"Events between {ca.name} and {cb.name}", notes=notes, dyad=(ca.iso3, cb.iso3))

@@ -81,7 +81,7 @@ def rhetoric(
             notes = ["TF-IDF cosine similarity per year among that year's speakers; rank 1 = nearest."]
     finally:
         wh.close()
-    emit(df, fmt, title=f"Rhetoric: {ca.name} and {cb.name} ({view.value})", notes=notes)
+    emit(df, fmt, title=f"Rhetoric: {ca.name} and {cb.name} ({view.value})", notes=notes, dyad=(ca.iso3, cb.iso3))
 
 
 def _from_pack(store, a: str, b: str, ref: str, view: View, picked: list[str], kind: str | None, span: dict):

@@ -85,7 +85,7 @@ def trade(
         with wh:
             df, _ = tp.load_trade(wh, ia, ib, year_from=year_from, year_to=year_to)
         df = _in_period(df, period)
-        emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=[tp.pack_note(["cow_trade"])])
+        emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=[tp.pack_note(["cow_trade"])], dyad=(ia, ib))
         return
     with wh:
         df = tr.trade(
@@ -99,7 +99,7 @@ def trade(
             cif_margin=tr.CIF_MARGIN if cif_margin is None else cif_margin,
         )
         notes = tr.coverage_notes(df, ia, ib) + tr.reporting_notes(wh, df, ia, ib)
-    emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=notes)
+    emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=notes, dyad=(ia, ib))
 
 
 def composition(
@@ -123,7 +123,7 @@ def composition(
     df = full.head(top) if top else full
     note = f"HHI {h:.3f} (normalised {hn:.3f}) over {len(full)} {level} codes; basis: {df.basis.iloc[0]}."
     emit(df, fmt, title=f"Composition, {ia} {'exports to' if flow.upper() == 'X' else 'imports from'} {ib}",
-         notes=[note])  # fmt: skip
+         notes=[note], dyad=(ia, ib))  # fmt: skip
 
 
 def region(
@@ -163,7 +163,7 @@ def region(
     notes += basis
     if "share_a" in df.columns and df.share_a.isna().all():
         notes.append("Shares are empty where the states' total trade is not in the warehouse (no data, not zero).")
-    emit(df, fmt, title=f"{ia} and {ib} in {', '.join(sts)}", notes=notes)
+    emit(df, fmt, title=f"{ia} and {ib} in {', '.join(sts)}", notes=notes, dyad=(ia, ib))
 
 
 @energy_app.command("crude")
@@ -207,6 +207,7 @@ def crude(
         fmt,
         title=f"Crude imports of {ii} from {io}",
         notes=["Volumes in tonnes, values in USD (UN Comtrade, China's reports).", *basis],
+        dyad=(ii, io),
     )
 
 

@@ -43,4 +43,4 @@ def vetoes(
         fn = iv.drafts if drafts else iv.summary
         df = fn(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
     notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
-    emit(df, fmt, title=f"Security Council vetoes: {ca.name} and {cb.name}", notes=notes)
+    emit(df, fmt, title=f"Security Council vetoes: {ca.name} and {cb.name}", notes=notes, dyad=(ca.iso3, cb.iso3))

@@ -102,7 +102,10 @@ def dyad(
         a, b, db=db, source=source, year_from=year_from, year_to=year_to, measure=measure, issue=issue,
         important=important, match=match, ci=ci, seed=seed, percentile=percentile,
     )  # fmt: skip
-    emit(res.data, fmt, title=f"UNGA voting similarity, {a} and {b}", notes=[*res.notes, res.basis_note()])
+    from dyadwatch import countries
+
+    dyad = (countries.resolve_input(a).iso3, countries.resolve_input(b).iso3)
+    emit(res.data, fmt, title=f"UNGA voting similarity, {a} and {b}", notes=[*res.notes, res.basis_note()], dyad=dyad)
 
 
 def _all_dyads(a, b, out, measure, issue, important, match, year_from, year_to, source, db) -> None:

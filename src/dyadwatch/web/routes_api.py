@@ -53,10 +53,13 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(cols, (cell(v) for v in row), strict=True)) for row in df.itertuples(index=False, name=None)]
 
 
-def frame_response(f: Frame, fmt: str, name: str) -> Response:
+def frame_response(f: Frame, fmt: str, name: str, dyad: tuple[str, str] | None = None) -> Response:
+    """JSON for the page; a CSV download as the CLI writes one (``outputs.machine_frame``: the dyad's codes first)."""
     if fmt == "csv":
+        from dyadwatch.outputs import SIGNIFICANT, machine_frame
+
         return Response(
-            f.data.to_csv(index=False),
+            machine_frame(f.data, dyad).to_csv(index=False, float_format=f"%.{SIGNIFICANT}g"),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="{name}.csv"'},
         )
@@ -78,7 +81,7 @@ def votes(request: Request, a: A, b: B, measure: Measure = "agreement", year_fro
     yf, yt = params.years(s, year_from, year_to)
     f = s.votes(ca.iso3, cb.iso3, measure=params.measure(measure), year_from=yf, year_to=yt, issue=issue,
                 important=important)  # fmt: skip
-    return frame_response(f, fmt, f"votes-{ca.iso3}-{cb.iso3}")
+    return frame_response(f, fmt, f"votes-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))
 
 
 @router.get("/alliances", summary="api.alliances: alliance obligations of a towards b per year")
@@ -89,7 +92,7 @@ def alliances(request: Request, a: A, b: B, year_from: From = None, year_to: To 
     ca, cb = params.state(a, "a"), params.state(b, "b")
     yf, yt = params.years(s, year_from, year_to)
     return frame_response(s.alliances(ca.iso3, cb.iso3, year_from=yf, year_to=yt, source=source), fmt,
-                          f"alliances-{ca.iso3}-{cb.iso3}")  # fmt: skip
+                          f"alliances-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))  # fmt: skip
 
 
 @router.get("/trade", summary="api.trade: the dyad's trade per period (USD)")
@@ -97,7 +100,9 @@ def trade(request: Request, a: A, b: B, year_from: From = None, year_to: To = No
     s = _store(request)
     ca, cb = params.state(a, "a"), params.state(b, "b")
     yf, yt = params.years(s, year_from, year_to)
-    return frame_response(s.trade(ca.iso3, cb.iso3, year_from=yf, year_to=yt), fmt, f"trade-{ca.iso3}-{cb.iso3}")
+    return frame_response(
+        s.trade(ca.iso3, cb.iso3, year_from=yf, year_to=yt), fmt, f"trade-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3)
+    )
 
 
 @router.get("/energy_crude", summary="api.energy_crude: one origin's crude in an importer's imports")
@@ -106,7 +111,7 @@ def energy_crude(request: Request, importer: Annotated[str, Query(max_length=60)
                  freq: Annotated[Literal["M", "A"], Query()] = "M", fmt: Fmt = "json") -> Response:  # fmt: skip
     ci, co = params.state(importer, "importer"), params.state(origin, "origin")
     return frame_response(_store(request).energy_crude(ci.iso3, co.iso3, freq=freq), fmt,
-                          f"crude-{ci.iso3}-{co.iso3}")  # fmt: skip
+                          f"crude-{ci.iso3}-{co.iso3}", (ci.iso3, co.iso3))  # fmt: skip
 
 
 @router.get("/facts", summary="api.facts: published facts about the states, as their publishers give them")
@@ -131,7 +136,7 @@ def ideal_distance(request: Request, a: A, b: B, year_from: From = None, year_to
     ca, cb = params.state(a, "a"), params.state(b, "b")
     yf, yt = params.years(s, year_from, year_to)
     return frame_response(s.ideal_distance(ca.iso3, cb.iso3, year_from=yf, year_to=yt), fmt,
-                          f"ideal-distance-{ca.iso3}-{cb.iso3}")  # fmt: skip
+                          f"ideal-distance-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))  # fmt: skip
 
 
 @router.get("/regimes", summary="indicators.regimes.dyad: both states' regime scores per year and their gaps")
@@ -139,7 +144,9 @@ def regimes(request: Request, a: A, b: B, year_from: From = None, year_to: To = 
     s = _store(request)
     ca, cb = params.state(a, "a"), params.state(b, "b")
     yf, yt = params.years(s, year_from, year_to)
-    return frame_response(s.regimes(ca.iso3, cb.iso3, year_from=yf, year_to=yt), fmt, f"regimes-{ca.iso3}-{cb.iso3}")
+    return frame_response(
+        s.regimes(ca.iso3, cb.iso3, year_from=yf, year_to=yt), fmt, f"regimes-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3)
+    )
 
 
 @router.get("/neighbours", summary="indicators.votes_panel.neighbours_result: the states voting most alike")
@@ -202,7 +209,9 @@ def assess(request: Request, a: A, b: B, year: Year = None) -> Response:
 @router.get("/scorecard", summary="assess.scorecard: concord and tension per dimension")
 def scorecard(request: Request, a: A, b: B, fmt: Fmt = "json") -> Response:
     ca, cb = params.state(a, "a"), params.state(b, "b")
-    return frame_response(_store(request).scorecard(ca.iso3, cb.iso3), fmt, f"scorecard-{ca.iso3}-{cb.iso3}")
+    return frame_response(
+        _store(request).scorecard(ca.iso3, cb.iso3), fmt, f"scorecard-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3)
+    )
 
 
 @router.get("/claims", summary="claims.engine.check: the article's claims, checked")
