@@ -52,10 +52,12 @@ def _connect(project: str, dataset: str, billing_project: str | None) -> Any:
         raise MissingExtraError(
             f"BigQuery needs the bigquery extra, which is not installed. Fix: {INSTALL_HINT}."
         ) from e
+    # Jobs run, and are billed, in the billing project: the dataset's own project, except for the public GDELT
+    # project, where nobody may run jobs (None: the default project of the credentials, `gcloud config`).
+    billing = billing_project or (None if is_gdelt(project, dataset) else project)
     # partition_column=None keeps the pseudo-column's own name, _PARTITIONTIME, as in compile-only tables, so one
-    # expression serves both; the job runs in the billing project (the public GDELT project bills nobody).
-    return ibis.bigquery.connect(project_id=billing_project or project, dataset_id=f"{project}.{dataset}",
-                                 partition_column=None)  # fmt: skip
+    # expression serves both.
+    return ibis.bigquery.connect(project_id=billing, dataset_id=f"{project}.{dataset}", partition_column=None)
 
 
 class BigQueryStore(DerivedMixin):
