@@ -316,8 +316,22 @@ def test_view_on_a_real_gdelt_file_equals_the_loader(real_gdelt):
     assert raw.GLOBALEVENTID.nunique().execute() == raw.count().execute()  # so the loader's dedup is moot
     got = gd.events_view(raw).to_pandas()
     _same_rows(got, loaded)
-    # The states on the Georgia files are many, and some codes are CAMEO's own (not ISO3), so the CASE is exercised.
+    # Many states, and CAMEO regions (EUR, AFR, CAS, WST) that must become NULL rather than pass through.
+    codes = set(raw.Actor1CountryCode.execute()) | set(raw.Actor2CountryCode.execute())
+    assert {"EUR", "AFR"} <= codes and not {"EUR", "AFR"} & (set(got.actor_a) | set(got.actor_b))
     assert got.actor_a.nunique() > 20 and (got.file.str.fullmatch(r"\d{8}\.export\.CSV")).all()
+
+
+def test_crosswalk_case_executes_as_the_loader_maps():
+    # The real files hold no code CAMEO renames (e.g. ROM), so every code the crosswalk knows is run through here.
+    same, renamed = gd.iso3_rules()
+    codes = [*same, *(k for k, _ in renamed), "EUR", "AFR", "XXX", ""]
+    t = ibis.memtable({"code": codes})
+    got = t.select("code", iso3=gd.iso3_of(t.code)).to_pandas()
+    mapping, _ = gdelt.cameo_country_map([c for c in codes if c])
+    want = got.code.map(mapping)
+    assert len(renamed) > 5 and got.iso3.isna().sum() == 4
+    assert ((got.iso3 == want) | (got.iso3.isna() & want.isna())).all()
 
 
 def test_partitioned_range_on_a_real_gdelt_file(real_gdelt):
