@@ -32,9 +32,20 @@ def pick_source(wh, source: str | None = None) -> str:
 
 def coverage(wh, source: str) -> dict:
     """The years a source covers and the obligations it measures (others are NULL)."""
-    t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
-    agg = t.aggregate(lo=t.year.min(), hi=t.year.max(), **{o: t[o].count() for o in OBLIGATIONS}).to_pandas().iloc[0]
+    agg = coverage_expr(wh, source).to_pandas().iloc[0]
     return {"lo": int(agg["lo"]), "hi": int(agg["hi"]), "measured": [o for o in OBLIGATIONS if agg[o] > 0]}
+
+
+def coverage_expr(wh, source: str):
+    """First and last year of a source, and per obligation the number of dyad-years measuring it."""
+    t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
+    return t.aggregate(lo=t.year.min(), hi=t.year.max(), **{o: t[o].count() for o in OBLIGATIONS})
+
+
+def obligations_expr(wh, a: str, b: str, source: str):
+    """The listed dyad-years of a's obligations to b (``obligations`` fills the unlisted years)."""
+    t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
+    return t.filter((t.iso3_a == a) & (t.iso3_b == b)).select("year", *OBLIGATIONS)
 
 
 def fill_years(rows: pd.DataFrame, cov: dict, year_from: int | None, year_to: int | None) -> pd.DataFrame:
@@ -57,8 +68,7 @@ def obligations(
 ) -> pd.DataFrame:
     """One row per year in [year_from, year_to] (default: the source's coverage): a's obligations to b."""
     source = pick_source(wh, source)
-    t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
-    rows = t.filter((t.iso3_a == a) & (t.iso3_b == b)).select("year", *OBLIGATIONS).to_pandas()
+    rows = obligations_expr(wh, a, b, source).to_pandas()
     out = fill_years(rows, coverage(wh, source), year_from, year_to)
     out["source"] = source
     return out
@@ -83,11 +93,16 @@ def dyad(
 
 def panel(wh, states: list[str], source: str) -> pd.DataFrame:
     """Listed (non-empty) dyad-years among ``states``, both directions: for the embedded pack."""
-    t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
-    t = t.filter(t.iso3_a.isin(states) & t.iso3_b.isin(states))
-    df = t.select("iso3_a", "iso3_b", "year", *OBLIGATIONS).order_by(["iso3_a", "iso3_b", "year"]).to_pandas()
+    df = panel_expr(wh, states, source).to_pandas()
     df.insert(0, "source", source)
     return df
+
+
+def panel_expr(wh, states: list[str], source: str):
+    """The expression behind :func:`panel`."""
+    t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
+    t = t.filter(t.iso3_a.isin(states) & t.iso3_b.isin(states))
+    return t.select("iso3_a", "iso3_b", "year", *OBLIGATIONS).order_by(["iso3_a", "iso3_b", "year"])
 
 
 def build_panel(wh, focus) -> pd.DataFrame:

@@ -28,9 +28,13 @@ def _table(wh):
 
 def coverage(wh) -> tuple[int, int]:
     """First and last delivery year in the ingested register."""
-    t = _table(wh)
-    row = t.aggregate(lo=t.delivery_year.min(), hi=t.delivery_year.max()).to_pandas().iloc[0]
+    row = coverage_expr(wh).to_pandas().iloc[0]
     return int(row["lo"]), int(row["hi"])
+
+
+def coverage_expr(wh):
+    t = _table(wh)
+    return t.aggregate(lo=t.delivery_year.min(), hi=t.delivery_year.max())
 
 
 def transfers(wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
@@ -39,23 +43,10 @@ def transfers(wh, a: str, b: str, *, year_from: int | None = None, year_to: int 
     ``share_of_a_exports``: b's share of a's exports (TIV) that year;
     ``share_of_b_imports``: a's share of b's imports. NULL when the total is 0.
     """
-    t = _table(wh)
     lo, hi = coverage(wh)
     lo = lo if year_from is None else max(lo, year_from)
     hi = hi if year_to is None else min(hi, year_to)
-    t = t.filter((t.delivery_year >= lo) & (t.delivery_year <= hi))
-    dyad = t.filter((t.supplier == a) & (t.recipient == b))
-    per = dyad.group_by(year=dyad.delivery_year).aggregate(
-        tiv=dyad.tiv.sum(), deals=dyad.deal_id.nunique(), units=dyad.units.sum()
-    )
-    exp = t.filter(t.supplier == a)
-    exp = exp.group_by(year=exp.delivery_year).aggregate(a_exports=exp.tiv.sum())
-    imp = t.filter(t.recipient == b)
-    imp = imp.group_by(year=imp.delivery_year).aggregate(b_imports=imp.tiv.sum())
-    years = ibis.memtable({"year": list(range(lo, hi + 1))}, schema={"year": "int16"})
-    q = years.left_join(per, "year").drop("year_right")
-    q = q.left_join(exp, "year").drop("year_right").left_join(imp, "year").drop("year_right")
-    df = q.order_by("year").to_pandas()
+    df = transfers_expr(wh, a, b, lo, hi).to_pandas()
     for c in ("tiv", "deals", "units", "a_exports", "b_imports"):  # all-NULL columns arrive as object
         df[c] = pd.to_numeric(df[c], errors="raise").astype("float64").fillna(0.0).round(6)
     df["deals"] = df["deals"].astype(int)
@@ -72,8 +63,32 @@ def transfers(wh, a: str, b: str, *, year_from: int | None = None, year_to: int 
     ].reset_index(drop=True)  # fmt: skip
 
 
+def transfers_expr(wh, a: str, b: str, lo: int, hi: int):
+    """Per delivery year in [lo, hi]: the dyad's TIV, deals, units and each side's totals (NULL: none)."""
+    t = _table(wh)
+    t = t.filter((t.delivery_year >= lo) & (t.delivery_year <= hi))
+    dyad = t.filter((t.supplier == a) & (t.recipient == b))
+    per = dyad.group_by(year=dyad.delivery_year).aggregate(
+        tiv=dyad.tiv.sum(), deals=dyad.deal_id.nunique(), units=dyad.units.sum()
+    )
+    exp = t.filter(t.supplier == a)
+    exp = exp.group_by(year=exp.delivery_year).aggregate(a_exports=exp.tiv.sum())
+    imp = t.filter(t.recipient == b)
+    imp = imp.group_by(year=imp.delivery_year).aggregate(b_imports=imp.tiv.sum())
+    years = ibis.memtable({"year": list(range(lo, hi + 1))}, schema={"year": "int16"})
+    q = years.left_join(per, "year").drop("year_right")
+    q = q.left_join(exp, "year").drop("year_right").left_join(imp, "year").drop("year_right")
+    return q.order_by("year")
+
+
 def by_category(wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """TIV from a to b per delivery year and SIPRI armament category (rows only where deliveries exist)."""
+    df = by_category_expr(wh, a, b, year_from=year_from, year_to=year_to).to_pandas()
+    df["year"] = df["year"].astype(int)
+    return df
+
+
+def by_category_expr(wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None):
     t = _table(wh)
     t = t.filter((t.supplier == a) & (t.recipient == b))
     if year_from is not None:
@@ -81,15 +96,20 @@ def by_category(wh, a: str, b: str, *, year_from: int | None = None, year_to: in
     if year_to is not None:
         t = t.filter(t.delivery_year <= year_to)
     q = t.group_by(year=t.delivery_year, category=t.category).aggregate(tiv=t.tiv.sum(), units=t.units.sum())
-    df = q.order_by(["year", "category"]).to_pandas()
-    df["year"] = df["year"].astype(int)
-    return df
+    return q.order_by(["year", "category"])
 
 
 def top_systems(
     wh, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
     """The weapon systems with the most TIV delivered from a to b, with units and years."""
+    df = top_systems_expr(wh, a, b, n=n, year_from=year_from, year_to=year_to).to_pandas()
+    for c in ("first_year", "last_year"):
+        df[c] = df[c].astype(int)
+    return df
+
+
+def top_systems_expr(wh, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None):
     t = _table(wh)
     t = t.filter((t.supplier == a) & (t.recipient == b))
     if year_from is not None:
@@ -99,7 +119,4 @@ def top_systems(
     q = t.group_by("designation", "description", "category").aggregate(
         tiv=t.tiv.sum(), units=t.units.sum(), first_year=t.delivery_year.min(), last_year=t.delivery_year.max()
     )
-    df = q.order_by([ibis.desc("tiv"), "designation"]).limit(n).to_pandas()
-    for c in ("first_year", "last_year"):
-        df[c] = df[c].astype(int)
-    return df
+    return q.order_by([ibis.desc("tiv"), "designation"]).limit(n)

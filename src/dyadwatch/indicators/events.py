@@ -39,14 +39,20 @@ def _check(period: str, weight: str, direction: str) -> None:
             raise DyadwatchError(f"Unknown {name} {val!r}: use one of {', '.join(allowed)}.")
 
 
-def events_table(wh, source: str | None = None):
+def events_table(wh, source: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None):
     have = wh.sources_of("events")
     if not have:
         raise NoDataError(
             f"No event data in {wh.path}. Fix: `dyadwatch ingest gdelt FILES` (GDELT event files as published, "
             "e.g. 20240101.export.CSV or the 2.0 15-minute .export.CSV.zip files)."
         )
-    t = wh.table("events")
+    # A store that reads, or bills, by partition (BigQuery's GDELT) narrows its scan to the dates asked for;
+    # ``_bounds`` still decides which rows count, so the result is the same on every store.
+    between = getattr(wh, "events_between", None)
+    if between is not None and (date_from is not None or date_to is not None):
+        t = between(date_from, date_to)
+    else:
+        t = wh.table("events")
     if source:
         if source not in have:
             raise NoDataError(f"No events from {source!r} in {wh.path} (have: {have}).")
@@ -78,7 +84,7 @@ def _trunc(col, period: str):
     return col.truncate(PERIODS[period]) if period != "day" else col
 
 
-def dyad_events(
+def dyad_events_expr(
     wh,
     a: str,
     b: str,
@@ -90,10 +96,11 @@ def dyad_events(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     source: str | None = None,
-) -> pd.DataFrame:
-    """One row per period: events, goldstein, net_cooperation, q1..q4, material_share, avg_tone, shares."""
+) -> dict[str, ibis.Table]:
+    """The expressions behind :func:`dyad_events`: ``dyad`` (per-period sums), ``volume_a``/``volume_b``
+    (each state's events per period) and ``periods`` (every period inside the event data)."""
     _check(period, weight, direction)
-    t = _bounds(events_table(wh, source), date_from, date_to)
+    t = _bounds(events_table(wh, source, date_from, date_to), date_from, date_to)
     if root_only:
         t = t.filter(t.is_root)
     ab = (t.actor_a == a) & (t.actor_b == b)
@@ -117,13 +124,36 @@ def dyad_events(
         q3=q[3].mean(),
         q4=q[4].mean(),
     )
-    vols = []
-    for who in (a, b):
+    out = {"dyad": per}
+    for key, who in (("volume_a", a), ("volume_b", b)):
         v = t.filter((t.actor_a == who) | (t.actor_b == who)).distinct(on="event_id", keep="first")
         v = v.mutate(p=_trunc(v.date, period))
-        vols.append(v.group_by("p").aggregate(n=v.count()).to_pandas().set_index("p")["n"])
-    periods = t.select(p=_trunc(t.date, period)).distinct().order_by("p").to_pandas()
-    got = per.to_pandas()
+        out[key] = v.group_by("p").aggregate(n=v.count())
+    out["periods"] = t.select(p=_trunc(t.date, period)).distinct().order_by("p")
+    return out
+
+
+def dyad_events(
+    wh,
+    a: str,
+    b: str,
+    *,
+    period: str = "month",
+    weight: str = "mentions",
+    root_only: bool = False,
+    direction: str = "both",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """One row per period: events, goldstein, net_cooperation, q1..q4, material_share, avg_tone, shares."""
+    exprs = dyad_events_expr(
+        wh, a, b, period=period, weight=weight, root_only=root_only, direction=direction,
+        date_from=date_from, date_to=date_to, source=source,
+    )  # fmt: skip
+    vols = [exprs[k].to_pandas().set_index("p")["n"] for k in ("volume_a", "volume_b")]
+    periods = exprs["periods"].to_pandas()
+    got = exprs["dyad"].to_pandas()
     if periods.empty:
         raise NoDataError(f"No events in the period asked for in {wh.path}.")
     df = periods.merge(got, on="p", how="left")
@@ -139,6 +169,29 @@ def dyad_events(
     out = df[COLUMNS].reset_index(drop=True)
     out.attrs.update(period=period, weight=weight, direction=direction, root_only=root_only)
     return out
+
+
+def index_expr(
+    wh, *, period: str = "month", date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> ibis.Table:
+    """Directed state pair × period sums over the ``events`` table: :func:`file_index` for a store.
+
+    Columns p (period start), actor_a, actor_b, events, g_sum, g_w_sum, mentions, q1..q4, tone_sum; events
+    with both actors states only. Like ``file_index`` it does not deduplicate event ids: a warehouse removes
+    duplicates at ingest, and GDELT 2.0's own ids are unique.
+    """
+    _check(period, "none", "both")
+    t = _bounds(events_table(wh, None, date_from, date_to), date_from, date_to)
+    t = t.filter(t.actor_a.notnull() & t.actor_b.notnull()).mutate(p=lambda t: _trunc(t.date, period))
+    q = {f"q{k}": (t.quad_class == k).cast("int64").sum() for k in (1, 2, 3, 4)}
+    return t.group_by(["p", "actor_a", "actor_b"]).aggregate(
+        events=t.count(),
+        g_sum=t.goldstein.sum(),
+        g_w_sum=(t.goldstein * t.mentions).sum(),
+        mentions=t.mentions.sum(),
+        **q,
+        tone_sum=t.avg_tone.sum(),
+    )
 
 
 def change_points(
@@ -172,15 +225,22 @@ def dyad_change_points(df: pd.DataFrame, column: str = "net_cooperation", **kw) 
     return [df["period"].iloc[i] for i in change_points(df[column], **kw)]
 
 
+def top_event_codes_expr(
+    wh, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> ibis.Table:
+    """The expression behind :func:`top_event_codes` (without the code descriptions)."""
+    t = _bounds(events_table(wh, None, date_from, date_to), date_from, date_to)
+    d = t.filter(((t.actor_a == a) & (t.actor_b == b)) | ((t.actor_a == b) & (t.actor_b == a)))
+    d = d.distinct(on="event_id", keep="first")
+    out = d.group_by("root_code").aggregate(events=d.count(), goldstein=d.goldstein.mean())
+    return out.order_by([ibis.desc("events"), "root_code"]).limit(n)
+
+
 def top_event_codes(
     wh, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> pd.DataFrame:
     """The most frequent CAMEO root codes between a and b (both directions), with descriptions if ingested."""
-    t = _bounds(events_table(wh), date_from, date_to)
-    d = t.filter(((t.actor_a == a) & (t.actor_b == b)) | ((t.actor_a == b) & (t.actor_b == a)))
-    d = d.distinct(on="event_id", keep="first")
-    out = d.group_by("root_code").aggregate(events=d.count(), goldstein=d.goldstein.mean())
-    df = out.order_by([ibis.desc("events"), "root_code"]).limit(n).to_pandas()
+    df = top_event_codes_expr(wh, a, b, n=n, date_from=date_from, date_to=date_to).to_pandas()
     if wh.sources_of("cameo_codes"):
         c = wh.table("cameo_codes")
         names = c.filter(c.level == 1).select("code", "description").to_pandas()

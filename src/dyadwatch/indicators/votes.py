@@ -45,6 +45,14 @@ def agreement(
 ) -> pd.DataFrame:
     """Per year: ``n`` shared roll calls and ``agreement``, the share with identical votes."""
     source = pick_source(wh, source)
+    df = agreement_expr(wh, a, b, source, year_from, year_to).to_pandas()
+    df["year"] = df["year"].astype(int)
+    df["n"] = df["n"].astype(int)
+    return df.reset_index(drop=True)
+
+
+def agreement_expr(wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None):
+    """The expression behind :func:`agreement`, for a source already picked."""
     pair = dyad_votes_expr(wh, a, b, source, year_from, year_to)
     per_year = pair.group_by("year").aggregate(
         n=pair.rcid.count(),
@@ -57,15 +65,19 @@ def agreement(
         rc = rc.filter(rc.year <= year_to)
     years = rc.select("year").distinct()
     out = years.left_join(per_year, "year").select("year", n=ibis.coalesce(per_year.n, 0), agreement=per_year.agreement)
-    df = out.order_by("year").to_pandas()
-    df["year"] = df["year"].astype(int)
-    df["n"] = df["n"].astype(int)
-    return df.reset_index(drop=True)
+    return out.order_by("year")
 
 
 def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.DataFrame:
     """Undirected dyad-years (iso3_a < iso3_b) among ``states``: every roll-call year, n and agreement."""
     source = pick_source(wh, source)
+    df = agreement_panel_expr(wh, states, source).to_pandas()
+    df.insert(0, "source", source)
+    return df.astype({"year": int, "n": int})
+
+
+def agreement_panel_expr(wh, states: list[str], source: str):
+    """The expression behind :func:`agreement_panel`, for a source already picked."""
     votes = votes_sources.rows(wh, "votes", source)
     v = votes.filter(votes.iso3.isin(states) & votes.vote.isin([1, 2, 3]))
     va = v.select(rcid="rcid", iso3_a="iso3", vote_a="vote")
@@ -84,9 +96,7 @@ def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.D
     out = grid.left_join(per, ["iso3_a", "iso3_b", "year"]).select(
         "iso3_a", "iso3_b", "year", n=ibis.coalesce(per.n, 0), agreement=per.agreement
     )
-    df = out.order_by(["iso3_a", "iso3_b", "year"]).to_pandas()
-    df.insert(0, "source", source)
-    return df.astype({"year": int, "n": int})
+    return out.order_by(["iso3_a", "iso3_b", "year"])
 
 
 def _cells_expr(pair):
