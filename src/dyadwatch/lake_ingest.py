@@ -236,16 +236,22 @@ def _checks_sql() -> tuple[str, dict[str, str]]:
     return branches, preds
 
 
-def _mapped_sql(gdelt, path: Path) -> str:
-    """The file's events in canonical order, without the keep/check filter (see ``_stream_file``)."""
+def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
+    """The file's events in canonical order, without the keep/check filter (see ``_stream_file``).
+
+    ``skip``: number the rows as the file's lines (``line``), before the joins, which do not keep row order.
+    """
+    src = gdelt.typed_sql([path])
+    if skip is not None:
+        src = f"SELECT row_number() OVER () + {skip} AS line, * FROM ({src})"
     return f"""
-        SELECT t.event_id, t.date, ma.iso3 AS actor_a, mb.iso3 AS actor_b, t.cameo, t.root_code, t.is_root,
+        SELECT {"t.line, " if skip is not None else ""}t.event_id, t.date, ma.iso3 AS actor_a, mb.iso3 AS actor_b, t.cameo, t.root_code, t.is_root,
                t.quad_class, CASE WHEN isnan(t.goldstein) THEN NULL ELSE t.goldstein END AS goldstein,
                t.mentions, t.sources, t.articles,
                CASE WHEN isnan(t.avg_tone) THEN NULL ELSE t.avg_tone END AS avg_tone,
                t.bad, t.raw_id, t.raw_date, t.raw_quad, t.raw_goldstein,
                (ma.iso3 IS NOT NULL OR mb.iso3 IS NOT NULL) AS kept
-        FROM ({gdelt.typed_sql([path])}) t
+        FROM ({src}) t
         LEFT JOIN _cmap ma ON t.code_a = ma.code
         LEFT JOIN _cmap mb ON t.code_b = mb.code
     """
@@ -333,7 +339,7 @@ def _bad_value(con, gdelt, path: Path, given: str, message: str) -> SourceFormat
     cond = "bad" if kind == "parse" else f"kept AND NOT bad AND {preds[col]}"
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET threads = 1")  # row_number() OVER () is the line only on an ordered, single-thread scan
-    numbered = f"SELECT row_number() OVER () + {skip} AS line, * FROM ({_mapped_sql(gdelt, path)})"
+    numbered = _mapped_sql(gdelt, path, skip)
     row = con.execute(
         f"SELECT line, raw_id, raw_date, raw_quad, raw_goldstein{', ' + col if col else ''}, "
         f"count(*) OVER () FROM ({numbered}) WHERE {cond} ORDER BY line LIMIT 1"
