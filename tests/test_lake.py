@@ -34,10 +34,22 @@ REAL = ["events/gdelt1_georgia_2012-08.csv", "events/gdelt1_georgia_2012-12.csv"
 
 
 def _row(cols: list[str], **values) -> str:
-    base = {"GLOBALEVENTID": "1", "SQLDATE": "20240115", "IsRootEvent": "1", "EventCode": "042",
-            "EventBaseCode": "042", "EventRootCode": "04", "QuadClass": "1", "GoldsteinScale": "1.9",
-            "NumMentions": "10", "NumSources": "2", "NumArticles": "10", "AvgTone": "-1.5",
-            "Actor1CountryCode": "CHN", "Actor2CountryCode": "RUS"}  # fmt: skip
+    base = {
+        "GLOBALEVENTID": "1",
+        "SQLDATE": "20240115",
+        "IsRootEvent": "1",
+        "EventCode": "042",
+        "EventBaseCode": "042",
+        "EventRootCode": "04",
+        "QuadClass": "1",
+        "GoldsteinScale": "1.9",
+        "NumMentions": "10",
+        "NumSources": "2",
+        "NumArticles": "10",
+        "AvgTone": "-1.5",
+        "Actor1CountryCode": "CHN",
+        "Actor2CountryCode": "RUS",
+    }
     base.update({k: str(v) for k, v in values.items()})
     return "\t".join(base.get(c, "") for c in cols) + "\n"
 
@@ -106,12 +118,22 @@ def test_cli_ingest_and_events_over_the_lake(synth, tmp_path):
     root = tmp_path / "lake"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cmd = [sys.executable, "-m", "dyadwatch"]
-    r = subprocess.run([*cmd, "ingest", "gdelt", str(synth[0]), "--lake", str(root)], capture_output=True, text=True,
-                       env=env, timeout=120)  # fmt: skip
+    r = subprocess.run(
+        [*cmd, "ingest", "gdelt", str(synth[0]), "--lake", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "streamed" in r.stdout
-    r = subprocess.run([*cmd, "events", "CHN", "RUS", "--db", str(root), "--format", "csv"], capture_output=True,
-                       text=True, env=env, timeout=120)  # fmt: skip
+    r = subprocess.run(
+        [*cmd, "events", "CHN", "RUS", "--db", str(root), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("period,events") and "2024-01" in r.stdout
 
@@ -209,17 +231,17 @@ def test_duplicate_event_ids_kept_once_within_and_across_files(tmp_path):
             _row(gdelt.V2_COLUMNS, GLOBALEVENTID=2) + _row(gdelt.V2_COLUMNS, GoldsteinScale="strong"),
             SourceFormatError,
             "line 2: 1 event row.*do not parse",
-        ),  # fmt: skip
+        ),
         (
             "".join(_row(gdelt.V2_COLUMNS, GLOBALEVENTID=i) for i in range(3)) + _row(gdelt.V2_COLUMNS, QuadClass=7),
             SourceFormatError,
             "line 4: .*QuadClass",
-        ),  # fmt: skip
+        ),
         (
             _row(gdelt.V2_COLUMNS) + _row(gdelt.V2_COLUMNS, GLOBALEVENTID=9, GoldsteinScale=11),
             InvalidValueError,
             r"line 2, column 'goldstein': 11.0 is not a Goldstein score",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_bad_input_named_by_line_and_nothing_committed(tmp_path, content, error, message):
@@ -279,8 +301,9 @@ def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(synth, tmp
         _, err = p.communicate(timeout=60)
         after = _content(root)
         if after != before:  # the signal came after the commit: the ingest landed whole
-            assert after[0]["gdelt"].rows == {"events": lake.current(tmp_path / "timing")["gdelt"].rows["events"] +
-                                              before[0]["gdelt"].rows["events"]}  # fmt: skip
+            assert after[0]["gdelt"].rows == {
+                "events": lake.current(tmp_path / "timing")["gdelt"].rows["events"] + before[0]["gdelt"].rows["events"]
+            }
             outcomes.append("committed")
             break
         outcomes.append("unchanged")

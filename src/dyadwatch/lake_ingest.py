@@ -245,7 +245,8 @@ def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
     if skip is not None:
         src = f"SELECT row_number() OVER () + {skip} AS line, * FROM ({src})"
     return f"""
-        SELECT {"t.line, " if skip is not None else ""}t.event_id, t.date, ma.iso3 AS actor_a, mb.iso3 AS actor_b, t.cameo, t.root_code, t.is_root,
+        SELECT {"t.line, " if skip is not None else ""}t.event_id, t.date, ma.iso3 AS actor_a, mb.iso3 AS actor_b,
+               t.cameo, t.root_code, t.is_root,
                t.quad_class, CASE WHEN isnan(t.goldstein) THEN NULL ELSE t.goldstein END AS goldstein,
                t.mentions, t.sources, t.articles,
                CASE WHEN isnan(t.avg_tone) THEN NULL ELSE t.avg_tone END AS avg_tone,
@@ -332,7 +333,7 @@ def _dedupe(con, target: Path, others: list[Path], given: str) -> tuple[int, lis
 def _bad_value(con, gdelt, path: Path, given: str, message: str) -> SourceFormatError:
     """The first bad row named by file and line (a second pass, on this error path only)."""
     fields = message[message.index(_MARK) :].split(_SEP)
-    kind, col = fields[1], fields[2] if fields[1] == "range" else None
+    kind, col = fields[1], fields[2] if fields[1] == "range" else ""
     layout, _ = gdelt.detect(path)
     skip = 1 if layout.startswith("csv") else 0
     _, preds = _checks_sql()
