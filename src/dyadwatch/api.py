@@ -47,7 +47,7 @@ class Result:
 
 def open_store(db: str | Path | None = None) -> ChainStore:
     """The store every reader uses: the warehouse at ``db`` (default location if None) when it exists, read-only,
-    chained before the embedded pack.
+    chained before the embedded pack. A ``db`` that is a lake folder (``lake.py``) is read through its views.
 
     Only the default location may be absent (a fresh machine: the pack answers). A ``db`` the caller gave that
     does not exist is an error, as ``sqlite3`` in read-only mode or ``pandas.read_parquet`` would say: a
@@ -66,6 +66,12 @@ def open_store(db: str | Path | None = None) -> ChainStore:
             "warehouse (or the embedded pack when there is none)."
         )
     path = Path(db).expanduser() if db else default_path()
+    from dyadwatch import lake
+
+    if path.is_dir() and lake.is_lake(path):  # --db names a lake folder: the same readers, over its Parquet
+        from dyadwatch.lake_store import LakeStore
+
+        return ChainStore(LakeStore(path), pack_store(), path=path)
     wh = Warehouse(path, read_only=True) if path.exists() else None
     return ChainStore(*([wh] if wh is not None else []), pack_store(), path=path)
 

@@ -13,20 +13,24 @@ needs no partition discovery. A part is what one ingest wrote for one table: a w
 one file of it (mode add, ``PART`` the file's label). Parts are never modified; they are only added.
 
 What is *current* is what the log says: the newest entry of each source lists its live parts per table
-(``live``). Committing is the rename of one log entry into ``_log/``: a process killed before that leaves
-only parts no entry names, which readers never see and ``vacuum`` removes. So a lake has the warehouse's
-promise: an ingest lands whole or not at all.
+(``live``) and the files they were read from (``inputs``: identity, sha256, rows, parts). Committing is the
+rename of one log entry into ``_log/``: a process killed before that leaves only parts no entry names, which
+readers never see and ``vacuum`` removes. So a lake has the warehouse's promise: an ingest lands whole or not
+at all. Writers take ``_staging/lock`` (``writer``) so two ingests never interleave; ``commit(base=…)``
+refuses an entry whose log moved on since the writer read it, whoever wrote.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +57,8 @@ class LogEntry:
     rows: dict[str, int] = field(default_factory=dict)
     at: str = ""
     notes: list[str] = field(default_factory=list)
+    # The files the source's live parts come from: {identity, path, sha256, size, mtime_ns, rows, parts}.
+    inputs: list[dict] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True, indent=1)
@@ -125,26 +131,39 @@ def commit(
     files_: Iterable[str] = (),
     rows: dict[str, int] | None = None,
     notes: Iterable[str] = (),
+    inputs: Iterable[dict] = (),
+    base: int | None = None,
 ) -> LogEntry:
     """Make ``written`` (table → part folders) live for ``source``, atomically.
 
     Mode ``replace``: the source's live parts become exactly ``written``. Mode ``add``: ``written`` joins the
-    live parts, except those whose relative path is in ``replaced`` (the earlier parts of a re-read file).
+    live parts, except those whose relative path is in ``replaced`` (the earlier parts of a re-read file);
+    ``inputs`` fold the same way, by identity. ``base``: the last entry id the writer saw; if the log has moved
+    on, the commit is refused (its ``replaced`` and shrink checks were computed on a stale state).
     """
     root = Path(root)
     (root / LOG).mkdir(parents=True, exist_ok=True)
-    prev = current(root).get(source)
+    entries = log(root)  # read once: the id and the state folded on must be the same snapshot
+    last = entries[-1].id if entries else 0
+    if base is not None and last != base:
+        raise LakeError(
+            f"{root}: another ingest committed (log entry {last}) while this one ran (it started at entry "
+            f"{base}). Nothing was committed. Fix: run the ingest again."
+        )
+    prev = {e.source: e for e in entries}.get(source)
     new = {t: [_rel(root, p) for p in ps] for t, ps in written.items()}
+    new_inputs = list(inputs)
     if mode == "add" and prev is not None:
         gone = set(replaced)
         live = {t: [p for p in ps if p not in gone] for t, ps in prev.live.items()}
         for t, ps in new.items():
             live[t] = [*live.get(t, []), *ps]
+        again = {i["identity"] for i in new_inputs}
+        folded = [i for i in prev.inputs if i.get("identity") not in again] + new_inputs
     else:
-        live = new
-    entries = log(root)
+        live, folded = new, new_inputs
     entry = LogEntry(
-        id=(entries[-1].id if entries else 0) + 1,
+        id=last + 1,
         source=source,
         mode=mode,
         live=live,
@@ -152,6 +171,7 @@ def commit(
         rows=dict(rows or {}),
         at=dt.datetime.now().isoformat(timespec="seconds"),
         notes=list(notes),
+        inputs=folded,
     )
     tmp = root / LOG / f".{entry.id:08d}.{uuid.uuid4().hex[:8]}.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -162,11 +182,47 @@ def commit(
     try:
         os.link(tmp, target)  # fails if another writer took this id: never overwrite a committed entry
     except FileExistsError as e:
-        raise LakeError(f"{target}: another ingest committed at the same time. Fix: run the ingest again.") from e
+        raise LakeError(
+            f"{target}: another ingest committed at the same time. Nothing was committed. Fix: run the ingest again."
+        ) from e
     finally:
         tmp.unlink(missing_ok=True)
     _fsync_dir(root / LOG)
     return entry
+
+
+def last_id(root: Path) -> int:
+    """The id of the newest log entry (0 for a new lake): a reader's version, a writer's ``base``."""
+    entries = log(root)
+    return entries[-1].id if entries else 0
+
+
+class LakeBusyError(LakeError):
+    exit_code = 5
+
+
+@contextlib.contextmanager
+def writer(root: Path) -> Iterator[Path]:
+    """Hold the lake's writer lock for the block; yields the staging folder (scratch space of this writer).
+
+    A lock, not only the commit's exclusive link: a second ingest would otherwise spend an hour reading
+    files only to have its commit refused.
+    """
+    root = Path(root)
+    stage_dir = root / _STAGE
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(stage_dir / "lock", "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise LakeBusyError(
+                f"{root}: another ingest is writing this lake. Nothing was changed. Fix: wait for it to finish, "
+                "then run this again."
+            ) from e
+        yield stage_dir
+    finally:
+        fh.close()  # closing releases the lock, also when the process dies
 
 
 def export(con, root: Path, names: Iterable[str] | None = None) -> list[LogEntry]:
@@ -195,10 +251,23 @@ def export(con, root: Path, names: Iterable[str] | None = None) -> list[LogEntry
     return [commit(root, src, "replace", written, rows=rows[src]) for src, written in sorted(by_source.items())]
 
 
-def vacuum(root: Path) -> list[Path]:
-    """Remove part folders no current entry names (left by killed ingests or superseded); returns them."""
+def vacuum(root: Path, *, keep_superseded: bool = False) -> list[Path]:
+    """Remove part folders no current entry names (left by killed ingests or superseded); returns them.
+
+    ``keep_superseded`` removes only orphans (parts no entry ever named, from killed or failed ingests):
+    what an ingest does on its own, since a reader that opened the lake before a commit may still read
+    the superseded parts. Takes the writer lock: a running ingest's staged parts look like orphans.
+    """
     root = Path(root)
-    live = {root / p for e in current(root).values() for ps in e.live.values() for p in ps}
+    with writer(root) as stage_dir:
+        return clean(root, stage_dir, keep_superseded=keep_superseded)
+
+
+def clean(root: Path, stage_dir: Path, *, keep_superseded: bool = True) -> list[Path]:
+    """``vacuum``'s work, for a caller already holding the writer lock (an ingest, at its start)."""
+    root = Path(root)
+    entries = log(root) if keep_superseded else list(current(root).values())
+    live = {root / p for e in entries for ps in e.live.values() for p in ps}
     removed = []
     for table_dir in sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("_")):
         for part in sorted(table_dir.glob("source=*/part=*")):
@@ -208,6 +277,9 @@ def vacuum(root: Path) -> list[Path]:
     for tmp in (root / LOG).glob(".*.tmp") if (root / LOG).is_dir() else []:
         tmp.unlink()
         removed.append(tmp)
+    for scratch in sorted(p for p in stage_dir.iterdir() if p.is_dir()):
+        shutil.rmtree(scratch, ignore_errors=True)  # spill files and unpacked zips of a killed ingest
+        removed.append(scratch)
     return removed
 
 

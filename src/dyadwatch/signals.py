@@ -20,6 +20,7 @@ _committed: list[str] = []  # what this process has committed, for an honest "in
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+_target: list[str] = []  # what an ingest writes: "warehouse" (default) or "lake", for the message
 _held: list[bool] = []  # inside deferred(): record the signal, raise it when the block ends
 
 
@@ -102,8 +103,13 @@ def committed() -> list[str]:
     return list(_committed)
 
 
+def target(what: str) -> None:
+    """Name what this process writes ("lake"), so the interrupt message names it."""
+    _target[:] = [what]
+
+
 def interrupted_message() -> str:
     """The line the CLI prints on an interrupt: unchanged, or what had already been saved."""
     if not _committed:
-        return "Interrupted; the warehouse is unchanged."
+        return f"Interrupted; the {_target[0] if _target else 'warehouse'} is unchanged."
     return f"Interrupted after saving {', '.join(_committed)}; nothing after that was written."

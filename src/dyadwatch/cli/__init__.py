@@ -18,6 +18,8 @@ from dyadwatch import signals
 
 if Path(sys.argv[0]).name in ("dyadwatch", "__main__.py"):
     signals.install()  # the command line: a Ctrl-C even while modules load is a clean interrupt
+    if "--lake" in sys.argv:  # an ingest into a lake: the interrupt message names what is unchanged
+        signals.target("lake")
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 an unexpected error; 2 a wrong argument (unknown country, source, measure; bad "
@@ -83,7 +85,7 @@ try:
         if not _info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{_info.name}").register(app)
 except KeyboardInterrupt:  # Ctrl-C while the command groups load: nothing was touched yet
-    os.write(2, b"Interrupted; the warehouse is unchanged.\n")
+    os.write(2, (signals.interrupted_message() + "\n").encode())
     sys.exit(130)
 
 

@@ -17,7 +17,10 @@ DbOpt = Annotated[
     typer.Option(
         "--db",
         envvar="DYADWATCH_DB",
-        help="Warehouse file (DuckDB). Default: warehouse.duckdb in your user data directory.",
+        help=(
+            "Warehouse file (DuckDB), or a lake folder (read through its Parquet views; docs/lake.md). Default: "
+            "warehouse.duckdb in your user data directory."
+        ),
         show_default=False,
     ),
 ]

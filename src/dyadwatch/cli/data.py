@@ -90,6 +90,14 @@ def ingest(
     date: Annotated[str | None, typer.Option(help="For `text`: the statement's date (YYYY-MM-DD).")] = None,
     kind: Annotated[str | None, typer.Option(help="For `text`: statement, speech, joint-statement...")] = None,
     db: DbOpt = None,
+    lake: Annotated[
+        Path | None,
+        typer.Option(
+            "--lake",
+            help="Stream the files into this lake folder (Parquet parts and an ingest log; created if missing) "
+            "instead of the warehouse. Read it with --db DIR. Streamed sources: gdelt.",
+        ),
+    ] = None,
 ) -> None:
     """Load a source's files into the warehouse, in one transaction.
 
@@ -107,6 +115,9 @@ def ingest(
     from dyadwatch.warehouse import Warehouse
 
     src = sources.get(source)
+    if lake is not None:
+        _ingest_lake(src, paths, lake, force=force, allow_shrink=allow_shrink or replace, quiet=_common.QUIET)
+        return
     opts = dict(o.split("=", 1) for o in (option or []) if "=" in o)
     opts.update({k: v for k, v in {"country": country, "date": date, "kind": kind}.items() if v})
     with (
@@ -142,6 +153,23 @@ def ingest(
         for t, n in res.rows.items()
     )
     typer.echo(f"{source} ({res.mode}): {rows} in {res.seconds:.1f} s → {where}")
+    for note in res.notes:
+        typer.secho(f"note: {note}", fg="yellow", err=True)
+
+
+def _ingest_lake(src, paths: list[Path], root: Path, *, force: bool, allow_shrink: bool, quiet: bool) -> None:
+    from dyadwatch import lake_ingest
+
+    say = (lambda s: None) if quiet else (lambda s: typer.echo(f"{src.META.name}: {s}", err=True))
+    res = lake_ingest.ingest(root, src, paths, force=force, allow_shrink=allow_shrink, progress=say)
+    if res.skipped:
+        typer.echo(
+            f"{src.META.name}: the lake's content already comes from these files (same sha256); nothing changed. "
+            "Use --force to re-read."
+        )
+        return
+    rows = ", ".join(f"{t}: {n:,} rows" for t, n in res.rows.items())
+    typer.echo(f"{src.META.name} (add, streamed): {rows} in {res.seconds:.1f} s → {root}")
     for note in res.notes:
         typer.secho(f"note: {note}", fg="yellow", err=True)
 

@@ -1,0 +1,379 @@
+"""Ingest that streams a source's files into a lake (``lake.py``): memory flat whatever the file size.
+
+The warehouse ingest (``ingest.py``) loads a whole file set into one Arrow table before its transaction; a
+month of GDELT 2.0 then peaks near 3 GB. Here DuckDB stays the parser but never holds a file: each file is one
+``COPY (read_csv → typed, mapped, checked) TO part/data.parquet`` under a ``memory_limit``, with
+``preserve_insertion_order`` off so the pipeline streams, and spills (if any) inside the lake's staging area.
+The parts become live in one ``lake.commit`` at the end: the whole command lands, or nothing does.
+
+Same semantics as the warehouse ingest of the same files:
+
+* the loader's mapping (``sources/gdelt.py``: CAMEO country codes to ISO3 through the crosswalk, only events
+  with a state actor, the same typed columns and the same ``file`` labels: resolved path, or ``ZIP!NAME``);
+* the same checks: the loader's parse checks (``bad``) on every row, ``tables.py``'s declared ranges on every
+  kept row (``validate.py``'s rules as SQL predicates), NaN stored as NULL. The first bad value aborts the
+  COPY through DuckDB's ``error()``; a second pass, on the error path only, finds its line and counts its kind;
+* duplicate event ids kept once: within a file, and against the source's other live parts and the files read
+  before in this command (files in name order, first kept, as the warehouse's loader orders them);
+* mode add: a file read again replaces its own earlier part; files already live with the same sha256 are
+  skipped; a re-read that would lose more than ``META.max_shrink`` of the source's rows needs ``allow_shrink``.
+
+Unlike the warehouse ingest, actor codes unknown to the crosswalk are not listed in a note (that is a
+second pass over the file); they become NULL as there.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import shutil
+import time
+import uuid
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dyadwatch import lake, signals
+from dyadwatch.errors import DyadwatchError, InvalidValueError, ShrinkError, SourceFormatError
+from dyadwatch.ingest import IngestResult, sha256
+from dyadwatch.tables import TABLES
+
+STREAMED = ("gdelt",)
+_MARK = "dyadwatch-bad"
+_SEP = "\x1f"
+
+
+@dataclass
+class _File:
+    given: str
+    path: Path
+    identity: str
+    size: int
+    mtime_ns: int
+    sha: cf.Future | str
+
+
+def can_stream(source) -> bool:
+    return source.META.name in STREAMED
+
+
+def ingest(
+    root: Path,
+    source,
+    paths: Sequence[Path],
+    *,
+    force: bool = False,
+    allow_shrink: bool = False,
+    progress: Callable[[str], None] | None = None,
+    memory_limit: str = "1GB",
+    threads: int = 2,
+) -> IngestResult:
+    """Stream ``paths`` of ``source`` into the lake at ``root``: one part per file, one commit for all."""
+    if not can_stream(source):
+        raise DyadwatchError(
+            f"Source {source.META.name!r} cannot be ingested into a lake yet (streamed: {', '.join(STREAMED)}). "
+            "Fix: ingest it into a warehouse (leave out --lake), then `lake.export` it."
+        )
+    with signals.guard():
+        signals.target("lake")
+        try:
+            return _ingest(Path(root), source, paths, force, allow_shrink, progress, memory_limit, threads)
+        except KeyboardInterrupt:
+            raise
+        except Exception:
+            if signals.received():  # DuckDB turns the interrupt into "Query interrupted"
+                raise KeyboardInterrupt from None
+            raise
+
+
+def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, threads) -> IngestResult:
+    t0 = time.perf_counter()
+    meta = source.META
+    root.mkdir(parents=True, exist_ok=True)
+    with lake.writer(root) as stage_dir, cf.ThreadPoolExecutor(1) as hasher:
+        lake.clean(root, stage_dir)  # orphans of killed ingests; superseded parts stay for open readers
+        base = lake.last_id(root)
+        prev = lake.current(root).get(meta.name)
+        known = {i["identity"]: i for i in (prev.inputs if prev else [])}
+        refs = _refs(paths, known, force, hasher)
+        todo = [r for r in refs if force or known.get(r.identity, {}).get("sha256") != r.sha]
+        if not todo:
+            return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
+        scratch = stage_dir / f"run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        scratch.mkdir()
+        written: list[Path] = []
+        try:
+            con = _connect(scratch, memory_limit, threads)
+            try:
+                replaced = [p for r in todo for p in known.get(r.identity, {}).get("parts", [])]
+                others = [root / p for p in (prev.live.get("events", []) if prev else []) if p not in replaced]
+                inputs, notes = [], []
+                # Name order, as the warehouse's loader keeps the first of a repeated event id by file name.
+                for r in sorted(todo, key=lambda r: (r.path.name, r.identity)):
+                    if progress:
+                        progress(f"reading {r.path.name}")
+                    parts, n, more = _stream_file(con, root, scratch, meta.name, r, others, written)
+                    others += parts
+                    notes += more
+                    inputs.append(
+                        {"identity": r.identity, "path": str(r.path), "sha256": _digest(r), "size": r.size,
+                         "mtime_ns": r.mtime_ns, "rows": n, "parts": [lake._rel(root, p) for p in parts]}
+                    )  # fmt: skip
+            finally:
+                con.close()
+            before = sum(i.get("rows", 0) for i in known.values())
+            lost = sum(known[r.identity].get("rows", 0) for r in todo if r.identity in known)
+            after = before - lost + sum(i["rows"] for i in inputs)
+            _refuse_shrink(meta, [r.given for r in todo], before, after, allow_shrink)
+            _test_pause()
+            with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
+                entry = lake.commit(
+                    root, meta.name, "add", {"events": written}, replaced=replaced,
+                    files_=[r.given for r in refs], rows={"events": after}, notes=notes, inputs=inputs, base=base,
+                )  # fmt: skip
+        except BaseException as e:
+            if not (isinstance(e, KeyboardInterrupt) and signals.committed()):
+                for p in written:  # never named by an entry: invisible anyway, removed to save the space
+                    shutil.rmtree(p, ignore_errors=True)
+            raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    rows = {"events": sum(i["rows"] for i in inputs)}
+    removed = {"events": lost} if lost else {}
+    res = IngestResult(meta.name, [r.given for r in refs], rows, time.perf_counter() - t0, notes=notes, mode="add")
+    res.removed = removed
+    res.entry = entry.id  # type: ignore[attr-defined]
+    return res
+
+
+def _refs(paths: Sequence[Path], known: dict[str, dict], force: bool, hasher: cf.Executor) -> list[_File]:
+    out: dict[str, _File] = {}
+    for p in map(Path, paths):
+        if not p.is_file():
+            raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
+        rp = p.resolve()
+        if str(rp) in out:
+            continue
+        st = rp.stat()
+        # A file the lake already holds is hashed now (it may be skipped); a new one while DuckDB reads it.
+        sha: cf.Future | str = sha256(rp) if str(rp) in known and not force else hasher.submit(sha256, rp)
+        out[str(rp)] = _File(str(p), rp, str(rp), st.st_size, st.st_mtime_ns, sha)
+    return list(out.values())
+
+
+def _digest(r: _File) -> str:
+    return r.sha if isinstance(r.sha, str) else r.sha.result()
+
+
+def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
+    from dyadwatch.sources import gdelt
+
+    con = duckdb.connect(
+        config={
+            "memory_limit": memory_limit,
+            "threads": threads,
+            "preserve_insertion_order": False,  # lets COPY stream instead of buffering to keep row order
+            "temp_directory": str(scratch / "spill"),
+        }
+    )
+    mapping = _country_map(gdelt)
+    con.execute("CREATE TEMP TABLE _cmap (code VARCHAR, iso3 VARCHAR)")
+    con.executemany("INSERT INTO _cmap VALUES (?, ?)", list(mapping.items()))
+    return con
+
+
+def _country_map(gdelt) -> dict[str, str]:
+    """Every code the crosswalk maps, so no pass over the file is needed to learn which codes occur."""
+    from dyadwatch import countries
+
+    candidates = set(countries.code_map("cameo")) | {c.iso3 for c in countries.all_countries()}
+    mapping, _ = gdelt.cameo_country_map(sorted(candidates))
+    return mapping
+
+
+def _unpacked(r: _File, scratch: Path) -> list[tuple[Path, str]]:
+    """(file to read, its ``file`` label): a zip's members streamed out to the scratch folder."""
+    if r.path.suffix.lower() != ".zip":
+        return [(r.path, r.identity)]
+    out = []
+    try:
+        with zipfile.ZipFile(r.path) as z:
+            for j, name in enumerate(z.namelist()):
+                target = scratch / f"zip-{uuid.uuid4().hex[:8]}-{j}" / Path(name).name
+                target.parent.mkdir()
+                with z.open(name) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                out.append((target, f"{r.identity}!{Path(name).name}"))
+    except zipfile.BadZipFile as e:
+        raise SourceFormatError(f"{r.given}: not a readable zip archive ({e}). Fix: download it again.") from e
+    return out
+
+
+def _q(s: str | Path) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _checks_sql() -> tuple[str, dict[str, str]]:
+    """``validate.py``'s rules for ``events`` as one CASE branch per column: (branches, column → predicate)."""
+    preds = {}
+    for col, chk in TABLES["events"].checks.items():
+        conds = [f"isinf({col})"] if pa.types.is_floating(TABLES["events"].schema.field(col).type) else []
+        if chk.lo != float("-inf"):
+            conds.append(f"{col} < {chk.lo!r}")
+        if chk.hi != float("inf"):
+            conds.append(f"{col} > {chk.hi!r}")
+        if chk.allowed:
+            conds.append(f"{col} NOT IN ({', '.join(map(repr, chk.allowed))})")
+        if conds:
+            preds[col] = f"({col} IS NOT NULL AND ({' OR '.join(conds)}))"
+    branches = " ".join(
+        f"WHEN {p} THEN error('{_MARK}{_SEP}range{_SEP}{c}{_SEP}' || CAST({c} AS VARCHAR))" for c, p in preds.items()
+    )
+    return branches, preds
+
+
+def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
+    """The file's events in canonical order, without the keep/check filter (see ``_stream_file``).
+
+    ``skip``: number the rows as the file's lines (``line``), before the joins, which do not keep row order.
+    """
+    src = gdelt.typed_sql([path])
+    if skip is not None:
+        src = f"SELECT row_number() OVER () + {skip} AS line, * FROM ({src})"
+    return f"""
+        SELECT {"t.line, " if skip is not None else ""}t.event_id, t.date, ma.iso3 AS actor_a, mb.iso3 AS actor_b,
+               t.cameo, t.root_code, t.is_root,
+               t.quad_class, CASE WHEN isnan(t.goldstein) THEN NULL ELSE t.goldstein END AS goldstein,
+               t.mentions, t.sources, t.articles,
+               CASE WHEN isnan(t.avg_tone) THEN NULL ELSE t.avg_tone END AS avg_tone,
+               t.bad, t.raw_id, t.raw_date, t.raw_quad, t.raw_goldstein,
+               (ma.iso3 IS NOT NULL OR mb.iso3 IS NOT NULL) AS kept
+        FROM ({src}) t
+        LEFT JOIN _cmap ma ON t.code_a = ma.code
+        LEFT JOIN _cmap mb ON t.code_b = mb.code
+    """
+
+
+def _stream_file(con, root: Path, scratch: Path, source: str, r: _File, others: list[Path], written: list[Path]):
+    """Write one file's part(s); returns (part folders, rows, notes)."""
+    from dyadwatch.sources import gdelt
+
+    branches, _ = _checks_sql()
+    cols = [c for c in TABLES["events"].schema.names if c not in ("file", "source")]
+    parts, total, notes = [], 0, []
+    for path, label in _unpacked(r, scratch):
+        part = lake.stage(root, "events", source, Path(label).name)
+        written.append(part)
+        target = part / "data.parquet"
+        # One CASE, so the optimizer cannot split it: parse errors are checked on every row (as the loader
+        # does), the declared ranges on the rows kept (as validate.py sees them).
+        keep = (
+            f"CASE WHEN bad THEN error('{_MARK}{_SEP}parse{_SEP}' || coalesce(raw_id, '')) "
+            f"WHEN NOT kept THEN false {branches} ELSE true END"
+        )
+        sql = f"""
+            SELECT {", ".join(cols)}, {_q(label)} AS file, {_q(source)} AS source
+            FROM ({_mapped_sql(gdelt, path)}) WHERE {keep}
+        """
+        try:
+            n = con.execute(f"COPY ({sql}) TO {_q(target)} (FORMAT parquet)").fetchone()[0]
+        except duckdb.Error as e:
+            if _MARK in str(e):
+                raise _bad_value(con, gdelt, path, r.given, str(e)) from None
+            if signals.received():
+                raise KeyboardInterrupt from None
+            raise gdelt.read_error(e, [path]) from e
+        n, note = _dedupe(con, target, others, r.given)
+        notes += note
+        parts.append(part)
+        total += n
+    return parts, total, notes
+
+
+def _dedupe(con, target: Path, others: list[Path], given: str) -> tuple[int, list[str]]:
+    """Keep each event id once: within the part, and against the source's other parts (pruned by id range).
+
+    Both checks read the new Parquet part, not the file again; the rewrite runs only when a repeat exists.
+    """
+    part = f"read_parquet({_q(target)})"
+    n, distinct, lo, hi = con.execute(
+        f"SELECT count(*), count(DISTINCT event_id), min(event_id), max(event_id) FROM {part}"
+    ).fetchone()
+    seen = [f for p in others for f in sorted(Path(p).glob("*.parquet"))]
+    overlap = 0
+    if seen and n:
+        # The range filter is pushed into the Parquet scan: row groups outside [lo, hi] are never read.
+        overlap = con.execute(
+            f"SELECT count(DISTINCT event_id) FROM {part} WHERE event_id IN (SELECT event_id FROM "
+            f"read_parquet([{', '.join(map(_q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi})"
+        ).fetchone()[0]
+    if distinct == n and not overlap:
+        return n, []
+    tmp = target.with_name("dedupe.parquet.tmp")
+    earlier = (
+        f"AND event_id NOT IN (SELECT event_id FROM read_parquet([{', '.join(map(_q, seen))}]) "
+        f"WHERE event_id BETWEEN {lo} AND {hi})"
+        if overlap
+        else ""
+    )
+    kept = con.execute(
+        f"COPY (SELECT * FROM {part} WHERE true {earlier} QUALIFY row_number() OVER (PARTITION BY event_id) = 1) "
+        f"TO {_q(tmp)} (FORMAT parquet)"
+    ).fetchone()[0]
+    os.replace(tmp, target)
+    return kept, [
+        f"{given}: {n - kept} GDELT event rows repeat an event id already read (overlapping files); kept once."
+    ]
+
+
+def _bad_value(con, gdelt, path: Path, given: str, message: str) -> SourceFormatError:
+    """The first bad row named by file and line (a second pass, on this error path only)."""
+    fields = message[message.index(_MARK) :].split(_SEP)
+    kind, col = fields[1], fields[2] if fields[1] == "range" else ""
+    layout, _ = gdelt.detect(path)
+    skip = 1 if layout.startswith("csv") else 0
+    _, preds = _checks_sql()
+    cond = "bad" if kind == "parse" else f"kept AND NOT bad AND {preds[col]}"
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET threads = 1")  # row_number() OVER () is the line only on an ordered, single-thread scan
+    numbered = _mapped_sql(gdelt, path, skip)
+    row = con.execute(
+        f"SELECT line, raw_id, raw_date, raw_quad, raw_goldstein{', ' + col if col else ''}, "
+        f"count(*) OVER () FROM ({numbered}) WHERE {cond} ORDER BY line LIMIT 1"
+    ).fetchone()
+    where = f"{given}, line {row[0]}" if path.name == Path(given).name else f"{given} ({path.name}), line {row[0]}"
+    if kind == "parse":
+        return SourceFormatError(
+            f"{where}: {row[-1]} event row(s) have values that do not parse, e.g. GLOBALEVENTID={row[1]!r}, "
+            f"SQLDATE={row[2]!r}, QuadClass={row[3]!r}, GoldsteinScale={row[4]!r} (expected an integer id, a "
+            "YYYYMMDD date, QuadClass 1-4 and numbers). Nothing was committed. Fix: download the file again "
+            "from data.gdeltproject.org."
+        )
+    chk = TABLES["events"].checks[col]
+    return InvalidValueError(
+        f"{where}, column {col!r}: {row[5]!r} is not {chk.why} ({row[-1]:,} value(s) like it; checked as "
+        f"events.{col}). No publisher of 'gdelt' writes this: the file is damaged or was edited. Nothing was "
+        "committed. Fix: download it again (see `dyadwatch cite gdelt`), or correct that line."
+    )
+
+
+def _refuse_shrink(meta, given: list[str], before: int, after: int, allow_shrink: bool) -> None:
+    if allow_shrink or before <= after or (after > 0 and before - after <= meta.max_shrink * before):
+        return
+    raise ShrinkError(
+        f"Ingesting {', '.join(given)} would delete {before - after:,} of the {before:,} events rows of source "
+        f"{meta.name!r} in the lake, leaving {after:,}. Nothing was committed. Fix: if the new file is right, run "
+        "again with --allow-shrink; if not, check it: it may be an incomplete download."
+    )
+
+
+def _test_pause() -> None:
+    # Lets the kill tests stop the process with every part written and nothing committed.
+    pause = os.environ.get("DYADWATCH_TEST_PAUSE_IN_INGEST")
+    if pause:
+        Path(pause).touch()
+        time.sleep(60)

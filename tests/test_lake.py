@@ -1,0 +1,387 @@
+"""The lake: streamed GDELT ingest (``lake_ingest``), its atomicity under kill -9 and Ctrl-C, the log's folding
+(``lake.commit``), and the events indicators read through ``LakeStore`` equal to the warehouse's."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dyadwatch import lake, lake_ingest
+from dyadwatch.api import open_store
+from dyadwatch.errors import InvalidValueError, SourceFormatError
+from dyadwatch.indicators import events as ie
+from dyadwatch.lake_store import LakeStore
+from dyadwatch.sources import gdelt
+from dyadwatch.warehouse import Warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from gdelt_generate import generate  # noqa: E402
+
+REAL = ["events/gdelt1_georgia_2012-08.csv", "events/gdelt1_georgia_2012-12.csv"]
+
+
+def _row(cols: list[str], **values) -> str:
+    base = {
+        "GLOBALEVENTID": "1",
+        "SQLDATE": "20240115",
+        "IsRootEvent": "1",
+        "EventCode": "042",
+        "EventBaseCode": "042",
+        "EventRootCode": "04",
+        "QuadClass": "1",
+        "GoldsteinScale": "1.9",
+        "NumMentions": "10",
+        "NumSources": "2",
+        "NumArticles": "10",
+        "AvgTone": "-1.5",
+        "Actor1CountryCode": "CHN",
+        "Actor2CountryCode": "RUS",
+    }
+    base.update({k: str(v) for k, v in values.items()})
+    return "\t".join(base.get(c, "") for c in cols) + "\n"
+
+
+def _content(root: Path) -> tuple:
+    """What a reader sees: the current entries and a digest of every live row."""
+    found = lake.files(root, "events")
+    if not found:
+        return lake.current(root), None
+    lst = "[" + ", ".join(f"'{f}'" for f in found) + "]"
+    digest = duckdb.sql(
+        f"SELECT count(*), sum(hash(event_id, date, actor_a, actor_b, goldstein, file)) FROM read_parquet({lst})"
+    ).fetchone()
+    return lake.current(root), digest
+
+
+def _index(store, a: str, b: str) -> pd.DataFrame:
+    return ie.dyad_events(store, a, b)
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory) -> list[Path]:
+    """Three days of generated GDELT 2.0 files (100k events each): long enough to be killed mid-ingest."""
+    return generate(tmp_path_factory.mktemp("gdelt"), days=3, per_day=100_000)
+
+
+# --- the same indicators as the warehouse ----------------------------------------------------------------
+
+
+def test_real_files_index_equals_the_warehouse(shared, tmp_path):
+    files = [shared / f for f in REAL]
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, files)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.ingest(gdelt, files)
+        want = _index(wh, "GEO", "RUS")
+        n_wh = wh.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    with LakeStore(root) as ls:
+        got = _index(ls, "GEO", "RUS")
+        n_lake = ls.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert n_lake == n_wh > 1000
+    assert len(want) >= 2 and want.events.sum() > 0
+    pd.testing.assert_frame_equal(got, want, rtol=1e-9, atol=1e-12)
+
+
+def test_generated_files_index_and_rows_equal_the_warehouse(synth, tmp_path):
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, synth)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.ingest(gdelt, synth)
+        want = {d: _index(wh, *d) for d in (("CHN", "RUS"), ("USA", "IRN"))}
+        rows_wh = wh.con.execute("SELECT * EXCLUDE (source) FROM events ORDER BY event_id").df()
+    store = open_store(root)  # --db LAKE_DIR: the reader's own door
+    try:
+        assert store.describe().startswith("the lake")
+        assert store.sources_of("events") == ["gdelt"] and store.has("events", "gdelt")
+        for d, df in want.items():
+            pd.testing.assert_frame_equal(_index(store, *d), df, rtol=1e-9, atol=1e-12)
+        rows = store.stores[0].con.execute("SELECT * EXCLUDE (source) FROM events ORDER BY event_id").df()
+    finally:
+        store.close()
+    pd.testing.assert_frame_equal(rows, rows_wh, check_dtype=False)
+
+
+def test_cli_ingest_and_events_over_the_lake(synth, tmp_path):
+    root = tmp_path / "lake"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cmd = [sys.executable, "-m", "dyadwatch"]
+    r = subprocess.run(
+        [*cmd, "ingest", "gdelt", str(synth[0]), "--lake", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "streamed" in r.stdout
+    r = subprocess.run(
+        [*cmd, "events", "CHN", "RUS", "--db", str(root), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("period,events") and "2024-01" in r.stdout
+
+
+# --- mode add, sha256 skip, re-read, vacuum --------------------------------------------------------------
+
+
+def test_second_ingest_skipped_and_changed_file_replaces_its_part(tmp_path):
+    cols = gdelt.V2_COLUMNS
+    a, b = tmp_path / "20240101.export.CSV", tmp_path / "20240102.export.CSV"
+    a.write_text("".join(_row(cols, GLOBALEVENTID=i) for i in range(1, 11)))
+    b.write_text("".join(_row(cols, GLOBALEVENTID=i, SQLDATE="20240102") for i in range(100, 105)))
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, [a, b])
+    assert lake.current(root)["gdelt"].rows == {"events": 15}
+    before = _content(root)
+    assert lake_ingest.ingest(root, gdelt, [a]).skipped
+    assert _content(root) == before and lake.last_id(root) == 1
+    old_parts = {i["identity"]: i["parts"] for i in lake.current(root)["gdelt"].inputs}
+    a.write_text("".join(_row(cols, GLOBALEVENTID=i, GoldsteinScale=-3) for i in range(1, 9)))  # 8 events now
+    res = lake_ingest.ingest(root, gdelt, [a])
+    assert not res.skipped and res.removed == {"events": 10}
+    entry = lake.current(root)["gdelt"]
+    assert entry.rows == {"events": 13}
+    assert {i["identity"] for i in entry.inputs} == {str(a.resolve()), str(b.resolve())}
+    assert not set(old_parts[str(a.resolve())]) & set(entry.live["events"])  # the old part is no longer live
+    assert set(old_parts[str(b.resolve())]) <= set(entry.live["events"])
+    with LakeStore(root) as ls:
+        g = ls.con.execute("SELECT count(*), sum(goldstein) FROM events WHERE date = '2024-01-15'").fetchone()
+    assert g[0] == 8 and g[1] == pytest.approx(-24)
+    stale = root / old_parts[str(a.resolve())][0]
+    assert stale.exists()  # superseded parts stay for readers that opened before
+    orphan = lake.stage(root, "events", "gdelt", "killed")  # what a killed ingest leaves
+    (orphan / "data.parquet").write_bytes(b"half")
+    removed = lake.vacuum(root)
+    assert stale in removed and orphan in removed and not stale.exists() and not orphan.exists()
+    assert (
+        _content(root)[1]
+        == duckdb.sql(
+            "SELECT count(*), sum(hash(event_id, date, actor_a, actor_b, goldstein, file)) FROM read_parquet(["
+            + ", ".join(f"'{f}'" for f in lake.files(root, "events"))
+            + "])"
+        ).fetchone()
+    )
+
+
+def test_shrinking_reread_refused(tmp_path):
+    cols = gdelt.V2_COLUMNS
+    a = tmp_path / "20240101.export.CSV"
+    a.write_text("".join(_row(cols, GLOBALEVENTID=i) for i in range(1, 21)))
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, [a])
+    before = _content(root)
+    a.write_text(_row(cols, GLOBALEVENTID=1))
+    with pytest.raises(Exception, match="would delete 19 of the 20"):
+        lake_ingest.ingest(root, gdelt, [a])
+    assert _content(root) == before
+    assert lake_ingest.ingest(root, gdelt, [a], allow_shrink=True).rows == {"events": 1}
+
+
+# --- duplicate ids, zip, bad input ------------------------------------------------------------------------
+
+
+def test_duplicate_event_ids_kept_once_within_and_across_files(tmp_path):
+    cols = gdelt.V2_COLUMNS
+    a, b = tmp_path / "20240101.export.CSV", tmp_path / "20240102.export.CSV"
+    a.write_text("".join(_row(cols, GLOBALEVENTID=i) for i in (1, 2, 2, 3)))
+    b.write_text("".join(_row(cols, GLOBALEVENTID=i, GoldsteinScale=5) for i in (3, 4)))
+    z = tmp_path / "20240103.export.CSV.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("20240103.export.CSV", "".join(_row(cols, GLOBALEVENTID=i) for i in (4, 5)))
+    root = tmp_path / "lake"
+    res = lake_ingest.ingest(root, gdelt, [b, z, a])  # given out of order: kept first by file name, as the loader
+    assert res.rows == {"events": 5}
+    assert sum("repeat an event id" in n for n in res.notes) == 3
+    with LakeStore(root) as ls:
+        got = ls.con.execute("SELECT event_id, goldstein, file FROM events ORDER BY event_id").fetchall()
+        assert ie.dyad_events(ls, "CHN", "RUS").events.tolist() == [5]
+    assert [r[0] for r in got] == [1, 2, 3, 4, 5]
+    assert got[2][1] == pytest.approx(1.9)  # event 3 from the first file by name (a), not b
+    assert got[4][2] == f"{z.resolve()}!20240103.export.CSV"
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.ingest(gdelt, [b, z, a])
+        want = wh.con.execute("SELECT event_id, goldstein, file FROM events ORDER BY event_id").fetchall()
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        ("", SourceFormatError, "the file is empty"),
+        ("a\tb\tc\n", SourceFormatError, "line 1 has 3 tab-separated columns"),
+        (_row(gdelt.V2_COLUMNS) * 2 + "\t".join(["x"] * 60) + "\n", SourceFormatError, "line 3 has 60 columns"),
+        (
+            _row(gdelt.V2_COLUMNS, GLOBALEVENTID=2) + _row(gdelt.V2_COLUMNS, GoldsteinScale="strong"),
+            SourceFormatError,
+            "line 2: 1 event row.*do not parse",
+        ),
+        (
+            "".join(_row(gdelt.V2_COLUMNS, GLOBALEVENTID=i) for i in range(3)) + _row(gdelt.V2_COLUMNS, QuadClass=7),
+            SourceFormatError,
+            "line 4: .*QuadClass",
+        ),
+        (
+            _row(gdelt.V2_COLUMNS) + _row(gdelt.V2_COLUMNS, GLOBALEVENTID=9, GoldsteinScale=11),
+            InvalidValueError,
+            r"line 2, column 'goldstein': 11.0 is not a Goldstein score",
+        ),
+    ],
+)
+def test_bad_input_named_by_line_and_nothing_committed(tmp_path, content, error, message):
+    good = tmp_path / "20240101.export.CSV"
+    good.write_text("".join(_row(gdelt.V2_COLUMNS, GLOBALEVENTID=i) for i in range(100, 110)))
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, [good])
+    before = _content(root)
+    bad = tmp_path / "20240109.export.CSV"
+    bad.write_text(content)
+    other = tmp_path / "20240102.export.CSV"  # read (and staged) before the bad file fails
+    other.write_text(_row(gdelt.V2_COLUMNS, GLOBALEVENTID=500))
+    with pytest.raises(error, match=message) as e:
+        lake_ingest.ingest(root, gdelt, [other, bad])
+    assert bad.name in str(e.value)
+    assert _content(root) == before
+    staged = sorted(p.name for p in (root / "events" / "source=gdelt").iterdir())
+    assert len(staged) == 1  # the other file's staged part was removed, not left for vacuum
+    assert not [p for p in (root / "_staging").iterdir() if p.is_dir()]
+
+
+def test_file_of_non_state_events_is_an_empty_part(tmp_path):
+    p = tmp_path / "20240101.export.CSV"
+    p.write_text(_row(gdelt.V2_COLUMNS, Actor1CountryCode="EUR", Actor2CountryCode=""))
+    root = tmp_path / "lake"
+    assert lake_ingest.ingest(root, gdelt, [p]).rows == {"events": 0}
+    with LakeStore(root) as ls:
+        assert not ls.has("events") and ls.sources_of("events") == []
+
+
+# --- atomicity: kill -9 and Ctrl-C at random points -------------------------------------------------------
+
+
+def _start(files: list[Path], root: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "dyadwatch", "ingest", "gdelt", *map(str, files), "--lake", str(root)],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(synth, tmp_path):
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, synth[:1])
+    before = _content(root)
+    t0 = time.perf_counter()
+    lake_ingest.ingest(tmp_path / "timing", gdelt, synth[1:])  # how long the killed ingest would take
+    took = time.perf_counter() - t0 + 1.5  # plus the CLI's start-up
+    rng = random.Random(13)
+    outcomes = []
+    for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
+        p = _start(synth[1:], root)
+        time.sleep(rng.uniform(1.0, took))  # from the CLI's start: the signal handlers are set
+        p.send_signal(sig)
+        _, err = p.communicate(timeout=60)
+        after = _content(root)
+        if after != before:  # the signal came after the commit: the ingest landed whole
+            assert after[0]["gdelt"].rows == {
+                "events": lake.current(tmp_path / "timing")["gdelt"].rows["events"] + before[0]["gdelt"].rows["events"]
+            }
+            outcomes.append("committed")
+            break
+        outcomes.append("unchanged")
+        if sig != signal.SIGKILL:
+            assert p.returncode == 130, err
+            assert "Interrupted; the lake is unchanged." in err
+    assert "unchanged" in outcomes
+    # With every part written and nothing committed (the pause before the commit): still nothing visible.
+    flag = tmp_path / "paused"
+    p = _start(synth[1:2], tmp_path / "lake2", DYADWATCH_TEST_PAUSE_IN_INGEST=str(flag))
+    for _ in range(600):
+        if flag.exists():
+            break
+        time.sleep(0.1)
+    assert flag.exists()
+    staged = list((tmp_path / "lake2" / "events").glob("source=gdelt/part=*/data.parquet"))
+    assert staged and staged[0].stat().st_size > 1_000_000
+    p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=30)
+    assert lake.current(tmp_path / "lake2") == {} and lake.files(tmp_path / "lake2", "events") == []
+    # The next ingest removes what the killed ones left and lands.
+    res = lake_ingest.ingest(root, gdelt, synth[1:])
+    assert res.skipped or lake.current(root)["gdelt"].rows["events"] > before[0]["gdelt"].rows["events"]
+    assert lake.vacuum(root, keep_superseded=True) == []
+
+
+def test_concurrent_ingest_and_stale_commit_refused(synth, tmp_path):
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, synth[:1])
+    with lake.writer(root), pytest.raises(lake.LakeBusyError, match="another ingest is writing"):
+        lake_ingest.ingest(root, gdelt, synth[1:2])
+    part = lake.stage(root, "events", "gdelt", "late")
+    with pytest.raises(lake.LakeError, match="another ingest committed"):
+        lake.commit(root, "gdelt", "add", {"events": [part]}, base=0)  # it started before entry 1
+    assert lake.last_id(root) == 1
+    # Two writers that read the same log: the second's entry id is taken, and its link is refused.
+    entry2 = lake.log(root)[-1]
+    (root / lake.LOG / "00000002.json").write_text(entry2.to_json())
+    orig = lake.log
+    try:
+        lake.log = lambda r: orig(r)[:1]  # type: ignore[assignment]  # the state the second writer read
+        with pytest.raises(lake.LakeError, match="at the same time"):
+            lake.commit(root, "gdelt", "add", {"events": [part]})
+    finally:
+        lake.log = orig  # type: ignore[assignment]
+
+
+# --- the log's folding, against a model ---------------------------------------------------------------------
+
+_op = st.tuples(
+    st.sampled_from(["a", "b"]),  # source
+    st.sampled_from(["replace", "add"]),
+    st.lists(st.sampled_from(["t1", "t2"]), min_size=1, max_size=2, unique=True),  # tables written
+    st.integers(0, 3),  # how many of the source's live parts the commit replaces (mode add)
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_op, min_size=1, max_size=8))
+def test_property_commit_folding_equals_a_model(tmp_path_factory, ops):
+    root = tmp_path_factory.mktemp("fold")
+    model: dict[str, dict[str, list[str]]] = {}
+    for src, mode, tables, k in ops:
+        written = {t: [lake.stage(root, t, src, "p")] for t in tables}
+        rels = {t: [p.relative_to(root).as_posix() for p in ps] for t, ps in written.items()}
+        live = model.get(src, {})
+        replaced = sorted(p for ps in live.values() for p in ps)[:k]
+        lake.commit(root, src, mode, written, replaced=replaced, base=lake.last_id(root))
+        if mode == "replace" or src not in model:
+            model[src] = rels
+        else:
+            folded = {t: [p for p in ps if p not in replaced] for t, ps in live.items()}
+            for t, ps in rels.items():
+                folded[t] = folded.get(t, []) + ps
+            model[src] = folded
+    assert {s: e.live for s, e in lake.current(root).items()} == model
+    for t in ("t1", "t2"):
+        assert lake.sources_of(root, t) == sorted(s for s, m in model.items() if m.get(t))
+        want = sorted(root / p for s in sorted(model) for p in model[s].get(t, []))
+        assert sorted(lake.parts(root, t)) == want
+    assert lake.last_id(root) == len(ops)
