@@ -27,6 +27,17 @@ def test_narrow_matrix_shows_the_top_left_and_says_so(capsys, fresh_machine, mon
     assert max(len(line) for line in out.splitlines()) <= 80 and "do not fit" in err
 
 
+def test_matrix_of_all_states_shows_its_top_rows_and_says_so(capsys, full_wh_path, monkeypatch) -> None:
+    """193 states: the table gives the first rows in clustering order and names the way to the rest."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run_cli(capsys, "votes", "matrix", "--year", "2019", "--db", full_wh_path)
+    assert code == 0, err
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert len(rows) == 25 and "The first 25 of 193 states" in err and "--format csv" in err
+    code, out, err = run_cli(capsys, "votes", "matrix", "--year", "2019", "--db", full_wh_path, "-f", "csv")
+    assert code == 0 and len(out.splitlines()) == 194  # the whole matrix in a file
+
+
 def test_ingests_json_has_real_arrays(capsys, shared, tmp_path) -> None:
     db = tmp_path / "w.duckdb"
     with Warehouse(db) as wh:

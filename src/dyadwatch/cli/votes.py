@@ -155,6 +155,9 @@ def neighbours(
     emit(res.data, fmt, title=f"Nearest UNGA voting neighbours of {state}", notes=[*res.notes, res.basis_note()])
 
 
+MATRIX_ROWS = 25  # a terminal's worth of the matrix when no --states are given
+
+
 @votes_app.command("matrix")
 def matrix(
     year: Annotated[int, typer.Option(help="Year of the votes.")],
@@ -171,7 +174,13 @@ def matrix(
     names = [s.strip() for s in states.split(",") if s.strip()] if states else None
     res = api.matrix(year, measure=measure, states=names, source=source, db=db)
     df = res.data.rename_axis("iso3").reset_index()
-    emit(df, fmt, title=f"UNGA {measure}, {year}", notes=[*res.notes, res.basis_note()])
+    notes = [*res.notes, res.basis_note()]
+    if fmt == Format.table and names is None and len(df) > MATRIX_ROWS:
+        # 193 rows of mostly hidden columns help nobody on a terminal: the top block, and how to get the rest.
+        df = df.head(MATRIX_ROWS)[["iso3", *df.iso3.head(MATRIX_ROWS)]]
+        notes.insert(0, f"The first {MATRIX_ROWS} of {len(res.data)} states in clustering order; "
+                        "--states CHN,RUS,... for others, --format csv for the whole matrix.")  # fmt: skip
+    emit(df, fmt, title=f"UNGA {measure}, {year}", notes=notes)
 
 
 @votes_app.command("idealpoints")
