@@ -177,6 +177,9 @@ def test_coverage_strip_names_each_sources_first_and_last_year(reports):
     assert rows["unvotes"] == (str(int(have.year.min())), str(int(have.year.max())))
     assert rows["cow_trade"][1] == "2014" and rows["atop"][1] == "2018"
     assert {"idealpoints", "democracy", "ungdc", "facts", "china_crude"} <= set(rows)
+    for first, last in rows.values():  # years or months, never a publisher's label such as "2023Jan-Aug"
+        assert re.fullmatch(r"\d{4}(-\d{2})?", first) and re.fullmatch(r"\d{4}(-\d{2})?", last), (first, last)
+        assert first <= last
 
 
 # ---------------------------------------------------------------- item 16: tables a reader can read

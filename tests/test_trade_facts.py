@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import facts
@@ -35,3 +37,20 @@ def test_bad_facts(tmp_path, row, match):
     p.write_text("metric,period,value,unit,source_org,url\n" + row)
     with pytest.raises(SourceFormatError, match=match):
         facts.load([p])
+
+
+@given(year=st.integers(1990, 2030), form=st.sampled_from(["Y", "M", "H", "Q", "R"]), a=st.integers(1, 12),
+       b=st.integers(1, 12))  # fmt: skip
+def test_period_months_of_every_spelling(year, form, a, b):
+    """Each facts period spelling gives its first and last month, in order, inside its year."""
+    from dyadwatch.sources.facts import MONTHS, period_months
+
+    lo, hi = sorted((a, b))
+    label, want = {
+        "Y": (f"{year}", (1, 12)),
+        "M": (f"{year}-{a:02d}", (a, a)),
+        "H": (f"{year}H{1 + (a > 6)}", (1, 6) if a <= 6 else (7, 12)),
+        "Q": (f"{year}Q{(a - 1) // 3 + 1}", ((a - 1) // 3 * 3 + 1, (a - 1) // 3 * 3 + 3)),
+        "R": (f"{year}{MONTHS[lo - 1]}-{MONTHS[hi - 1]}", (lo, hi)),
+    }[form]
+    assert period_months(label) == (f"{year}-{want[0]:02d}", f"{year}-{want[1]:02d}")

@@ -33,8 +33,6 @@ def unavailable(ctx: Context, p: Params) -> Measured:
 
 # ------------------------------------------------------------ published facts
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
 
 def fact_period_spellings(period: str) -> list[str]:
     """The spellings a period may have in a facts table: 2023-01..2023-08 ~ 2023Jan-Aug; 2023-01..2023-06 ~ 2023H1."""
@@ -42,7 +40,9 @@ def fact_period_spellings(period: str) -> list[str]:
     if ".." in period:
         lo, hi = period.split("..")
         y, m1, m2 = lo[:4], int(lo[5:7]), int(hi[5:7])
-        out.append(f"{y}{_MONTHS[m1 - 1]}-{_MONTHS[m2 - 1]}")
+        from dyadwatch.sources.facts import MONTHS
+
+        out.append(f"{y}{MONTHS[m1 - 1]}-{MONTHS[m2 - 1]}")
         if (m1, m2) == (1, 6):
             out.append(f"{y}H1")
         if (m1, m2) == (7, 12):

@@ -75,6 +75,14 @@ class ReportContext:
             lo, hi = min(lo, old_lo), max(hi, old_hi)
         self.coverage[source] = (lo, hi)
 
+    def cover_facts(self, labels) -> None:
+        """Record the months the published facts used span (their labels mix 2022, 2023H1, 2023Jan-Aug)."""
+        from dyadwatch.sources.facts import period_months
+
+        spans = [period_months(v) for v in labels if isinstance(v, str) and v]
+        if spans:
+            self.cover("facts", min(lo for lo, _ in spans), max(hi for _, hi in spans))
+
     def lack(self, part: str, fix: str) -> None:
         self.missing.append(Missing(part, fix))
 

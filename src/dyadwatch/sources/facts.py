@@ -40,6 +40,31 @@ META = SourceMeta(
 # Two-letter tokens used in metric names (ISO2, lower case): data/countries.yaml, codes.facts.
 _ISO2 = countries.code_map("facts")
 _PERIOD = re.compile(r"^\d{4}((-\d{2})|H[12]|Q[1-4]|[A-Z][a-z]{2}-[A-Z][a-z]{2})?$")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period_months(label: str) -> tuple[str, str]:
+    """The first and last month (YYYY-MM) of a facts period: 2022, 2022-12, 2022H1, 2023Q1 or 2023Jan-Aug.
+
+    Labels compare as text only within one spelling ("2023Jan-Aug" sorts after "2023-12"): order by these.
+    """
+    label = str(label).strip()
+    if not _PERIOD.match(label):
+        raise ValueError(f"not a facts period: {label!r} (write 2022, 2022-12, 2022H1, 2023Q1 or 2023Jan-Aug)")
+    y, rest = label[:4], label[4:]
+    if not rest:
+        lo, hi = 1, 12
+    elif rest.startswith("-"):
+        lo = hi = int(rest[1:])
+    elif rest[0] == "H":
+        lo = 1 + 6 * (int(rest[1]) - 1)
+        hi = lo + 5
+    elif rest[0] == "Q":
+        lo = 1 + 3 * (int(rest[1]) - 1)
+        hi = lo + 2
+    else:
+        lo, hi = MONTHS.index(rest[:3]) + 1, MONTHS.index(rest[4:]) + 1
+    return f"{y}-{lo:02d}", f"{y}-{hi:02d}"
 
 
 def load(paths: Sequence[Path]) -> dict[str, pa.Table]:

@@ -78,6 +78,7 @@ def render(ctx: ReportContext) -> Section | None:
     if len(r):
         spells = "; ".join(f"{esc(x['name'])} {int(x.start)}–{int(x.end)}" for _, x in r.iterrows())
         end = int(r.data_end.iloc[0])
+        ctx.cover(src_r, int(r.start.min()), end)
         tail = f" A rivalry listed to {end} may still be in force after it." if (r.end == end).any() else ""
         parts.append(f"<p>Strategic rivalries ({esc(src_r)}, data to {end}): {spells}.{tail}</p>")
     else:
@@ -85,12 +86,17 @@ def render(ctx: ReportContext) -> Section | None:
     m = mids[mids.source == src_m] if src_m else mids.iloc[0:0]
     if src_m:
         hi = int(cov.set_index("source").loc[src_m].hi)
+        ctx.cover(src_m, int(cov.set_index("source").loc[src_m].lo), hi)
         fatal = m[m.fatal == 1].year.astype(int).tolist()
         parts.append(f"<p>Militarized disputes ({esc(src_m)}, data to {hi}): {len(m)} dispute-years"
                      + (f", fatal in {', '.join(map(str, fatal))}" if fatal else ", none fatal") + ".</p>")  # fmt: skip
     tl = _timeline(riv, mids, src_r, src_m, lo)
     if tl is not None:
         parts.append(chart(tl))
+    for src, col in (("cow_nmc", "cinc_a"), ("sdp_gdp", "ln_gdp_a")):  # the years both sides have a value
+        both = pw.dropna(subset=[col, col[:-1] + "b"]).year
+        if len(both):
+            ctx.cover(src, int(both.min()), int(both.max()))
     rc = _ratios(pw, a, b, lo)
     if rc is not None:
         parts.append(chart(rc))

@@ -53,7 +53,7 @@ def render(ctx: ReportContext) -> Section | None:
     if f.empty:
         return None  # nothing published about this pair's currencies: not a gap in the user's data
     f = f.assign(period=f.period.astype(str))
-    ctx.cover("facts", f.period.min(), f.period.max())
+    ctx.cover_facts(f.period)
     monthly = monthly_data(f)
     parts = []
     if not monthly.empty:

@@ -96,7 +96,7 @@ def render(ctx: ReportContext) -> Section | None:
         where = " — transcribed in the embedded pack" if fbasis == "pack" else ""
         parts.append(published_table(facts, f"Published figures (as their publishers give them; not computed by "
                                              f"dyadwatch{where})"))  # fmt: skip
-        ctx.cover("facts", facts.period.astype(str).min(), facts.period.astype(str).max())
+        ctx.cover_facts(facts.period.astype(str))
     ctx.basis_notes.extend(notes)
     html = "".join(parts) + "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)
     return Section(TITLE, html, sources=sorted(set(used)))
