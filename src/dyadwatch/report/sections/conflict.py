@@ -75,7 +75,7 @@ def render(ctx: ReportContext) -> Section | None:
     src_m = next((s for s in conflict.MID_SOURCES if s in set(cov.source)), None)
     parts = []
     r = riv[riv.source == src_r] if src_r else riv.iloc[0:0]
-    if len(r):
+    if src_r and len(r):
         spells = "; ".join(f"{esc(x['name'])} {int(x.start)}–{int(x.end)}" for _, x in r.iterrows())
         end = int(r.data_end.iloc[0])
         ctx.cover(src_r, int(r.start.min()), end)
