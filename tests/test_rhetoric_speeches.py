@@ -144,7 +144,7 @@ def test_cli_rhetoric_csv(speech_wh, capsys):
                              "--format", "csv", "--db", speech_wh.path)  # fmt: skip
     assert code == 0, err
     df = pd.read_csv(io.StringIO(out))
-    assert list(df.columns) == ["iso3", "year", "kind", "term", "count", "words", "per_10k"]
+    assert list(df.columns) == ["a", "b", "a_cow", "b_cow", "iso3", "year", "kind", "term", "count", "words", "per_10k"]
     assert len(df) == 4 and set(df.term) == {"democracy", "hegemony"}
     code, out, _ = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "similarity", "-f", "csv", "--db",
                            speech_wh.path)  # fmt: skip

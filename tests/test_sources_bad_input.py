@@ -91,3 +91,26 @@ def test_unknown_country_and_source(capsys, tmp_path, fresh_machine):
 def test_missing_file(capsys, tmp_path):
     code, _, err = run_cli(capsys, "ingest", "voeten", tmp_path / "nope.RData", "--db", tmp_path / "x.duckdb")
     assert code == 3 and "no such file" in err
+
+
+@pytest.mark.parametrize("cut", ["tail", "middle"])
+def test_partner_table_cut_short_disagrees_with_its_stated_totals(seeded, shared, tmp_path, capsys, cut):
+    """A cipf-comtrade partner table states its totals (ranks 1..n, shares summing to 1 per year): rows cut
+    from the end of a year or from its middle are refused, naming the year, and nothing is written."""
+    import pandas as pd
+
+    src = pd.read_excel(shared / "trade/comtrade_china_import_partners_2014_2025.xlsx")
+    y = int(src.refYear.value_counts().idxmax())  # a whole year (the last, 2025, has 13 partners so far)
+    rows = src.index[src.refYear == y]
+    drop = rows[-40:] if cut == "tail" else rows[5:8]
+    path = tmp_path / "comtrade_china_import_partners_2014_2025.xlsx"
+    src.drop(index=drop).to_excel(path, index=False)
+    before = snapshot(seeded)
+    code, _out, err = run_cli(capsys, "ingest", "china_tables", path, "--db", seeded)
+    assert code == 3, err
+    assert str(path) in err and str(y) in err and "rows are missing" in err and "Fix" in err
+    assert ("sum to" in err) if cut == "tail" else ("not ranked" in err)
+    assert snapshot(seeded) == before
+    src.to_excel(path, index=False)  # the same table whole is accepted
+    code, _out, err = run_cli(capsys, "ingest", "china_tables", path, "--db", seeded)
+    assert code == 0, err

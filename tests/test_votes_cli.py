@@ -26,7 +26,8 @@ def test_positional_dyad_all_measures(capsys, db):
                              "--db", db)  # fmt: skip
     assert code == 0, err
     df = _csv(out)
-    assert list(df.columns) == ["year", "n", *vm.MEASURES] and df.year.tolist() == [2015, 2016, 2017, 2018, 2019]
+    assert list(df.columns) == ["a", "b", "a_cow", "b_cow", "year", "n", *vm.MEASURES]
+    assert df.year.tolist() == [2015, 2016, 2017, 2018, 2019]
     assert "Basis: your warehouse" in err
 
 

@@ -89,6 +89,8 @@ def test_regimes_and_facts_equal_the_library(client):
     df, _ = regimes.load_scores(["CHN", "RUS"], wh=as_store(None))
     want = regimes.dyad(df, "CHN", "RUS")
     got = api_csv(client, "/api/regimes?a=CHN&b=RUS")
+    assert got[["a", "b", "a_cow", "b_cow"]].drop_duplicates().values.tolist() == [["CHN", "RUS", 710, 365]]
+    got = got.drop(columns=["a", "b", "a_cow", "b_cow"])
     pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=False)
     facts = api_csv(client, "/api/facts?entity=CHN&entity=RUS")
     lib = api.facts(["CHN", "RUS"]).data

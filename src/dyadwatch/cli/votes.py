@@ -218,4 +218,5 @@ def idealpoints(
 
         a, b = (countries.resolve_input(n).iso3 for n in names)
         res.data = ip.distance(res.data, a, b)
-    emit(res.data, fmt, title="UNGA ideal points", notes=[*res.notes, res.basis_note()])
+    dyad = (a, b) if distance else None
+    emit(res.data, fmt, title="UNGA ideal points", notes=[*res.notes, res.basis_note()], dyad=dyad)

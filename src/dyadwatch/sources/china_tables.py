@@ -117,6 +117,7 @@ def _partners(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     value = pd.to_numeric(df.partner_sum, errors="coerce")
     if (value < 0).any():
         raise SourceFormatError(f"{path}: negative 'partner_sum' at lines {_lines(value < 0)}.")
+    _check_stated_totals(df, path)
     partner = df.partnerDesc.map(name_to_iso3)
     reporter = df.reporterDesc.map(name_to_iso3)
     if partner.isna().any():
@@ -155,6 +156,32 @@ def _partners(df: pd.DataFrame, path: Path) -> pd.DataFrame:
         period=d.refYear.astype(int).astype(str).to_numpy(), flow=flow, value_usd=value[keep].to_numpy(),
         valuation="CIF" if flow == "M" else "FOB", file=path.name,
     )  # fmt: skip
+
+
+def _check_stated_totals(df: pd.DataFrame, path: Path) -> None:
+    """The tables state their own totals: each year's partners are ranked 1..n and their shares sum to 1.
+
+    A download cut short (or rows deleted) keeps a valid layout but breaks these: the error names the year.
+    """
+    if "partner_rank" in df.columns:
+        for y, r in df.groupby("refYear").partner_rank:
+            ranks = pd.to_numeric(r, errors="coerce")
+            if sorted(ranks.dropna().astype(int)) != list(range(1, len(r) + 1)):
+                missing = sorted(set(range(1, int(ranks.max(skipna=True) or 0) + 1)) - set(ranks.dropna().astype(int)))
+                raise SourceFormatError(
+                    f"{path}: the partners of {y} are not ranked 1 to {len(r)} (missing ranks {missing[:10]}; "
+                    f"lines {_lines(df.refYear == y)[:3]}…): rows are missing. Fix: download the table again."
+                )
+    if "partner_perc" in df.columns:
+        sums = pd.to_numeric(df.partner_perc, errors="coerce").groupby(df.refYear).sum()
+        off = sums[(sums - 1).abs() > 1e-12]  # float sums of the real tables are 1 within 3e-16
+        if len(off):
+            y, total = off.index[0], float(off.iloc[0])
+            raise SourceFormatError(
+                f"{path}: the partners' shares of {y} sum to {total:.12f}, not 1 (lines "
+                f"{_lines(df.refYear == y)[:3]}…): rows are missing, as in a download cut short. "
+                "Fix: download the table again."
+            )
 
 
 def _lines(mask) -> list[int]:
