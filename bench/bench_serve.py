@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import socket
 import statistics
 import subprocess
@@ -61,7 +62,7 @@ def free_port() -> int:
 # ------------------------------------------------------------------ the server (child process)
 
 
-def serve(port: int, db: str, files: str) -> None:
+def serve(port: int, db: str | None, files: str) -> None:
     import uvicorn
     from fastapi.staticfiles import StaticFiles
 
@@ -167,7 +168,12 @@ def main() -> None:
     ap.add_argument("--files", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    db = str(args.db) if args.db else str(tmp / "absent.duckdb")
+    db = str(args.db) if args.db else None
+    if db is None:
+        # The pack: a named warehouse that does not exist is an error, so the default location is made empty
+        # (an empty XDG_DATA_HOME, inherited by the server process) and no DYADWATCH_DB points elsewhere.
+        os.environ["XDG_DATA_HOME"] = str(tmp / "xdg")
+        os.environ.pop("DYADWATCH_DB", None)
     if args.serve:
         serve(args.port, db, args.files)
         return

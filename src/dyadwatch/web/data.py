@@ -30,6 +30,7 @@ import pandas as pd
 from dyadwatch import __version__, countries
 from dyadwatch.errors import DyadwatchError, NoDataError, UnknownCountryError
 from dyadwatch.tables import TABLES
+from dyadwatch.web.data_more import MoreFamilies
 
 VOTE_MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", "pi_sq", "kappa_sq")
 TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "share_of_a_trade", "share_of_b_trade")
@@ -52,7 +53,7 @@ class Frame:
         return cls(res.data, res.basis, list(res.sources), [*getattr(res, "notes", []), *(notes or [])])
 
 
-class WebStore:
+class WebStore(MoreFamilies):
     """The store the server reads: the warehouse (read-only) when the file exists, before the embedded pack."""
 
     def __init__(self, db: str | Path | None = None):
