@@ -78,11 +78,6 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         s.table = table(ev)
         s.notes, s.sources, s.basis = r["notes"], r["sources"], r["basis"]
 
-    def scorecard(s: Section) -> None:
-        f = store.scorecard(A, B)
-        s.data_url = charts.api_url("scorecard", a=A, b=B)
-        s.table, s.sources, s.basis = table(f.data), f.sources, f.basis
-
     def votes(s: Section) -> None:
         f = store.votes(A, B, measure=m, year_from=yf, year_to=yt)
         s.data_url = charts.api_url("votes", a=A, b=B, measure=m, **yrs)
@@ -141,7 +136,6 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
 
     for anchor, title, fn in (
         ("verdict", "Verdict", verdict),
-        ("scorecard", "Concord and tension scorecard", scorecard),
         ("votes", "Voting together at the UN General Assembly", votes),
         ("idealpoints", "Ideal points", ideal),
         ("alliances", "Alliance obligations", alliances),
@@ -154,7 +148,11 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
     # The other families come after the first paint, each from its own URL (see sections_more).
     qs = charts.api_url("", **yrs).removeprefix("/api/")
     for anchor, (title, _) in sections_more.LAZY.items():
-        sections.append(Section(anchor, title, lazy_url=f"/dyad/{A}/{B}/section/{anchor}{qs}"))
+        lazy = Section(anchor, title, lazy_url=f"/dyad/{A}/{B}/section/{anchor}{qs}")
+        if anchor == "scorecard":  # under the verdict, as in the report
+            sections.insert(1, lazy)
+        else:
+            sections.append(lazy)
     return render(request, "dyad.html", a=ca, b=cb, sections=sections, measure=m, measures=data.VOTE_MEASURES,
                   year_from=yf, year_to=yt, year=vy)  # fmt: skip
 

@@ -49,6 +49,13 @@ class DyadView:
         return {"year_from": self.year_from, "year_to": self.year_to}
 
 
+def scorecard(s: Section, v: DyadView) -> None:
+    # After the first paint too: for a dyad not seen before it costs as much as the rest of the page.
+    f = v.store.scorecard(v.a.iso3, v.b.iso3)  # type: ignore[attr-defined]
+    s.data_url = charts.api_url("scorecard", a=v.a.iso3, b=v.b.iso3)
+    s.table, s.sources, s.basis = table(f.data), f.sources, f.basis
+
+
 def events(s: Section, v: DyadView) -> None:
     A, B = v.a.iso3, v.b.iso3
     f = v.store.events(A, B, **v.span)  # type: ignore[attr-defined]
@@ -166,8 +173,10 @@ def central_asia_section(s: Section, v: DyadView) -> None:
                        "trade data to see later years.")  # fmt: skip
 
 
-# anchor -> (title, builder): in the report's order (currency 44, Central Asia 46, events 50, arms 52, words 54).
+# anchor -> (title, builder). The scorecard goes under the verdict; the rest follow in the report's order
+# (currency 44, Central Asia 46, events 50, arms 52, words 54).
 LAZY: dict[str, tuple[str, Callable[[Section, DyadView], None]]] = {
+    "scorecard": ("Concord and tension scorecard", scorecard),
     "currency": ("Currency", currency),
     "central_asia": ("Central Asia", central_asia_section),
     "events": ("Events: cooperation and conflict", events),
