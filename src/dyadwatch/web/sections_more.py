@@ -135,9 +135,13 @@ def currency(s: Section, v: DyadView) -> None:
     s.data_url = charts.api_url("currency", a=A, b=B)
     s.intro = "Settlement-currency and exchange-turnover shares as their publishers give them (not computed here)."
     if f.data.period.str.fullmatch(r"\d{4}-\d{2}").any():
-        s.chart = charts.line("Published currency shares (%), monthly figures", s.data_url, "period", "value",
-                              x_type="temporal", color="metric", y_title="%",
-                              filter_="length(datum.period) === 7")  # fmt: skip
+        s.chart = charts.line("Published currency shares (%), monthly figures", s.data_url, "month", "value",
+                              x_type="temporal", color="metric", y_title="%")  # fmt: skip
+        # Vega-Lite parses a temporal field before any transform, and "2022" would read as January 2022: keep
+        # the period a string, keep the monthly figures (YYYY-MM), then make the dates.
+        s.chart["data"]["format"]["parse"] = {"period": None}
+        s.chart["transform"] = [{"filter": "length(datum.period) === 7"},
+                                {"calculate": "toDate(datum.period + '-01')", "as": "month"}]  # fmt: skip
     s.table, s.notes = table(f.data), f.notes
 
 
