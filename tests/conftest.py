@@ -79,6 +79,9 @@ def full_wh_path(tmp_path_factory, shared) -> Path:
     from dyadwatch.warehouse import Warehouse
     from shared_layout import ingest_all
 
+    given = os.environ.get("DYADWATCH_TEST_FULL_WH")
+    if given:  # a warehouse built by ``ingest_all`` before (minutes saved on a laptop); read-only like this one
+        return Path(given)
     path = tmp_path_factory.mktemp("full") / "full.duckdb"
     with Warehouse(path) as wh:
         ingest_all(wh, shared)

@@ -258,3 +258,98 @@ def test_warehouse_store_serves_the_warehouse_numbers(votes_wh, capsys):
         assert sha256(Path(f["file"])) == f["sha256"]
     assert shared["source"] in srcs
     assert snapshot(votes_wh.path) == before
+
+
+# ------------------------------------------------------------------ the report's other families (issue 11)
+
+CENTRAL_ASIA = "state=KAZ&state=KGZ&state=TJK&state=TKM&state=UZB"
+
+
+@pytest.mark.parametrize(
+    ("url", "cli"),
+    [
+        ("/api/rhetoric_rates?a=CHN&b=RUS&term=democracy&term=hegemony&from=1990",
+         ["rhetoric", "CHN", "RUS", "--terms", "democracy,hegemony", "--from", "1990"]),
+        ("/api/speech_similarity?a=CHN&b=RUS&from=1990", ["rhetoric", "CHN", "RUS", "--view", "similarity",
+                                                          "--from", "1990"]),
+        (f"/api/region?a=CHN&b=RUS&{CENTRAL_ASIA}&from=2000", ["region", "CHN", "RUS", "--from", "2000"]),
+    ],
+)  # fmt: skip
+def test_new_family_endpoints_equal_the_cli_on_the_pack(client, capsys, url, cli):
+    got = api_csv(client, url)
+    want = cli_csv(capsys, *cli)
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert client.get(url).json()["basis"] == "pack"
+
+
+def test_currency_is_the_reports_currency_facts(client):
+    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch.report.sections.currency import about_dyad
+
+    rows, basis = tp.currency_shares(as_store(None), ["CHN", "RUS"])
+    want = about_dyad(rows, {"CHN", "RUS"}, True)
+    got = api_csv(client, "/api/currency?a=CHN&b=RUS")
+    assert basis == "pack" and len(got) == len(want) > 5
+    assert got.metric.tolist() == want.metric.tolist() and got.value.tolist() == want.value.tolist()
+    assert list(got.columns[:4]) == ["a", "b", "a_cow", "b_cow"]
+    # A pair nothing is published about: no rows (the page says "no data"), never a zero.
+    assert client.get("/api/currency?a=USA&b=JPN").json()["data"] == []
+
+
+@pytest.mark.parametrize(
+    ("url", "command"),
+    [("/api/events?a=CHN&b=RUS", "dyadwatch ingest gdelt"), ("/api/arms?a=RUS&b=CHN", "dyadwatch ingest sipri")],
+)
+def test_events_and_arms_without_a_warehouse_name_the_ingest(client, url, command):
+    r = client.get(url)
+    assert r.status_code == 404 and command in r.json()["detail"]
+    page = client.get("/dyad/CHN/RUS/section/" + ("events" if "events" in url else "arms"))
+    assert page.status_code == 200 and "No data" in page.text and command in page.text
+
+
+def test_dyad_page_defers_the_new_sections_and_each_renders(client):
+    page = client.get("/dyad/CHN/RUS?from=2000").text
+    for anchor in ("scorecard", "currency", "central_asia", "events", "arms", "words", "speeches"):
+        url = f"/dyad/CHN/RUS/section/{anchor}?from=2000"
+        assert f'data-lazy="{url}"' in page
+        r = client.get(url)
+        assert r.status_code == 200 and f'<section id="{anchor}"' in r.text
+        assert "this section failed" not in r.text
+    assert client.get("/dyad/CHN/RUS/section/nosuch").status_code == 404
+    ca = client.get("/dyad/CHN/RUS/section/central_asia").text
+    assert 'id="spec-central_asia"' in ca and "KAZ" in ca
+    other = client.get("/dyad/USA/JPN/section/central_asia").text
+    assert "China–Russia page only" in other and 'href="/dyad/CHN/RUS#central_asia"' in other
+
+
+# The full warehouse (built once per session from the shared data: minutes) for the licence-bound families.
+
+
+@pytest.fixture(scope="module")
+def wh_client(full_wh_path):
+    with TestClient(create_app(full_wh_path, warm=False)) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    ("url", "cli"),
+    [
+        ("/api/events?a=CHN&b=RUS", ["events", "CHN", "RUS"]),
+        ("/api/events?a=USA&b=CHN&weight=articles", ["events", "USA", "CHN", "--weight", "articles"]),
+        ("/api/arms?a=RUS&b=CHN", ["arms", "RUS", "CHN"]),
+        ("/api/arms?a=RUS&b=CHN&by=category&from=2000", ["arms", "RUS", "CHN", "--by", "category", "--from", "2000"]),
+        ("/api/arms?a=RUS&b=CHN&by=systems&top=5", ["arms", "RUS", "CHN", "--by", "systems", "--top", "5"]),
+        ("/api/rhetoric_rates?a=CHN&b=RUS&term=sovereignty&from=2010",
+         ["rhetoric", "CHN", "RUS", "--terms", "sovereignty", "--from", "2010"]),
+        (f"/api/region?a=CHN&b=RUS&{CENTRAL_ASIA}&from=2005", ["region", "CHN", "RUS", "--from", "2005"]),
+    ],
+)  # fmt: skip
+def test_new_family_endpoints_equal_the_cli_on_the_warehouse(wh_client, full_wh_path, capsys, url, cli):
+    got = api_csv(wh_client, url)
+    want = cli_csv(capsys, *cli, "--db", str(full_wh_path))
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert wh_client.get(url).json()["basis"] == "warehouse"

@@ -20,6 +20,16 @@ PAGES = ["/", "/dyad/CHN/RUS", "/state/CHN", "/compare", "/claims", "/sources", 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``dyadwatch serve``'s app on a free loopback port (embedded pack), stopped after the module."""
+    yield from _serve(None)  # the default location, empty in tests: the embedded pack
+
+
+@pytest.fixture(scope="module")
+def wh_server(full_wh_path):
+    """The same over the full warehouse (read-only), for the families only a warehouse holds."""
+    yield from _serve(full_wh_path, start_timeout=600)  # start-up warms verdicts over the whole warehouse
+
+
+def _serve(db, start_timeout: float = 60):
     import uvicorn
 
     from dyadwatch.web.app import create_app
@@ -28,11 +38,11 @@ def server(tmp_path_factory):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    app = create_app(None)  # the default location, empty in tests: the embedded pack
+    app = create_app(db)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + start_timeout
     while not srv.started:
         assert time.monotonic() < deadline and th.is_alive(), "server did not start"
         time.sleep(0.05)
@@ -78,8 +88,9 @@ def shots_dir(tmp_path: Path) -> Path:
     return d
 
 
-def charts_drawn(pg) -> int:
-    """Wait until every chart of the page has rendered; return how many have SVG marks."""
+def charts_drawn(pg, lazy_timeout: int = 60_000) -> int:
+    """Wait until every lazy section has loaded and every chart has rendered; return how many have SVG marks."""
+    pg.wait_for_function("() => !document.querySelector('section[data-lazy]')", timeout=lazy_timeout)
     pg.wait_for_function(
         "() => [...document.querySelectorAll('.vega[data-spec]')].every(e => e.dataset.rendered)", timeout=60_000
     )
@@ -126,7 +137,7 @@ def test_year_range_download_csv_and_png_permalink(server, page, tmp_path):
     assert (
         csv[0] == "a,b,a_cow,b_cow,year,n,kappa"
         and csv[1].startswith("CHN,RUS,710,365,2000,")
-        and csv[-1].startswith("2010,")
+        and csv[-1].startswith("CHN,RUS,710,365,2010,")
         and len(csv) == 12
     )
     with page.expect_download() as dl:
@@ -200,3 +211,47 @@ def test_every_page_without_console_errors_and_screenshots(server, page, tmp_pat
     page.goto(server + "/dyad/Chna/RUS")  # the 404 page: its own status is the only failure
     assert "China (CHN)" in page.locator(".matches").inner_text()
     assert all("404" in p for p in page.problems), page.problems
+
+
+NEW_SECTIONS = ("currency", "central_asia", "events", "arms", "words", "speeches")
+
+
+def _section_marks(pg, anchor: str) -> int:
+    return pg.locator(f"#chart-{anchor} svg path, #chart-{anchor} svg rect, #chart-{anchor} svg symbol").count()
+
+
+def test_new_sections_on_the_pack_draw_or_say_how_to_ingest(server, page, tmp_path):
+    page.goto(server + "/dyad/CHN/RUS")
+    charts_drawn(page)
+    for anchor in ("currency", "central_asia", "words", "speeches", "scorecard"):
+        assert page.locator(f"#{anchor}").count() == 1, anchor
+    for anchor in ("currency", "central_asia", "words", "speeches"):
+        assert _section_marks(page, anchor) > 10, anchor  # lines and points, not an empty frame
+        assert page.locator(f"#{anchor} table tbody tr").count() > 0, anchor
+        assert page.locator(f"#{anchor} a.dl", has_text="CSV").count() == 1, anchor
+    assert page.locator("#scorecard table tbody tr").count() > 3
+    # Events and arms need the publishers' files (test-only licences): the "no data" box with the command.
+    assert "dyadwatch ingest gdelt" in page.locator("#events .nodata-box").inner_text()
+    assert "dyadwatch ingest sipri" in page.locator("#arms .nodata-box").inner_text()
+    assert page.locator("#events .vega, #arms .vega").count() == 0
+    legend = page.locator("#chart-central_asia svg .role-legend-label text").all_text_contents()
+    assert sorted(legend) == ["CHN", "RUS"]
+    with page.expect_download() as dl:
+        page.locator("#speeches a.dl", has_text="CSV").click()
+    csv = Path(dl.value.path()).read_text("utf-8").splitlines()
+    assert csv[0].startswith("a,b,a_cow,b_cow,year,similarity") and len(csv) > 50
+    page.screenshot(path=str(shots_dir(tmp_path) / "dyad-new-sections-pack.png"), full_page=True)
+    assert not page.problems, page.problems
+
+
+def test_new_sections_on_a_full_warehouse(wh_server, page, tmp_path):
+    page.goto(wh_server + "/dyad/CHN/RUS")
+    charts_drawn(page, lazy_timeout=240_000)  # speech similarity over every speech of the corpus: seconds
+    for anchor in NEW_SECTIONS:
+        assert _section_marks(page, anchor) > 3, anchor
+        assert page.locator(f"#{anchor} table tbody tr").count() > 0, anchor
+    assert "basis: warehouse" in page.locator("#arms .cite-line").inner_text()
+    arms = page.locator("#chart-arms svg .role-legend-label text").all_text_contents()
+    assert sorted(arms) == ["China → Russia", "Russia → China"]
+    page.screenshot(path=str(shots_dir(tmp_path) / "dyad-new-sections-warehouse.png"), full_page=True)
+    assert not page.problems, page.problems

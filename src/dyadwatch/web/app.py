@@ -8,6 +8,7 @@ script, no eval), and the response cache (``cache.py``: ETag keyed by the store'
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -67,6 +68,7 @@ def create_app(db: str | Path | None = None, *, store: WebStore | None = None, w
     async def lifespan(app: FastAPI):
         if warm:
             _warm(store)
+            await _warm_page(app, "/dyad/CHN/RUS")
         if ready:
             ready()
         yield
@@ -114,10 +116,32 @@ def _warm(store: WebStore) -> None:
         store.votes("CHN", "RUS", measure="agreement")
         store.ideal_distance("CHN", "RUS")  # imports the ideal-point module (scipy): about 1 s
         store.trade("CHN", "RUS")
+        store.energy_crude("CHN", "RUS")
+        store.regimes("CHN", "RUS")
         store.scorecard("CHN", "RUS")
         store.assess("CHN", "RUS")
     except DyadwatchError:
         pass
+
+
+async def _warm_page(app: FastAPI, path: str) -> None:
+    """Render one page in-process, past the response cache, and drop it: the templates compile and every
+    section's code path runs once, so the first reader pays for neither (and still gets a fresh page)."""
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"", "headers": [],
+             "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0), "app": app}  # fmt: skip
+    try:
+        await app(scope, receive, send)
+    except Exception:  # a page that fails here fails for the reader too, with its error page: not start-up's job
+        logging.getLogger("dyadwatch.web").exception("warming %s failed", path)
 
 
 def _retarget(request: Request, query: str, iso3: str) -> str:

@@ -39,13 +39,15 @@ def _base(title: str, url: str, **extra) -> dict:
 def line(title: str, url: str, x: str, y: str, *, x_type: str = "quantitative", y_title: str | None = None,
          color: str | None = None, fold: list[str] | None = None,
          band: tuple[str, str] | None = None, y_format: str | None = None,
-         labels: dict[str, str] | None = None) -> dict:  # fmt: skip
+         labels: dict[str, str] | None = None, filter_: str | None = None) -> dict:  # fmt: skip
     """A line per series over time; ``fold`` turns several columns into series (named by ``labels``);
-    ``band`` adds an interval."""
+    ``band`` adds an interval; ``filter_`` (a Vega expression) keeps some rows."""
     xenc = {"field": x, "type": x_type, "title": None}
     if x_type == "quantitative":
         xenc["axis"] = {"format": "d"}
     transform = [{"fold": fold, "as": ["series", "value"]}] if fold else []
+    if filter_:
+        transform.insert(0, {"filter": filter_})
     if fold and labels:  # readable legend entries; json.dumps quotes names such as "Côte d'Ivoire" safely
         expr = "".join(f"datum.series === {json.dumps(k)} ? {json.dumps(v)} : " for k, v in labels.items())
         transform.append({"calculate": expr + "datum.series", "as": "series"})
@@ -100,3 +102,53 @@ def bars(title: str, url: str, y: str, x: str, *, color: str | None = None) -> d
         enc["color"] = {"field": color, "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
     # A discrete height (one step per bar) cannot be fitted to a container: the width is fixed instead.
     return _base(title, url, width=820, height={"step": 16}, mark={"type": "bar"}, encoding=enc)
+
+
+def directions(title: str, urls: dict[str, str], x: str, y: str, *, y_title: str | None = None) -> dict:
+    """One line per URL (both directions of a flow): Vega-Lite layers each read their own data, so every line
+    is exactly one API response (the downloads)."""
+    layers = []
+    for label, url in urls.items():
+        layers.append({
+            "data": {"url": url, "format": {"type": "json", "property": "data"}},
+            "transform": [{"calculate": json.dumps(label), "as": "direction"}],
+            "mark": {"type": "line", "point": {"size": 18}},
+            "encoding": {
+                "x": {"field": x, "type": "quantitative", "title": None, "axis": {"format": "d"}},
+                "y": {"field": y, "type": "quantitative", "title": y_title or y},
+                "color": {"field": "direction", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
+                "tooltip": [{"field": x}, {"field": "direction"},
+                            {"field": y, "type": "quantitative", "format": ",.1f"}],
+            },
+        })  # fmt: skip
+    spec = _base(title, next(iter(urls.values())), layer=layers)
+    del spec["data"]  # each layer has its own
+    return spec
+
+
+def facets(title: str, url: str, *, x: str, y: str, facet: str, color: str, x_type: str = "quantitative",
+           y_title: str | None = None, calculate: list[dict] | None = None, filter_: str | None = None,
+           fold: list[str] | None = None, columns: int = 3) -> dict:  # fmt: skip
+    """Small multiples (one panel per ``facet`` value), a line per ``color`` value in each.
+
+    Facets cannot be fitted to a container, so the panels have a fixed size (three fill the page's width)."""
+    transform: list[dict] = []
+    if fold:
+        transform.append({"fold": fold, "as": ["series", "value"]})
+    if filter_:
+        transform.append({"filter": filter_})
+    transform += calculate or []
+    xenc = {"field": x, "type": x_type, "title": None}
+    if x_type == "quantitative":
+        xenc["axis"] = {"format": "d"}
+    spec = _base(title, url, facet={"field": facet, "type": "nominal", "title": None}, columns=columns,
+                 spec={"width": 240, "height": 120, "mark": {"type": "line", "point": {"size": 12}},
+                       "encoding": {"x": xenc, "y": {"field": y, "type": "quantitative", "title": y_title or y},
+                                    "color": {"field": color, "type": "nominal", "title": None,
+                                              "legend": {"orient": "bottom"}},
+                                    "tooltip": [{"field": x, "type": x_type}, {"field": color},
+                                                {"field": y, "type": "quantitative", "format": ".4~g"}]}})  # fmt: skip
+    del spec["width"], spec["height"]
+    if transform:
+        spec["transform"] = transform
+    return spec

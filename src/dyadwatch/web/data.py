@@ -21,7 +21,6 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -30,6 +29,8 @@ import pandas as pd
 from dyadwatch import __version__, countries
 from dyadwatch.errors import DyadwatchError, NoDataError, UnknownCountryError
 from dyadwatch.tables import TABLES
+from dyadwatch.web.data_more import MoreFamilies
+from dyadwatch.web.frame import Frame
 
 VOTE_MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", "pi_sq", "kappa_sq")
 TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "share_of_a_trade", "share_of_b_trade")
@@ -38,21 +39,7 @@ MAX_COMPARE = 6
 DYAD_MEMO = 512  # verdicts and scorecards kept in memory
 
 
-@dataclass
-class Frame:
-    """A table and where it came from (the shape of ``api.Result``)."""
-
-    data: pd.DataFrame
-    basis: str
-    sources: list[str]
-    notes: list[str] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, res, notes: list[str] | None = None) -> Frame:
-        return cls(res.data, res.basis, list(res.sources), [*getattr(res, "notes", []), *(notes or [])])
-
-
-class WebStore:
+class WebStore(MoreFamilies):
     """The store the server reads: the warehouse (read-only) when the file exists, before the embedded pack."""
 
     def __init__(self, db: str | Path | None = None):

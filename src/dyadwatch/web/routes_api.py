@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from dyadwatch.web import data, params
 from dyadwatch.web.data import Frame
+from dyadwatch.web.data_more import central_asia
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -243,3 +244,76 @@ def sources(request: Request) -> Response:
 @router.get("/store", summary="What the store holds: basis, version, tables and their coverage")
 def store(request: Request) -> Response:
     return json_response(_store(request).summary())
+
+
+# ------------------------------------------------------------------ the report's other families
+
+Terms = Annotated[list[str] | None, Query(alias="term", description="Lexicon concepts; repeat (default: all)")]
+
+
+@router.get("/events", summary="api.events: coded events between a and b per period (GDELT/CAMEO)")
+def events(request: Request, a: A, b: B, year_from: From = None, year_to: To = None,
+           period: Annotated[Literal["day", "month", "quarter", "year"], Query()] = "month",
+           weight: Annotated[Literal["mentions", "articles", "none"], Query()] = "mentions",
+           direction: Annotated[Literal["both", "a_to_b", "b_to_a"], Query()] = "both", root_only: bool = False,
+           fmt: Fmt = "json") -> Response:  # fmt: skip
+    s = _store(request)
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    yf, yt = params.years(s, year_from, year_to)
+    f = s.events(ca.iso3, cb.iso3, period=period, weight=weight, direction=direction, root_only=root_only,
+                 year_from=yf, year_to=yt)  # fmt: skip
+    return frame_response(f, fmt, f"events-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))
+
+
+@router.get("/arms", summary="api.arms: arms delivered from a to b (SIPRI TIV, millions)")
+def arms(request: Request, a: A, b: B, year_from: From = None, year_to: To = None,
+         by: Annotated[Literal["year", "category", "systems"], Query()] = "year",
+         top: Annotated[int, Query(ge=1, le=100)] = 10, fmt: Fmt = "json") -> Response:  # fmt: skip
+    s = _store(request)
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    yf, yt = params.years(s, year_from, year_to)
+    f = s.arms(ca.iso3, cb.iso3, by=by, top=top, year_from=yf, year_to=yt)
+    return frame_response(f, fmt, f"arms-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))
+
+
+@router.get("/region", summary="api.region: a's and b's trade with each of the states, and shares of its trade")
+def region(request: Request, a: A, b: B, state: States = None, year_from: From = None, year_to: To = None,
+           fmt: Fmt = "json") -> Response:  # fmt: skip
+    s = _store(request)
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    iso = [c.iso3 for c in params.states(state)] or central_asia()
+    yf, yt = params.years(s, year_from, year_to)
+    f = s.region(ca.iso3, cb.iso3, iso, year_from=yf, year_to=yt)
+    return frame_response(f, fmt, f"region-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))
+
+
+@router.get(
+    "/rhetoric_rates", summary="api.rhetoric_rates: concept uses per 10,000 words of UN General Debate speeches"
+)
+def rhetoric_rates(request: Request, a: A, b: B, term: Terms = None, year_from: From = None, year_to: To = None,
+                   fmt: Fmt = "json") -> Response:  # fmt: skip
+    s = _store(request)
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    yf, yt = params.years(s, year_from, year_to)
+    terms = [t for item in term or [] for t in item.split(",") if t.strip()]
+    f = s.rhetoric_rates(ca.iso3, cb.iso3, terms=terms, year_from=yf, year_to=yt)
+    return frame_response(f, fmt, f"rhetoric-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))
+
+
+@router.get("/speech_similarity", summary="api.speech_similarity: TF-IDF similarity of the two sides' speeches")
+def speech_similarity(request: Request, a: A, b: B, year_from: From = None, year_to: To = None,
+                      fmt: Fmt = "json") -> Response:  # fmt: skip
+    s = _store(request)
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    yf, yt = params.years(s, year_from, year_to)
+    f = s.speech_similarity(ca.iso3, cb.iso3, year_from=yf, year_to=yt)
+    return frame_response(f, fmt, f"speech-similarity-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))
+
+
+@router.get(
+    "/currency", summary="api.facts, currency shares: the published figures the report's Currency section shows"
+)
+def currency(request: Request, a: A, b: B, fmt: Fmt = "json") -> Response:
+    ca, cb = params.state(a, "a"), params.state(b, "b")
+    f = _store(request).currency(ca.iso3, cb.iso3)
+    return frame_response(f, fmt, f"currency-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dyadwatch.errors import BadParameterError
-from dyadwatch.web import charts, data, params
+from dyadwatch.web import charts, data, params, sections_more
 from dyadwatch.web.routes_api import filter_claims
 from dyadwatch.web.views import Section, section, table
 
@@ -78,11 +78,6 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         s.table = table(ev)
         s.notes, s.sources, s.basis = r["notes"], r["sources"], r["basis"]
 
-    def scorecard(s: Section) -> None:
-        f = store.scorecard(A, B)
-        s.data_url = charts.api_url("scorecard", a=A, b=B)
-        s.table, s.sources, s.basis = table(f.data), f.sources, f.basis
-
     def votes(s: Section) -> None:
         f = store.votes(A, B, measure=m, year_from=yf, year_to=yt)
         s.data_url = charts.api_url("votes", a=A, b=B, measure=m, **yrs)
@@ -141,7 +136,6 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
 
     for anchor, title, fn in (
         ("verdict", "Verdict", verdict),
-        ("scorecard", "Concord and tension scorecard", scorecard),
         ("votes", "Voting together at the UN General Assembly", votes),
         ("idealpoints", "Ideal points", ideal),
         ("alliances", "Alliance obligations", alliances),
@@ -151,8 +145,33 @@ def dyad(request: Request, a: str, b: str, year_from: From = None, year_to: To =
         ("facts", "Published facts", facts),
     ):
         sections.append(section(anchor, title, fn))
+    # The other families come after the first paint, each from its own URL (see sections_more).
+    qs = charts.api_url("", **yrs).removeprefix("/api/")
+    for anchor, (title, _) in sections_more.LAZY.items():
+        lazy = Section(anchor, title, lazy_url=f"/dyad/{A}/{B}/section/{anchor}{qs}")
+        if anchor == "scorecard":  # under the verdict, as in the report
+            sections.insert(1, lazy)
+        else:
+            sections.append(lazy)
     return render(request, "dyad.html", a=ca, b=cb, sections=sections, measure=m, measures=data.VOTE_MEASURES,
                   year_from=yf, year_to=yt, year=vy)  # fmt: skip
+
+
+@router.get("/dyad/{a}/{b}/section/{anchor}")
+def dyad_section(request: Request, a: str, b: str, anchor: str, year_from: From = None,
+                 year_to: To = None) -> Response:  # fmt: skip
+    """One section of the dyad page as an HTML fragment: the page loads these after its first paint."""
+    store: data.WebStore = request.app.state.store
+    if anchor not in sections_more.LAZY:
+        raise HTTPException(404)  # the app's 404 page (the anchor is not echoed unescaped)
+    ca, cb = params.state(a, "first state"), params.state(b, "second state")
+    if ca.iso3 == cb.iso3:
+        raise BadParameterError(f"A dyad needs two different states; got {ca.iso3} twice.")
+    yf, yt = params.years(store, year_from, year_to)
+    title, build = sections_more.LAZY[anchor]
+    view = sections_more.DyadView(store, ca, cb, yf, yt)
+    s = section(anchor, title, lambda sec: build(sec, view), ingest=sections_more.INGEST.get(anchor, ""))
+    return HTMLResponse(request.app.state.env.get_template("_section.html").render(s=s))
 
 
 @router.get("/state/{s}")

@@ -53,6 +53,8 @@ class Section:
     basis: str = ""
     error: str = ""  # "no data" and why, shown instead of chart and table
     extra: dict = field(default_factory=dict)
+    ingest: str = ""  # the command that brings the section's data, shown with "no data"
+    lazy_url: str = ""  # set: the page holds a placeholder, and loads the section from this URL after painting
 
 
 def number(v) -> str:
@@ -62,13 +64,13 @@ def number(v) -> str:
     return "no data" if v is None else str(v)
 
 
-def section(anchor: str, title: str, build: Callable[[Section], None]) -> Section:
+def section(anchor: str, title: str, build: Callable[[Section], None], ingest: str = "") -> Section:
     """A section filled by ``build``; a DyadwatchError becomes its 'no data' message instead of a failed page.
 
     Any other exception is a bug: logged with its traceback and named on the page, and the other
     sections still show (as the claims engine reports an unexpected error on its claim).
     """
-    s = Section(anchor, title)
+    s = Section(anchor, title, ingest=ingest)
     try:
         build(s)
     except DyadwatchError as e:

@@ -3,8 +3,8 @@
 // Vega's expressions run through vega-interpreter instead of eval.
 "use strict";
 
-function renderCharts() {
-  const els = document.querySelectorAll(".vega[data-spec]");
+function renderCharts(root = document) {
+  const els = root.querySelectorAll(".vega[data-spec]");
   if (!els.length) return;
   if (!window.vegaEmbed) {
     els.forEach((el) => { el.textContent = "Charts need JavaScript: the chart library did not load."; });
@@ -26,8 +26,8 @@ function renderCharts() {
   });
 }
 
-function imageDownloads() {
-  document.querySelectorAll("button.dl-img").forEach((btn) => {
+function imageDownloads(root = document) {
+  root.querySelectorAll("button.dl-img").forEach((btn) => {
     btn.addEventListener("click", async () => {
       const el = document.getElementById(btn.dataset.chart);
       if (!el || !el.vegaView) return;
@@ -119,6 +119,30 @@ function recentDyads() {
   });
 }
 
+// Sections marked data-lazy are fetched after the first paint (their data can take seconds on a full
+// warehouse): the server renders each as HTML, autoescaped like the page, and it replaces the placeholder.
+function lazySections() {
+  document.querySelectorAll("section[data-lazy]").forEach(async (sec) => {
+    let html;
+    try {
+      const r = await fetch(sec.dataset.lazy, { headers: { Accept: "text/html" } });
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      html = await r.text();
+    } catch (err) {
+      sec.querySelector(".loading").textContent = "This section could not be loaded (" + err.message + ").";
+      sec.dataset.lazy = "";
+      sec.removeAttribute("data-lazy");
+      return;
+    }
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    const fresh = tpl.content.firstElementChild;
+    sec.replaceWith(fresh);
+    renderCharts(fresh);
+    imageDownloads(fresh);
+  });
+}
+
 // GET forms leave empty fields out of the URL, so a permalink holds only what the reader chose.
 function cleanForms() {
   document.querySelectorAll("form.controls[method=get]").forEach((form) => {
@@ -136,6 +160,7 @@ document.addEventListener("DOMContentLoaded", () => {
   cleanForms();
   renderCharts();
   imageDownloads();
+  lazySections();
   document.querySelectorAll("input[role=combobox]").forEach(combo);
   recentDyads();
 });

@@ -1,0 +1,101 @@
+"""The dashboard's reads for the report's other families: events, arms, speeches, currency, Central Asia.
+
+A mixin of ``WebStore`` (``web/data.py``), split out to keep each module small; the same rules hold:
+every number comes from ``dyadwatch.api`` under the store's lock, as a ``Frame``. Arms, events and
+the speeches need the publishers' files in the user's warehouse (SIPRI and GDELT are test-only
+licences, never bundled); ``api`` raises ``NoDataError`` without them, which the page shows as the
+"no data" box with the ingest command.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from dyadwatch import countries
+from dyadwatch.web.frame import Frame
+
+if TYPE_CHECKING:
+    from dyadwatch.api import ChainStore
+
+ARTICLE_DYAD = frozenset({"CHN", "RUS"})  # the report's "article dyad": the comparisons it makes are about it
+ARMS_VIEWS = ("year", "category", "systems")
+EVENT_PERIODS = ("day", "month", "quarter", "year")
+EVENT_WEIGHTS = ("mentions", "articles", "none")
+EVENT_DIRECTIONS = ("both", "a_to_b", "b_to_a")
+
+
+def central_asia() -> list[str]:
+    return list(countries.group("central_asia"))
+
+
+class MoreFamilies:
+    """Events, arms, region, speeches and currency for ``WebStore``."""
+
+    lock: threading.RLock
+    store: ChainStore
+
+    def _kw(self) -> dict:
+        raise NotImplementedError
+
+    def events(self, a: str, b: str, *, period: str = "month", weight: str = "mentions", direction: str = "both",
+               root_only: bool = False, year_from: int | None = None, year_to: int | None = None) -> Frame:  # fmt: skip
+        from dyadwatch import api
+
+        with self.lock:
+            res = api.events(a, b, period=period, weight=weight, direction=direction, root_only=root_only,
+                             year_from=year_from, year_to=year_to, **self._kw())  # fmt: skip
+        return Frame.of(res)
+
+    def arms(self, a: str, b: str, *, by: str = "year", top: int = 10, year_from: int | None = None,
+             year_to: int | None = None) -> Frame:  # fmt: skip
+        from dyadwatch import api
+
+        with self.lock:
+            res = api.arms(a, b, by=by, top=top, year_from=year_from, year_to=year_to, **self._kw())
+        return Frame.of(res)
+
+    def region(self, a: str, b: str, states: list[str], *, year_from: int | None = None,
+               year_to: int | None = None) -> Frame:  # fmt: skip
+        from dyadwatch import api
+
+        with self.lock:
+            res = api.region(a, b, states, year_from=year_from, year_to=year_to, **self._kw())
+        return Frame.of(res)
+
+    def rhetoric_rates(self, a: str, b: str, *, terms: list[str] | None = None, year_from: int | None = None,
+                       year_to: int | None = None) -> Frame:  # fmt: skip
+        from dyadwatch import api
+
+        with self.lock:
+            res = api.rhetoric_rates(a, b, terms=terms or None, year_from=year_from, year_to=year_to, **self._kw())
+        return Frame.of(res)
+
+    def speech_similarity(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
+        from dyadwatch import api
+
+        with self.lock:
+            res = api.speech_similarity(a, b, year_from=year_from, year_to=year_to, **self._kw())
+        return Frame.of(res)
+
+    def currency(self, a: str, b: str) -> Frame:
+        """The published currency shares the report's Currency section shows for the pair (``api.facts``, then
+        the settlement and exchange-turnover share rows; for China–Russia the article's whole currency story)."""
+        from dyadwatch import api
+        from dyadwatch.indicators import trade_region as trg
+        from dyadwatch.report.sections.currency import about_dyad
+
+        with self.lock:
+            res = api.facts([a, b], **self._kw())
+        if res.data.empty:  # nothing published about either state (the frame may lack the columns then)
+            return Frame(res.data, res.basis, list(res.sources), list(res.notes))
+        rows = trg.currency_rows(res.data)
+        rows = about_dyad(rows, {a, b}, {a, b} == ARTICLE_DYAD).reset_index(drop=True)
+        rows = rows.assign(period=rows.period.astype(str))
+        notes = list(res.notes)
+        if res.basis == "pack":
+            notes.append(
+                "Basis: dyadwatch's embedded pack — these published figures are transcribed there with their "
+                "publisher and the page they were read from; ingest `dyadwatch ingest facts FILE` to use your own."
+            )
+        return Frame(rows, res.basis, list(res.sources), notes)
