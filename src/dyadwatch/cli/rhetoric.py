@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch import countries
 from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy, other_state
+
+countries = lazy("dyadwatch.countries")  # `--help` does not pay for the crosswalk
 
 pd = lazy("pandas")
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from dyadwatch import countries
 from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit, lazy, other_state
+
+countries = lazy("dyadwatch.countries")  # `--help` does not pay for the crosswalk
 
 en = lazy("dyadwatch.indicators.energy")
 tr = lazy("dyadwatch.indicators.trade")
