@@ -41,6 +41,7 @@ LOCAL = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # progress bars would interleave with dyadwatch's own output
     "spark.app.name": "dyadwatch",
 }
 _STATIC = ("spark.master", "spark.driver.", "spark.ui.", "spark.app.name", "spark.executor.")
@@ -50,7 +51,7 @@ HINT = "Fix: `pip install dyadwatch[spark]` (PySpark 4.3 and a Java 17+ runtime)
 def _pyspark() -> Any:
     try:
         import pyspark
-        import pyspark.sql  # noqa: F401
+        import pyspark.sql
     except ImportError as e:
         raise MissingExtraError(f"The Spark engine needs PySpark, which is not installed. {HINT}") from e
     return pyspark
