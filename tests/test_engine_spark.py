@@ -345,9 +345,9 @@ def test_open_engine_urls(tmp_path, full_wh_path):
 
 
 def test_lake_engine_matches_the_warehouse(full_lake, dk):
-    lk = api.as_store(open_engine(f"lake://{full_lake}"))
-    assert lk.basis == "lake"
-    _same(dk, lk, lambda s: api.votes("CHN", "RUS", wh=s, measure="all"), "lake/votes")
+    with api.open_store(engine=f"lake://{full_lake}") as lk:  # the engine's store, then the pack
+        assert lk.basis == "lake" and lk.basis_of("facts") == "lake" and lk.pack is not None
+        _same(dk, lk, lambda s: api.votes("CHN", "RUS", wh=s, measure="all"), "lake/votes")
 
 
 def test_cli_engine_gives_the_warehouse_csv(spark, full_lake, full_wh_path, capsys, monkeypatch):
