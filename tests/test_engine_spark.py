@@ -44,7 +44,13 @@ def spark():
     _need_spark()
     from dyadwatch.engines.spark import local_session
 
-    session = local_session()
+    # A short-lived JVM on two busy cores: C1-only JIT and the serial GC spend less CPU compiling and
+    # collecting than they save (measured: the first indicator 57 s → 32 s). Results do not depend on it.
+    fast_start = {
+        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+        "spark.sql.shuffle.partitions": "2",
+    }
+    session = local_session(fast_start)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
