@@ -45,9 +45,13 @@ class Result:
         return f"Basis: your warehouse (source {', '.join(self.sources)})."
 
 
-def open_store(db: str | Path | None = None) -> ChainStore:
+def open_store(db: str | Path | None = None, engine: str | None = None) -> ChainStore:
     """The store every reader uses: the warehouse at ``db`` (default location if None) when it exists, read-only,
     chained before the embedded pack. A ``db`` that is a lake folder (``lake.py``) is read through its views.
+
+    An ``engine`` URL (or ``$DYADWATCH_ENGINE``, which ``--engine`` sets) chooses another engine instead of the
+    warehouse (``engines.open_engine``: a lake on DuckDB or Spark, Spark Connect): that engine's store is
+    chained before the pack, and ``db`` is not read.
 
     Only the default location may be absent (a fresh machine: the pack answers). A ``db`` the caller gave that
     does not exist is an error, as ``sqlite3`` in read-only mode or ``pandas.read_parquet`` would say: a
@@ -55,8 +59,14 @@ def open_store(db: str | Path | None = None) -> ChainStore:
     """
     import os
 
+    from dyadwatch import engines
     from dyadwatch.errors import WarehouseNotFoundError
     from dyadwatch.warehouse import ENV_DB, Warehouse, default_path
+
+    engine = engine or engines.from_env()
+    if engine:
+        chosen = engines.open_engine(engine)
+        return ChainStore(chosen, pack_store(), path=getattr(chosen, "path", None))
 
     given = db or os.environ.get(ENV_DB)  # DYADWATCH_DB is as explicit a choice as --db
     if given and not Path(given).expanduser().exists():

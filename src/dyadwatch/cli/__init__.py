@@ -72,6 +72,17 @@ try:
             Path | None,
             typer.Option("--db", help="Warehouse file for every command (as DYADWATCH_DB); also accepted after it."),
         ] = None,
+        engine: Annotated[
+            str | None,
+            typer.Option(
+                "--engine",
+                envvar="DYADWATCH_ENGINE",
+                help=(
+                    "Where the indicators run, instead of the warehouse: duckdb:///file.duckdb, lake:///folder, "
+                    "spark+parquet:///lake, sc://host:port/?lake=/lake (Spark Connect). See docs/engines.md."
+                ),
+            ),
+        ] = None,
         quiet: Annotated[
             bool, typer.Option("--quiet", "-q", help="Data only: no notes or warnings on stderr.")
         ] = False,
@@ -79,6 +90,13 @@ try:
         """Options given before the command apply to it."""
         if db is not None:  # the commands' own --db reads DYADWATCH_DB, so one setting reaches all of them
             os.environ["DYADWATCH_DB"] = str(db)
+        if engine:
+            from dyadwatch.engines import ENV_ENGINE, parse
+
+            if db is not None:
+                raise typer.BadParameter("give --db or --engine, not both (duckdb:///FILE is the warehouse engine)")
+            parse(engine)  # a mistyped URL fails here, before any command starts work
+            os.environ[ENV_ENGINE] = engine  # api.open_store reads it, whichever command runs
         _common.QUIET = quiet
 
     for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):

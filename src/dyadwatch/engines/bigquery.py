@@ -228,8 +228,10 @@ def parse_url(url: str) -> tuple[str, str, dict[str, str]]:
     return parts.netloc, segs[0], opts
 
 
-def open_bigquery(url: str) -> Store:
-    """The store behind ``bigquery://PROJECT/DATASET`` (the engine factory's entry for this scheme)."""
+def open_bigquery(url: Any) -> Store:
+    """The store behind ``bigquery://PROJECT/DATASET`` (the engine factory's entry for this scheme; it passes
+    its parsed URL, whose ``raw`` is the text)."""
+    url = str(getattr(url, "raw", url))
     project, dataset, opts = parse_url(url)
     late = opts.get("late_days", str(gd.LATE_DAYS))
     try:

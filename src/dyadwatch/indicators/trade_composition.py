@@ -138,6 +138,11 @@ def concentration(wh, a: str, b: str, period: str | Period, *, flow: str = "X", 
 # --------------------------------------------------------------------------- all dyads (BACI-style data)
 
 
+def _div(num, den):
+    """num / den, NULL when den is 0 or NULL on every engine (DuckDB gives NULL, ANSI Spark would raise)."""
+    return num / den.nullif(0)
+
+
 def _flows_expr(wh, period: str, source: str | None, level: int):
     """Exporter → importer product flows (FOB): exporters' X rows as reported, the layout BACI has."""
     t = wh.table("trade_flows")
@@ -166,7 +171,7 @@ def all_dyad_indices_expr(wh, period: str, *, source: str | None = "baci", level
     d = d.left_join(exp_tot, "i").select(~ibis.selectors.endswith("_right"))
     d = d.left_join(imp_tot, "j").select(~ibis.selectors.endswith("_right")).cross_join(world)
     d = d.mutate(
-        tii=(d.x_ij / d.X_i.fill_null(0)) / (d.M_j / d.X_w),
+        tii=_div(_div(d.x_ij, d.X_i), _div(d.M_j, d.X_w)),
         hhi=ibis.ifelse(d.x_ij > 0, d.sq / (d.x_ij * d.x_ij), ibis.null()),
     )
     d = d.mutate(
@@ -182,21 +187,21 @@ def all_dyad_indices_expr(wh, period: str, *, source: str | None = "baci", level
     d = d.left_join(rev, ["i", "j"]).select(~ibis.selectors.endswith("_right"))
     d = d.left_join(num, ["i", "j"]).select(~ibis.selectors.endswith("_right"))
     x_ji = d.x_ji.fill_null(0)
-    d = d.mutate(grubel_lloyd=d.gl_num.fill_null(0) / (d.x_ij + x_ji), turnover=d.x_ij + x_ji)
+    d = d.mutate(grubel_lloyd=_div(d.gl_num.fill_null(0), d.x_ij + x_ji), turnover=d.x_ij + x_ji)
     # Shares of each side's total trade (its exports + imports in the same data), asymmetry and rank.
     tot = exp_tot.join(imp_tot, exp_tot.i == imp_tot.j, how="outer").select(
         c=ibis.coalesce(exp_tot.i, imp_tot.j), total=exp_tot.X_i.fill_null(0) + imp_tot.M_j.fill_null(0)
     )
     d = d.left_join(tot.rename(total_i="total"), d.i == tot.c).drop("c")
     d = d.left_join(tot.rename(total_j="total"), d.j == tot.c).drop("c")
-    d = d.mutate(share_of_a_trade=d.turnover / d.total_i, share_of_b_trade=d.turnover / d.total_j)
-    d = d.mutate(asymmetry=d.share_of_b_trade / d.share_of_a_trade)
+    d = d.mutate(share_of_a_trade=_div(d.turnover, d.total_i), share_of_b_trade=_div(d.turnover, d.total_j))
+    d = d.mutate(asymmetry=_div(d.share_of_b_trade, d.share_of_a_trade))
     d = d.mutate(rank=(ibis.rank().over(group_by=d.i, order_by=ibis.desc(d.turnover)) + 1).cast("int32"))
     d = d.drop("sq", "gl_num", "total_i", "total_j")
     prod = f.group_by("i", "k").aggregate(x_ik=f.v.sum())
     wprod = f.group_by("k").aggregate(x_wk=f.v.sum())
     rca = prod.join(exp_tot, "i").join(wprod, "k").cross_join(world)
-    rca = rca.mutate(rca=(rca.x_ik / rca.X_i) / (rca.x_wk / rca.X_w))
+    rca = rca.mutate(rca=_div(_div(rca.x_ik, rca.X_i), _div(rca.x_wk, rca.X_w)))
     if coded is not None:  # integer product codes back to zero-padded HS text, in the engine
         rca = rca.mutate(k=rca.k.cast("string").lpad(level, "0"))
     rca = rca.select("i", "k", "x_ik", "rca")
@@ -208,21 +213,21 @@ def all_dyad_indices(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(dyads: i, j, x_ij, tii, hhi, hhi_normalised, grubel_lloyd, shares, asymmetry, rank; products: i, k, x_ik, rca).
 
-    The flows of the period are first copied once into a temporary table with small-integer country
-    and product codes (DuckDB then hashes integers, not strings); results carry iso3 codes again.
+    The flows of the period are first materialised once (``Table.cache``: a temporary table on DuckDB, a
+    persisted DataFrame on Spark) with small-integer country and product codes (the engine then hashes
+    integers, not strings); results carry iso3 codes again.
     """
     f = _flows_expr(wh, period, source, level)
     codes = f.select(iso=f.i).union(f.select(iso=f.j)).distinct()
     codes = codes.mutate(n=(ibis.row_number().over(order_by=codes.iso) + 1).cast("int32"))
-    con = wh.ibis
-    name = f"_dw_flows_{abs(hash((period, source, level))) % 10**8}"
-    code_name = name + "_codes"
+    cached = []
     try:
-        ctab = con.create_table(code_name, codes, temp=True, overwrite=True)
+        ctab = codes.cache()
+        cached.append(ctab)
         ci, cj = ctab.rename(ci="iso", ni="n"), ctab.rename(cj="iso", nj="n")
         coded = f.join(ci, f.i == ci.ci).join(cj, f.j == cj.cj)
-        coded = coded.select(i=coded.ni, j=coded.nj, k=coded.k.cast("int32"), v=coded.v)
-        ftab = con.create_table(name, coded, temp=True, overwrite=True)
+        ftab = coded.select(i=coded.ni, j=coded.nj, k=coded.k.cast("int32"), v=coded.v).cache()
+        cached.append(ftab)
         d, rca = all_dyad_indices_expr(wh, period, source=source, level=level, coded=ftab)
         # Back to iso3 inside the engine (a join with the 200-row code table), then one Arrow → pandas step.
         ni, nj = ctab.rename(iso_i="iso", i="n"), ctab.rename(iso_j="iso", j="n")
@@ -230,8 +235,8 @@ def all_dyad_indices(
         rca = rca.join(ni, "i").drop("i").rename(i="iso_i").select("i", "k", "x_ik", "rca")
         dd, rr = d.to_pyarrow().to_pandas(), rca.to_pyarrow().to_pandas()
     finally:
-        for n in (name, code_name):
-            con.drop_table(n, force=True)
+        for t in reversed(cached):
+            t.release()
     return dd[["i", "j", *[c for c in dd.columns if c not in ("i", "j")]]], rr
 
 

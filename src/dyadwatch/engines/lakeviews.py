@@ -1,0 +1,52 @@
+"""``lake:///path``: DuckDB views over a lake's live Parquet files (nothing is loaded; DuckDB scans on demand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dyadwatch.engines._lakebase import LakeBacked
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.engines import EngineURL
+
+
+class LakeStore(LakeBacked):
+    """A lake read by an in-memory DuckDB: each table a view over exactly the files the log names live."""
+
+    basis = "lake"
+
+    def __init__(self, root: str | Path):
+        import duckdb
+
+        super().__init__(root)
+        self.con = duckdb.connect(":memory:")
+        self._ibis: Any = None
+        self._views: dict[str, tuple[str, tuple[Path, ...]]] = {}
+
+    @property
+    def ibis(self) -> Any:
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def table(self, name: str) -> ir.Table:
+        files = tuple(self.files(name))
+        if not files:
+            raise self._missing(name)
+        if self._views.get(name, ("", ()))[1] != files:  # a new commit: the view names the new files
+            listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+            self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
+            self._views[name] = (name, files)
+        return self.ibis.table(name)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def open_lake(url: EngineURL) -> LakeStore:
+    return LakeStore(url.local_path())
