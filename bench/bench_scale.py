@@ -50,7 +50,7 @@ _INDEX = """
 import sys, time
 from dyadwatch import countries
 from dyadwatch.indicators import events as ie
-from dyadwatch.lake_store import LakeStore
+from dyadwatch.engines.lakeviews import LakeStore
 countries.all_countries()
 store = LakeStore(sys.argv[1], memory_limit="1GB")
 t0 = time.perf_counter()

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from dyadwatch import lake, lake_ingest
 from dyadwatch.api import open_store
+from dyadwatch.engines.lakeviews import LakeStore
 from dyadwatch.errors import InvalidValueError, SourceFormatError
 from dyadwatch.indicators import events as ie
-from dyadwatch.lake_store import LakeStore
 from dyadwatch.sources import gdelt
 from dyadwatch.warehouse import Warehouse
 

@@ -30,7 +30,7 @@ class Result:
     """What every API function returns: the data, its basis, its sources, its coverage and notes."""
 
     data: pd.DataFrame
-    basis: str  # "warehouse" or "pack"
+    basis: str  # "warehouse", "lake", "spark", "bigquery" (the user's data) or "pack"
     sources: list[str]
     notes: list[str] = field(default_factory=list)
     coverage: dict[str, Any] = field(default_factory=dict)
@@ -42,7 +42,8 @@ class Result:
                 + ", ".join(self.sources)
                 + "); ingest the files to use your own warehouse."
             )
-        return f"Basis: your warehouse (source {', '.join(self.sources)})."
+        own = {"lake": "lake", "spark": "lake on Spark", "bigquery": "BigQuery dataset"}.get(self.basis, "warehouse")
+        return f"Basis: your {own} (source {', '.join(self.sources)})."
 
 
 def open_store(db: str | Path | None = None, engine: str | None = None) -> ChainStore:
@@ -79,7 +80,7 @@ def open_store(db: str | Path | None = None, engine: str | None = None) -> Chain
     from dyadwatch import lake
 
     if path.is_dir() and lake.is_lake(path):  # --db names a lake folder: the same readers, over its Parquet
-        from dyadwatch.lake_store import LakeStore
+        from dyadwatch.engines.lakeviews import LakeStore
 
         return ChainStore(LakeStore(path), pack_store(), path=path)
     wh = Warehouse(path, read_only=True) if path.exists() else None

@@ -290,7 +290,8 @@ def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
     for e in evidence:  # the weak-tie line decides when it makes the alignment
         if e.rule.startswith("non-aggression / neutrality") and verdict == "alignment" and level == 0.5:
             e.fired = True
-    basis = "pack" if bases == {"pack"} else ("warehouse" if bases == {"warehouse"} else "warehouse + pack")
+    own = "+".join(sorted(bases - {"pack"}))  # the user's store: warehouse, lake, spark…
+    basis = "pack" if bases == {"pack"} else (own if "pack" not in bases else f"{own} + pack")
     return Assessment(a, b, int(year), verdict, evidence, basis, sorted(sources), str(config()["version"]), notes)
 
 

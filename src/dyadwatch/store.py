@@ -99,6 +99,23 @@ class DerivedMixin:
             memo[key] = restrict(df, spec, states_key)
         return memo[key].copy()
 
+    def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
+        """The source to read ``table`` from: ``requested`` if held, else the first of ``preference`` held, else
+        any. ``hint`` is the ingest command that would provide the data."""
+        have = self.sources_of(table)  # type: ignore[attr-defined]
+        where = self.describe()  # type: ignore[attr-defined]
+        if requested:
+            if requested not in have:
+                raise NoDataError(
+                    f"No {table!r} rows from source {requested!r} in {where}; ingested: {have or 'none'}. "
+                    f"Fix: `dyadwatch ingest {requested} FILE...`."
+                )
+            return requested
+        for s in (*preference, *have):
+            if s in have:
+                return str(s)
+        raise NoDataError(f"No {table!r} data in {where}. Fix: {hint}.")
+
     def basis_of(self, name: str) -> str:
         """The basis of what this store answers for ``name``: its own (a chain says which store answered)."""
         return str(getattr(self, "basis", "none"))
@@ -310,7 +327,7 @@ class ChainStore:
     @property
     def warehouse(self) -> Any:
         """The user's warehouse, if one is open (for operations that need raw rows)."""
-        return next((s for s in self.stores if s.basis == "warehouse"), None)
+        return next((s for s in self.stores if s.basis != "pack"), None)
 
     @property
     def focus(self) -> tuple[str, ...]:

@@ -186,22 +186,6 @@ class Warehouse(DerivedMixin):
             return []
         return [r[0] for r in self.con.execute(f'SELECT DISTINCT source FROM "{name}" ORDER BY 1').fetchall()]
 
-    def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
-        """The source to read ``table`` from: ``requested`` if ingested, else the first of ``preference``
-        that is, else any. ``hint`` is the ingest command that would provide the data."""
-        have = self.sources_of(table)
-        if requested:
-            if requested not in have:
-                raise NoDataError(
-                    f"No {table!r} rows from source {requested!r} in {self.path}; ingested: {have or 'none'}. "
-                    f"Fix: `dyadwatch ingest {requested} FILE...`."
-                )
-            return requested
-        for s in (*preference, *have):
-            if s in have:
-                return s
-        raise NoDataError(f"No {table!r} data in {self.path}. Fix: {hint}.")
-
     def ingests(self) -> list[dict]:
         if "ingests" not in self.tables():
             return []

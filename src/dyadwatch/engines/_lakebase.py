@@ -24,55 +24,48 @@ class LakeBacked(DerivedMixin):
         if not lake.is_lake(self.root):
             raise NoDataError(
                 f"{self.root} is not a dyadwatch lake (it has no {lake.LOG}/ folder). Fix: give the folder a lake "
-                "was written to (`dyadwatch.lake.export` writes one from a warehouse)."
+                "was written to (`dyadwatch ingest SOURCE FILE... --lake DIR` writes one)."
             )
         self.path = self.root  # messages say "in {store.path}", as they do for a warehouse
+        self.refresh()
 
-    def _log_key(self) -> tuple:
-        # The log folder's listing changes on every commit; cheap enough to check on each call.
-        folder = self.root / lake.LOG
-        return tuple(sorted(p.name for p in folder.iterdir())) if folder.is_dir() else ()
+    def refresh(self) -> None:
+        """Read the log: from now on the store answers from the lake's current committed state.
 
-    def _current(self) -> dict[str, lake.LogEntry]:
-        key = self._log_key()
-        memo = self.__dict__.get("_current_memo")
-        if memo is None or memo[0] != key:
-            memo = (key, lake.current(self.root))
-            self.__dict__["_current_memo"] = memo
-        cur: dict[str, lake.LogEntry] = memo[1]
-        return cur
+        A store reads one state for its whole life (as a read-only warehouse does): a report or a page never
+        mixes two ingests. Parts are never modified and an ingest removes none a log entry named, so the
+        files of that state stay readable while ingests commit.
+        """
+        self._entries: dict[str, lake.LogEntry] = lake.current(self.root)
 
     def has(self, name: str, source: str | None = None) -> bool:
         return bool(self.sources_of(name)) if source is None else source in self.sources_of(name)
 
     def sources_of(self, name: str) -> list[str]:
-        return sorted(src for src, e in self._current().items() if e.live.get(name))
+        # An entry's ``rows`` is the source's live row count per table: 0 is a table emptied on purpose.
+        return sorted(s for s, e in self._entries.items() if e.live.get(name) and e.rows.get(name, 1) > 0)
+
+    def tables(self) -> list[str]:
+        return sorted({t for e in self._entries.values() for t, ps in e.live.items() if ps})
 
     def files(self, name: str) -> list[Path]:
-        self._current()  # the memo is refreshed if the log changed
-        return lake.files(self.root, name)
+        return sorted(
+            f for e in self._entries.values() for p in e.live.get(name, []) for f in (self.root / p).glob("*.parquet")
+        )
+
+    def ingests(self) -> list[dict]:
+        """The committed log entries, as ``Warehouse.ingests`` gives its ingests (id, source, files, rows, time)."""
+        return [
+            {"id": e.id, "source": e.source, "files": e.files, "rows": e.rows, "ingested_at": e.at, "notes": e.notes}
+            for e in lake.log(self.root)
+        ]
 
     def version(self) -> str:
-        """The id of the last committed log entry: derived tables and caches built before it are stale."""
-        entries = self._current().values()
-        return str(max((e.id for e in entries), default=0))
+        """The id of the newest committed entry read: derived tables and caches built before it are stale."""
+        return str(max((e.id for e in self._entries.values()), default=0))
 
     def covers(self, states: Iterable[str], years: Iterable[int] | None = None) -> bool:
         return True  # like a warehouse: indicators say "no data" per state
-
-    def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
-        """As ``Warehouse.pick_source``: ``requested`` if held, else the first of ``preference`` held, else any."""
-        have = self.sources_of(table)
-        if requested:
-            if requested not in have:
-                raise NoDataError(
-                    f"No {table!r} rows from source {requested!r} in {self.describe()}; held: {have or 'none'}."
-                )
-            return requested
-        for s in (*preference, *have):
-            if s in have:
-                return s
-        raise NoDataError(f"No {table!r} data in {self.describe()}. Fix: {hint}.")
 
     def _missing(self, name: str) -> NoDataError:
         return NoDataError(f"{self.describe()} has no {name!r} table. `dyadwatch sources` lists what provides it.")

@@ -135,19 +135,6 @@ class BigQueryStore(DerivedMixin):
     def covers(self, states: Iterable[str], years: Iterable[int] | None = None) -> bool:
         return True  # as a warehouse: indicators say "no data" per state
 
-    def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
-        """As ``Warehouse.pick_source``: ``requested`` if held, else the first of ``preference`` held, else any."""
-        have = self.sources_of(table)
-        if requested:
-            if requested not in have:
-                raise NoDataError(f"No {table!r} rows from source {requested!r} in {self.describe()}; "
-                                  f"held: {have or 'none'}.")  # fmt: skip
-            return requested
-        for s in (*preference, *have):
-            if s in have:
-                return s
-        raise NoDataError(f"No {table!r} data in {self.describe()}. Fix: {hint}.")
-
     # ------------------------------------------------------------------ tables
 
     def table(self, name: str) -> ir.Table:

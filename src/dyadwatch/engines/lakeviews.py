@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dyadwatch.engines._lakebase import LakeBacked
+from dyadwatch.tables import TABLES
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -18,11 +19,13 @@ class LakeStore(LakeBacked):
 
     basis = "lake"
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, memory_limit: str | None = None):
         import duckdb
 
         super().__init__(root)
         self.con = duckdb.connect(":memory:")
+        if memory_limit:  # a lake may be far larger than memory: DuckDB spills past this
+            self.con.execute("SET memory_limit = ?", [memory_limit])
         self._ibis: Any = None
         self._views: dict[str, tuple[str, tuple[Path, ...]]] = {}
 
@@ -40,7 +43,9 @@ class LakeStore(LakeBacked):
             raise self._missing(name)
         if self._views.get(name, ("", ()))[1] != files:  # a new commit: the view names the new files
             listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-            self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
+            # Exactly the canonical columns, in their order, whatever a writer added.
+            cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.names) if name in TABLES else "*"
+            self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT {cols} FROM read_parquet([{listing}])')
             self._views[name] = (name, files)
         return self.ibis.table(name)
 

@@ -142,7 +142,7 @@ def _panel(ctx: ReportContext, basis: str) -> tuple[pd.DataFrame | None, str]:
     """All dyad-years (warehouse) or the focus dyads of the pack, for neighbours and the matrix."""
     from dyadwatch.indicators import votes_panel as vp
 
-    if basis == "warehouse" and _has_votes(ctx):
+    if basis != "pack" and _has_votes(ctx):
         return vp.all_dyads(ctx.wh), "all states"
     return None, "pack"
 
@@ -246,7 +246,7 @@ def _issues(ctx: ReportContext, basis: str) -> str:
     import altair as alt
 
     head = "<h3>By issue area</h3>"
-    if basis == "warehouse" and _has_votes(ctx):
+    if basis != "pack" and _has_votes(ctx):
         df = iv.issue_breakdown(ctx.wh, ctx.a.iso3, ctx.b.iso3)
     else:
         p = ctx.wh.derived("votes_issues", (ctx.a.iso3, ctx.b.iso3))
