@@ -135,7 +135,7 @@ def test_cli_ingest_and_events_over_the_lake(synth, tmp_path):
         timeout=120,
     )
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("period,events") and "2024-01" in r.stdout
+    assert r.stdout.startswith("a,b,a_cow,b_cow,period,events") and "2024-01" in r.stdout
 
 
 # --- mode add, sha256 skip, re-read, vacuum --------------------------------------------------------------

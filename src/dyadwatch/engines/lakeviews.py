@@ -26,8 +26,8 @@ class LakeStore(LakeBacked):
         self.con = duckdb.connect(":memory:")
         if memory_limit:  # a lake may be far larger than memory: DuckDB spills past this
             self.con.execute("SET memory_limit = ?", [memory_limit])
+        self.refresh()
         self._ibis: Any = None
-        self._views: dict[str, tuple[str, tuple[Path, ...]]] = {}
 
     @property
     def ibis(self) -> Any:
@@ -37,16 +37,22 @@ class LakeStore(LakeBacked):
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis
 
-    def table(self, name: str) -> ir.Table:
-        files = tuple(self.files(name))
-        if not files:
-            raise self._missing(name)
-        if self._views.get(name, ("", ()))[1] != files:  # a new commit: the view names the new files
-            listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    def refresh(self) -> None:
+        """Read the log and (re)make one view per live table over exactly its live files."""
+        super().refresh()
+        if not hasattr(self, "con"):
+            return  # the base class reads the log before the connection exists; __init__ calls again
+        for name in self.tables():
+            listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files(name))
+            if not listing:
+                continue
             # Exactly the canonical columns, in their order, whatever a writer added.
             cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.names) if name in TABLES else "*"
             self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT {cols} FROM read_parquet([{listing}])')
-            self._views[name] = (name, files)
+
+    def table(self, name: str) -> ir.Table:
+        if not self.files(name):
+            raise self._missing(name)
         return self.ibis.table(name)
 
     def close(self) -> None:
