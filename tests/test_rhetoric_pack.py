@@ -155,7 +155,7 @@ def test_cli_rhetoric_falls_back_to_the_pack(fresh_machine, capsys):
     assert "RUS,2022,ungd,nato,12," in out and "embedded pack" in out + err
     code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "similarity", "-f", "csv")
     assert code == 0, err
-    assert "\n2022," in out and "rank_b_for_a" in out
+    assert "\nCHN,RUS,710,365,2022," in out and "rank_b_for_a" in out
     code, out, err = run_cli(capsys, "rhetoric", "CHN", "RUS", "--view", "kwic")
     assert code != 0 and "ingest ungdc" in out + err
 

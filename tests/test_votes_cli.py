@@ -38,8 +38,8 @@ def test_explicit_dyad_subcommand_and_subsets(capsys, db):
                              "--from", "2000", "--format", "json", "--db", db)  # fmt: skip
     assert code == 0, err
     rows = json.loads(out)
-    assert set(rows[0]) == {"year", "n", "kappa", "kappa_lo", "kappa_hi", "s_abs", "s_abs_lo", "s_abs_hi",
-                            "kappa_pct", "s_abs_pct"}  # fmt: skip
+    assert set(rows[0]) == {"a", "b", "a_cow", "b_cow", "year", "n", "kappa", "kappa_lo", "kappa_hi", "s_abs",
+                            "s_abs_lo", "s_abs_hi", "kappa_pct", "s_abs_pct"}  # fmt: skip
     code, out2, _ = run_cli(capsys, "votes", "CHN", "RUS", "--match", "nuclear", "--from", "2019", "--format", "csv",
                             "--db", db)  # fmt: skip
     assert code == 0 and _csv(out2).n.iloc[0] > 0
