@@ -7,9 +7,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from dyadwatch import api, pack
+from dyadwatch.derived import DERIVED
 from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.store import PackStore, pack_dir
-from dyadwatch.tables import DERIVED, TABLES
+from dyadwatch.tables import TABLES
 
 
 @pytest.mark.slow

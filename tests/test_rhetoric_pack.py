@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from dyadwatch import countries, pack
 from dyadwatch.api import as_store
+from dyadwatch.derived import DERIVED
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import rhetoric as rh
 from dyadwatch.indicators import rhetoric_pack as rp
@@ -19,7 +20,6 @@ from dyadwatch.indicators import textsim
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import words as section
 from dyadwatch.store import pack_store
-from dyadwatch.tables import DERIVED
 from helpers import run_cli
 
 

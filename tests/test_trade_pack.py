@@ -13,6 +13,7 @@ from dyadwatch import api, countries, pack, sources
 from dyadwatch.api import as_store
 from dyadwatch.claims import engine, model
 from dyadwatch.claims.metrics import Context
+from dyadwatch.derived import DERIVED
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
@@ -21,7 +22,6 @@ from dyadwatch.indicators import trade_region as trg
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import central_asia, currency, economy, energy
 from dyadwatch.store import pack_dir
-from dyadwatch.tables import DERIVED
 from dyadwatch.warehouse import Warehouse
 
 CA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]

@@ -2,8 +2,9 @@
 
 import pytest
 
+from dyadwatch.derived import DERIVED
 from dyadwatch.errors import UnitOfAnalysisError
-from dyadwatch.tables import DERIVED, TABLES
+from dyadwatch.tables import TABLES
 from dyadwatch.units import DIRECTED, STATE_YEAR, UNDIRECTED, check_join, unit_of
 
 

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dyadwatch import countries
+from dyadwatch.derived import DERIVED
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.store import PackStore, _frame, build_function, pack_dir
 from dyadwatch.store import manifest as store_manifest
-from dyadwatch.tables import DERIVED
 
 FOCUS = countries.group("focus")  # the focus states live in data/countries.yaml
 

@@ -1,7 +1,7 @@
 """The one door every indicator reads through: a ``Store``.
 
 A store answers ``table(name)`` with an Ibis table, says what it holds (``has``, ``sources_of``), which states
-and years it covers (``covers``), and gives derived tables (``derived``: declared in ``tables.DERIVED``) for a set
+and years it covers (``covers``), and gives derived tables (``derived``: declared in ``derived.DERIVED``) for a set
 of states. Two implementations today:
 
 * the DuckDB warehouse (``warehouse.Warehouse``): canonical tables as ingested; derived tables built from them on
@@ -22,8 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
+from dyadwatch.derived import DERIVED, DerivedSpec
 from dyadwatch.errors import NeedsIngestError, NoDataError
-from dyadwatch.tables import DERIVED, DerivedSpec
 
 T = TypeVar("T")
 
@@ -53,7 +53,7 @@ class Store(Protocol):
 
 def derived_spec(name: str) -> DerivedSpec:
     if name not in DERIVED:
-        raise KeyError(f"no derived table {name!r} is declared in tables.DERIVED (a bug in dyadwatch)")
+        raise KeyError(f"no derived table {name!r} is declared in derived.DERIVED (a bug in dyadwatch)")
     return DERIVED[name]
 
 

@@ -8,8 +8,9 @@ table with a dyad-year one without naming which state of the dyad the state-year
 
 from __future__ import annotations
 
+from dyadwatch.derived import DERIVED
 from dyadwatch.errors import UnitOfAnalysisError
-from dyadwatch.tables import DERIVED, TABLES
+from dyadwatch.tables import TABLES
 
 DIRECTED = "dyad-year (directed)"
 UNDIRECTED = "dyad-year (undirected)"

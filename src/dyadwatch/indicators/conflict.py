@@ -2,7 +2,7 @@
 
 Everything is read through a store's ``table``/``has``/``sources_of``; on a
 fresh machine the embedded pack holds the same figures for the focus states
-(``tables.DERIVED``: ``conflict_*``). Missing is never zero: a year outside a source's coverage
+(``derived.DERIVED``: ``conflict_*``). Missing is never zero: a year outside a source's coverage
 gives no row (and the readers say where the data end), while inside it a
 dyad with no dispute listed had none.
 
