@@ -42,6 +42,7 @@ DECLARED = {
     "trade_dyad_year": ["cow_trade"],
     "trade_state_year": ["cow_trade"],
     "arms_transfers": ["sipri"],
+    "events": ["gdelt"],
 }
 
 
@@ -100,9 +101,12 @@ DATASET_CASES = sorted(_dataset_cases(bq.BigQueryStore("my-project", "dyadwatch"
 
 @pytest.fixture(scope="module")
 def compiled(gdelt_store, dataset_store) -> dict[str, str]:
-    """Every case's SQL, compiled once (the crosswalk CASE makes the events SQL long to print)."""
-    out = {k: _compile(gdelt_store, e) for k, e in _events_cases(gdelt_store).items()}
-    return out | {k: _compile(dataset_store, e) for k, e in _dataset_cases(dataset_store).items()}
+    """Every case's SQL, compiled once: the events indicators over a dataset's canonical ``events`` table (the
+    snapshots) and over the public GDELT view (``gdelt:NAME``: its table names and partition filters are checked;
+    only the view itself is a snapshot, so the long crosswalk CASE is stored once)."""
+    out = {f"gdelt:{k}": _compile(gdelt_store, e) for k, e in _events_cases(gdelt_store).items()}
+    cases = _events_cases(dataset_store) | _dataset_cases(dataset_store)
+    return out | {k: _compile(dataset_store, e) for k, e in cases.items() if k != "events_view"}
 
 
 def _normalised(sql: str) -> str:
@@ -135,7 +139,12 @@ def _compile(store: bq.BigQueryStore, expr) -> str:
 
 @pytest.mark.parametrize("name", EVENT_CASES)
 def test_events_sql_matches_snapshot(compiled, name):
-    assert "`gdelt-bq`.`gdeltv2`.`events" in compiled[name]
+    if name == "events_view":
+        assert "`gdelt-bq`.`gdeltv2`.`events" in compiled["gdelt:events_view"]
+        _check_snapshot(name, compiled["gdelt:events_view"])
+        return
+    assert "`gdelt-bq`.`gdeltv2`.`events" in compiled[f"gdelt:{name}"]  # compiles over the public view too
+    assert "`my-project`.`dyadwatch`.`events`" in compiled[name]
     _check_snapshot(name, compiled[name])
 
 
@@ -147,12 +156,13 @@ def test_dataset_sql_matches_snapshot(compiled, name):
 
 def test_snapshots_have_no_orphans(compiled):
     on_disk = {p.stem for p in SNAPSHOTS.glob("*.sql")}
-    assert on_disk == set(compiled) == set(EVENT_CASES) | set(DATASET_CASES)
+    snapshotted = {k for k in compiled if not k.startswith("gdelt:")} | {"events_view"}
+    assert on_disk == snapshotted == set(EVENT_CASES) | set(DATASET_CASES)
 
 
 @pytest.mark.parametrize("name", [n for n in EVENT_CASES if "2022" in n])
 def test_date_range_reads_only_its_partitions(compiled, name):
-    sql = compiled[name]
+    sql = compiled[f"gdelt:{name}"]
     assert "`gdelt-bq`.`gdeltv2`.`events_partitioned`" in sql
     assert "`gdelt-bq`.`gdeltv2`.`events`" not in sql
     # The bound is a TIMESTAMP literal: BigQuery prunes partitions only on constant _PARTITIONTIME filters, and
@@ -163,7 +173,7 @@ def test_date_range_reads_only_its_partitions(compiled, name):
 
 
 def test_no_range_reads_the_whole_table(compiled):
-    sql = compiled["events_dyad_year_all"]
+    sql = compiled["gdelt:events_dyad_year_all"]
     assert "`gdelt-bq`.`gdeltv2`.`events` AS" in sql and "_PARTITIONTIME" not in sql
 
 
