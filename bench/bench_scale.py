@@ -121,7 +121,7 @@ def main() -> None:
         n_files = int(-(-biggest // per_file))
         t0 = time.perf_counter()
         have = sorted((work / "gdelt").glob("*.export.CSV")) if a.work else []
-        # A kept --work folder's files are reused (the generator takes ~1 min per 2 M events on 2 busy cores).
+        # A kept --work folder's files are reused (the generator writes about 2 M events in 10 s).
         files = have[:n_files] if len(have) >= n_files else generate(work / "gdelt", days=n_files, per_day=per_file)
         gb = sum(f.stat().st_size for f in files) / 1e9
         print(f"generated {n_files} files × {per_file:,} events ({gb:.1f} GB) in {time.perf_counter() - t0:.0f} s")
