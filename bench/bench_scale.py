@@ -97,6 +97,9 @@ def _one(files: list[Path], work: Path) -> dict:
     shutil.rmtree(lake_dir, ignore_errors=True)
     bare.unlink(missing_ok=True)
     py = sys.executable
+    # Start-up of each child alone (interpreter, imports, argument parsing), to report the ratio without it too.
+    b_start, _, _ = _run([py, "-c", "import duckdb\nfrom dyadwatch.sources import gdelt"])
+    i_start, _, _ = _run([py, "-m", "dyadwatch", "-q", "ingest", "--help"])
     b_wall, b_rss, _ = _run([py, "-c", _BARE, str(bare), *map(str, files)])
     ingest = [py, "-m", "dyadwatch", "-q", "ingest", "gdelt", *map(str, files), "--lake", str(lake_dir)]
     i_wall, i_rss, _ = _run(ingest)
@@ -104,8 +107,8 @@ def _one(files: list[Path], work: Path) -> dict:
     x_time = float(out.split()[0])
     _, _, out = _run([py, "-c", _SCAN, str(lake_dir)])
     s_time, rows = float(out.split()[0]), int(out.split()[1])
-    return {"bare_s": b_wall, "bare_rss": b_rss, "ingest_s": i_wall, "ingest_rss": i_rss, "index_s": x_time,
-            "index_rss": x_rss, "scan_s": s_time, "rows": rows}  # fmt: skip
+    return {"bare_start": b_start, "ingest_start": i_start, "bare_s": b_wall, "bare_rss": b_rss,
+            "ingest_s": i_wall, "ingest_rss": i_rss, "index_s": x_time, "index_rss": x_rss, "scan_s": s_time, "rows": rows}  # fmt: skip
 
 
 def main() -> None:
@@ -149,22 +152,31 @@ def main() -> None:
 def _line(r: dict) -> str:
     return (
         f"{r['size']:g} M: ingest {r['ingest_s']:.1f} s ({r['ingest_rss']:.0f} MB) vs bare COPY {r['bare_s']:.1f} s "
-        f"→ {r['bare_s'] / r['ingest_s']:.2f}×; index {r['index_s']:.2f} s vs scan {r['scan_s']:.2f} s"
+        f"→ {r['bare_s'] / r['ingest_s']:.2f}× ({_net(r):.2f}× without start-up); index {r['index_s']:.2f} s vs "
+        f"scan {r['scan_s']:.2f} s"
     )
+
+
+def _net(r: dict) -> float:
+    """The throughput ratio with each child's start-up (measured alone) taken off its wall time."""
+    return (r["bare_s"] - r["bare_start"]) / (r["ingest_s"] - r["ingest_start"])
 
 
 def _table(rows: list[dict]) -> str:
     head = (
         f"{'events':>8} {'CSV GB':>7} {'runs':>4} {'ingest s':>9} {'bare COPY s':>11} {'ratio':>6} "
-        f"{'ingest RSS MB':>13} {'bare RSS MB':>11} {'index s':>8} {'scan s':>7} {'ratio':>6} {'index RSS MB':>12}"
+        f"{'net':>5} {'start s':>7} {'ingest RSS MB':>13} {'bare RSS MB':>11} {'index s':>8} {'scan s':>7} {'ratio':>6} "
+        f"{'index RSS MB':>12}"
     )
     out = [head, "-" * len(head)]
     for r in rows:
         out.append(
             f"{r['size']:>7g}M {r['gb']:>7.1f} {r['repeats']:>4} {r['ingest_s']:>9.1f} {r['bare_s']:>11.1f} "
-            f"{r['bare_s'] / r['ingest_s']:>6.2f} {r['ingest_rss']:>13.0f} {r['bare_rss']:>11.0f} "
+            f"{r['bare_s'] / r['ingest_s']:>6.2f} {_net(r):>5.2f} {r['ingest_start']:>7.1f} {r['ingest_rss']:>13.0f} "
+            f"{r['bare_rss']:>11.0f} "
             f"{r['index_s']:>8.2f} {r['scan_s']:>7.2f} {r['index_s'] / r['scan_s']:>6.2f} {r['index_rss']:>12.0f}"
         )
+    out.append("net: the ratio without each child's start-up (start s: the ingest CLI's, measured alone)")
     out.append("targets: throughput ratio (bare COPY s / ingest s) ≥ 0.7; ingest peak RSS ≤ 1.5 GB and flat; "
                "index / scan ≤ 1.5")  # fmt: skip
     return "\n".join(out)
