@@ -108,7 +108,8 @@ def _one(files: list[Path], work: Path) -> dict:
     _, _, out = _run([py, "-c", _SCAN, str(lake_dir)])
     s_time, rows = float(out.split()[0]), int(out.split()[1])
     return {"bare_start": b_start, "ingest_start": i_start, "bare_s": b_wall, "bare_rss": b_rss,
-            "ingest_s": i_wall, "ingest_rss": i_rss, "index_s": x_time, "index_rss": x_rss, "scan_s": s_time, "rows": rows}  # fmt: skip
+            "ingest_s": i_wall, "ingest_rss": i_rss, "index_s": x_time, "index_rss": x_rss,
+            "scan_s": s_time, "rows": rows}  # fmt: skip
 
 
 def main() -> None:
@@ -165,8 +166,8 @@ def _net(r: dict) -> float:
 def _table(rows: list[dict]) -> str:
     head = (
         f"{'events':>8} {'CSV GB':>7} {'runs':>4} {'ingest s':>9} {'bare COPY s':>11} {'ratio':>6} "
-        f"{'net':>5} {'start s':>7} {'ingest RSS MB':>13} {'bare RSS MB':>11} {'index s':>8} {'scan s':>7} {'ratio':>6} "
-        f"{'index RSS MB':>12}"
+        f"{'net':>5} {'start s':>7} {'ingest RSS MB':>13} {'bare RSS MB':>11} {'index s':>8} {'scan s':>7} "
+        f"{'ratio':>6} {'index RSS MB':>12}"
     )
     out = [head, "-" * len(head)]
     for r in rows:
