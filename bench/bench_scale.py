@@ -43,7 +43,8 @@ out, files = sys.argv[1], sys.argv[2:]
 spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in gdelt.V2_COLUMNS) + "}"
 cols = ", ".join(f'"{c}"' for c in gdelt.NEEDED)
 lst = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-con = duckdb.connect(config={"memory_limit": "1GB", "threads": 2, "preserve_insertion_order": False})
+con = duckdb.connect(config={"memory_limit": "1GB", "threads": 2, "preserve_insertion_order": False,
+                             "enable_progress_bar": False})
 con.execute(f"COPY (SELECT {cols} FROM read_csv({lst}, delim='\\\\t', header=false, quote='', escape='', "
             f"columns={spec}, auto_detect=false)) TO '{out}' (FORMAT parquet)")
 """
@@ -55,6 +56,7 @@ from dyadwatch.indicators import events as ie
 from dyadwatch.lake_store import LakeStore
 countries.all_countries()
 store = LakeStore(sys.argv[1], memory_limit="1GB")
+store.con.execute("SET enable_progress_bar = false")  # a query over 2 s would print it to stdout
 t0 = time.perf_counter()
 df = ie.dyad_events(store, "CHN", "RUS")
 print(time.perf_counter() - t0, int(df.events.sum()))
@@ -65,7 +67,7 @@ import sys, time, duckdb
 from dyadwatch import lake
 files = lake.files(sys.argv[1], "events")
 lst = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-con = duckdb.connect(config={"memory_limit": "1GB"})
+con = duckdb.connect(config={"memory_limit": "1GB", "enable_progress_bar": False})
 n = con.execute(f"SELECT count(*) FROM read_parquet({lst})").fetchone()[0]
 t0 = time.perf_counter()
 # The index's own scan by hand: the columns it reads, the rows it keeps (CHN or RUS an actor), grouped by month,
@@ -80,12 +82,15 @@ print(time.perf_counter() - t0, n)
 
 def _run(cmd: list[str]) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MB, stdout) of one child process."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = "", ""
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    out, err = p.stdout.read(), p.stderr.read()  # type: ignore[union-attr]
+    # Files, not pipes: a child that writes more than a pipe holds (a progress bar) would block until read.
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, env=ENV, stdout=fo, stderr=fe, text=True)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        fo.seek(0)
+        fe.seek(0)
+        out, err = fo.read(), fe.read()
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:6])}… failed ({p.returncode}):\n{err[-2000:]}")
