@@ -43,8 +43,8 @@ out, files = sys.argv[1], sys.argv[2:]
 spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in gdelt.V2_COLUMNS) + "}"
 cols = ", ".join(f'"{c}"' for c in gdelt.NEEDED)
 lst = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-con = duckdb.connect(config={"memory_limit": "1GB", "threads": 2, "preserve_insertion_order": False,
-                             "enable_progress_bar": False})
+con = duckdb.connect(config={"memory_limit": "1GB", "threads": 2, "preserve_insertion_order": False})
+con.execute("SET enable_progress_bar = false")
 con.execute(f"COPY (SELECT {cols} FROM read_csv({lst}, delim='\\\\t', header=false, quote='', escape='', "
             f"columns={spec}, auto_detect=false)) TO '{out}' (FORMAT parquet)")
 """
@@ -67,7 +67,8 @@ import sys, time, duckdb
 from dyadwatch import lake
 files = lake.files(sys.argv[1], "events")
 lst = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-con = duckdb.connect(config={"memory_limit": "1GB", "enable_progress_bar": False})
+con = duckdb.connect(config={"memory_limit": "1GB"})
+con.execute("SET enable_progress_bar = false")
 n = con.execute(f"SELECT count(*) FROM read_parquet({lst})").fetchone()[0]
 t0 = time.perf_counter()
 # The index's own scan by hand: the columns it reads, the rows it keeps (CHN or RUS an actor), grouped by month,
