@@ -297,32 +297,36 @@ def _stream_file(con, root: Path, scratch: Path, source: str, r: _File, others: 
 def _dedupe(con, target: Path, others: list[Path], given: str) -> tuple[int, list[str]]:
     """Keep each event id once: within the part, and against the source's other parts (pruned by id range).
 
-    Both checks read the new Parquet part, not the file again; the rewrite runs only when a repeat exists.
+    The checks read only the ``event_id`` column of the new part and of the other parts (within the new
+    part's id range, pushed into the Parquet scan). A rewrite runs only when a repeat exists, and the window
+    that picks one row per repeated id runs on those few ids only, not on the whole part.
     """
     part = f"read_parquet({_q(target)})"
-    n, distinct, lo, hi = con.execute(
-        f"SELECT count(*), count(DISTINCT event_id), min(event_id), max(event_id) FROM {part}"
-    ).fetchone()
+    n, lo, hi = con.execute(f"SELECT count(*), min(event_id), max(event_id) FROM {part}").fetchone()
+    # The one pass over the ids that finds repeats (a count(DISTINCT) would be the same pass, for a yes/no).
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id FROM {part} GROUP BY event_id HAVING count(*) > 1"
+    )
+    repeats = con.execute("SELECT count(*) FROM _repeated").fetchone()[0]
     seen = [f for p in others for f in sorted(Path(p).glob("*.parquet"))]
-    overlap = 0
+    con.execute("CREATE OR REPLACE TEMP TABLE _earlier (event_id BIGINT)")
     if seen and n:
-        # The range filter is pushed into the Parquet scan: row groups outside [lo, hi] are never read.
-        overlap = con.execute(
-            f"SELECT count(DISTINCT event_id) FROM {part} WHERE event_id IN (SELECT event_id FROM "
-            f"read_parquet([{', '.join(map(_q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi})"
-        ).fetchone()[0]
-    if distinct == n and not overlap:
+        con.execute(
+            f"INSERT INTO _earlier SELECT DISTINCT event_id FROM {part} SEMI JOIN (SELECT event_id AS e FROM "
+            f"read_parquet([{', '.join(map(_q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi}) ON event_id = e"
+        )
+    overlap = con.execute("SELECT count(*) FROM _earlier").fetchone()[0]
+    if not repeats and not overlap:
         return n, []
     tmp = target.with_name("dedupe.parquet.tmp")
-    earlier = (
-        f"AND event_id NOT IN (SELECT event_id FROM read_parquet([{', '.join(map(_q, seen))}]) "
-        f"WHERE event_id BETWEEN {lo} AND {hi})"
-        if overlap
-        else ""
-    )
     kept = con.execute(
-        f"COPY (SELECT * FROM {part} WHERE true {earlier} QUALIFY row_number() OVER (PARTITION BY event_id) = 1) "
-        f"TO {_q(tmp)} (FORMAT parquet)"
+        f"""COPY (
+              SELECT * FROM {part} ANTI JOIN _earlier USING (event_id) ANTI JOIN _repeated USING (event_id)
+              UNION ALL
+              SELECT * FROM (SELECT * FROM {part} SEMI JOIN _repeated USING (event_id)
+                             ANTI JOIN _earlier USING (event_id))
+              QUALIFY row_number() OVER (PARTITION BY event_id) = 1
+            ) TO {_q(tmp)} (FORMAT parquet)"""
     ).fetchone()[0]
     os.replace(tmp, target)
     return kept, [

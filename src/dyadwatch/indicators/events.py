@@ -98,18 +98,25 @@ def dyad_events_expr(
     source: str | None = None,
 ) -> dict[str, ibis.Table]:
     """The expressions behind :func:`dyad_events`: ``dyad`` (per-period sums), ``volume_a``/``volume_b``
-    (each state's events per period) and ``periods`` (every period inside the event data)."""
+    (each state's events per period) and ``periods`` (every period inside the event data).
+
+    A store that declares ``unique_event_ids`` (its ingest keeps each id once, e.g. a lake) gets instead
+    ``combined`` (see ``_combined``) and ``periods``: the same numbers from two scans."""
     _check(period, weight, direction)
     t = _bounds(events_table(wh, source, date_from, date_to), date_from, date_to)
     if root_only:
         t = t.filter(t.is_root)
     ab = (t.actor_a == a) & (t.actor_b == b)
     ba = (t.actor_a == b) & (t.actor_b == a)
+    if getattr(wh, "unique_event_ids", False):
+        return {
+            "combined": _combined(t, a, b, {"both": ab | ba, "a_to_b": ab, "b_to_a": ba}[direction], period, weight),
+            "periods": _periods(t, period),
+        }
     dyad = t.filter({"both": ab | ba, "a_to_b": ab, "b_to_a": ba}[direction])
     # One row per event id: overlapping files ingested twice must not count twice.
     dyad = dyad.distinct(on="event_id", keep="first")
-    w = {"mentions": dyad.mentions, "articles": dyad.articles, "none": ibis.literal(1)}[weight].cast("float64")
-    dyad = dyad.mutate(p=_trunc(dyad.date, period), w=w)
+    dyad = dyad.mutate(p=_trunc(dyad.date, period), w=_weight(dyad, weight))
     q = {k: (dyad.quad_class == k).cast("float64") for k in (1, 2, 3, 4)}
     has_g = dyad.goldstein.notnull() & dyad.w.notnull()
     has_t = dyad.avg_tone.notnull() & dyad.w.notnull()
@@ -133,6 +140,57 @@ def dyad_events_expr(
     return out
 
 
+def _combined(t, a: str, b: str, in_dyad, period: str, weight: str) -> ibis.Table:
+    """The dyad and both volumes of :func:`dyad_events_expr` as one aggregate per period (with ``_periods``, two
+    scans instead of four).
+
+    Only for a store whose event ids are unique (its ingest keeps each id once): then the per-subset
+    ``distinct(on="event_id")`` is the identity and every part is a filtered aggregate of the same rows.
+    Columns: p, events, g_num, g_den, t_num, t_den, q1..q4 (the ``dyad`` part), n_a, n_b (the volumes).
+    """
+    # Only rows with a or b as an actor can count: the filter goes into the scan (Parquet, partitions), and the
+    # per-row work (period, weight) is done on that subset only.
+    t = t.filter(t.actor_a.isin([a, b]) | t.actor_b.isin([a, b]))
+    t = t.mutate(p=_trunc(t.date, period), w=_weight(t, weight), _d=in_dyad)
+    has_g = t._d & t.goldstein.notnull() & t.w.notnull()
+    has_t = t._d & t.avg_tone.notnull() & t.w.notnull()
+    q = {f"q{k}": (t.quad_class == k).cast("float64").mean(where=t._d) for k in (1, 2, 3, 4)}
+    return (
+        t.group_by("p")
+        .aggregate(
+            events=t.count(where=t._d),
+            g_num=(t.goldstein * t.w).sum(where=has_g),
+            g_den=t.w.sum(where=has_g),
+            t_num=(t.avg_tone * t.w).sum(where=has_t),
+            t_den=t.w.sum(where=has_t),
+            **q,
+            n_a=t.count(where=(t.actor_a == a) | (t.actor_b == a)),
+            n_b=t.count(where=(t.actor_a == b) | (t.actor_b == b)),
+        )
+        .order_by("p")
+    )
+
+
+def _periods(t, period: str) -> ibis.Table:
+    """Every period with an event: the distinct dates first (a few thousand), then their periods."""
+    d = t.select("date").distinct()
+    return d.select(p=_trunc(d.date, period)).distinct().order_by("p")
+
+
+def _weight(t, weight: str):
+    return {"mentions": t.mentions, "articles": t.articles, "none": ibis.literal(1)}[weight].cast("float64")
+
+
+def _parts(exprs: dict[str, ibis.Table]) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.Series]]:
+    """(periods, dyad per period, [volume of a, volume of b]) as frames, from either form of the expressions."""
+    if "combined" in exprs:
+        df = exprs["combined"].to_pandas()
+        vols = [df.set_index("p")[n] for n in ("n_a", "n_b")]
+        return exprs["periods"].to_pandas(), df.drop(columns=["n_a", "n_b"]), vols
+    vols = [exprs[k].to_pandas().set_index("p")["n"] for k in ("volume_a", "volume_b")]
+    return exprs["periods"].to_pandas(), exprs["dyad"].to_pandas(), vols
+
+
 def dyad_events(
     wh,
     a: str,
@@ -151,9 +209,7 @@ def dyad_events(
         wh, a, b, period=period, weight=weight, root_only=root_only, direction=direction,
         date_from=date_from, date_to=date_to, source=source,
     )  # fmt: skip
-    vols = [exprs[k].to_pandas().set_index("p")["n"] for k in ("volume_a", "volume_b")]
-    periods = exprs["periods"].to_pandas()
-    got = exprs["dyad"].to_pandas()
+    periods, got, vols = _parts(exprs)
     if periods.empty:
         raise NoDataError(f"No events in the period asked for in {wh.path}.")
     df = periods.merge(got, on="p", how="left")
