@@ -114,3 +114,57 @@ def test_partner_table_cut_short_disagrees_with_its_stated_totals(seeded, shared
     src.to_excel(path, index=False)  # the same table whole is accepted
     code, _out, err = run_cli(capsys, "ingest", "china_tables", path, "--db", seeded)
     assert code == 0, err
+
+
+# Crashes the 200-case mutation fuzz found (`make fuzz`): each a clear SourceFormatError now.
+
+
+def test_sipri_fractional_year_is_refused_by_line(shared, tmp_path):
+    import csv
+    import io
+
+    from dyadwatch.errors import SourceFormatError
+    from dyadwatch.sources import sipri
+
+    text = (shared / "arms/sipri_trade_register_2000_2023.csv").read_text("utf-8", errors="replace")
+    lines = text.splitlines()
+    h = next(i for i, line in enumerate(lines) if "Order date" in line)
+    row = next(csv.reader(io.StringIO(lines[h + 1])))
+    row[next(csv.reader(io.StringIO(lines[h]))).index("Order date")] = "2019.5"  # was: TypeError from pandas
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    lines[h + 1] = out.getvalue()
+    path = tmp_path / "trade_register.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(SourceFormatError, match=rf"'Order date'.*line\(s\) \[{h + 2}\]"):
+        sipri.load([path])
+
+
+def test_idealpoints_fractional_vote_count_is_refused(shared, tmp_path):
+    import pandas as pd
+
+    from dyadwatch.errors import SourceFormatError
+    from dyadwatch.sources import idealpoints
+
+    df = pd.read_stata(shared / "unga/IdealpointsJuly2025.dta", convert_categoricals=False)
+    df.loc[3, "nvotesall"] = 12.5  # was: TypeError "cannot safely cast non-equivalent float64 to int32"
+    path = tmp_path / "IdealpointsJuly2025.dta"
+    df.to_stata(path, write_index=False, version=118)
+    with pytest.raises(SourceFormatError, match=r"'nvotesall' at data row\(s\) \[4\]"):
+        idealpoints.load([path])
+
+
+def test_unvotes_malformed_roll_call_date_is_refused(shared, tmp_path):
+    import pyreadr
+
+    from dyadwatch.errors import SourceFormatError
+    from dyadwatch.sources import unvotes
+
+    rc = pyreadr.read_r(str(shared / "unga/un_roll_calls.rda"))["un_roll_calls"]
+    rc["date"] = rc["date"].astype(str)
+    rc.loc[2, "date"] = "1946.02-01"  # was: ValueError from pandas' date parser
+    bad = tmp_path / "un_roll_calls.rda"
+    pyreadr.write_rdata(str(bad), rc, df_name="un_roll_calls")
+    files = [shared / "unga/un_votes.rda", bad, shared / "unga/un_roll_call_issues.rda"]
+    with pytest.raises(SourceFormatError, match=r"roll call\(s\) \[\d+\] have dates that are not dates"):
+        unvotes.load(files)

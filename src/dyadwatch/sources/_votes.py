@@ -49,9 +49,22 @@ def check_votes(votes: pd.DataFrame, roll_calls: pd.DataFrame, path: Path, count
         )
 
 
-def roll_calls_table(rc: pd.DataFrame) -> pa.Table:
+def roll_call_dates(rc: pd.DataFrame, path: Path) -> pd.Series:
+    """The roll calls' dates; SourceFormatError naming the roll calls whose date is not one (a damaged file)."""
+    when = pd.to_datetime(rc["date"], errors="coerce", format="ISO8601")
+    bad = rc["date"].notna() & when.isna()
+    if bad.any():
+        ids, seen = rc.loc[bad, "rcid"].tolist()[:5], rc.loc[bad, "date"].astype(str).tolist()[:3]
+        raise SourceFormatError(
+            f"{path}: roll call(s) {ids} have dates that are not dates ({seen}). The file is damaged or was "
+            "edited. Fix: download it again from the publisher."
+        )
+    return when
+
+
+def roll_calls_table(rc: pd.DataFrame, path: Path) -> pa.Table:
     rc = rc.copy()
-    when = pd.to_datetime(rc["date"])
+    when = roll_call_dates(rc, path)
     rc["date"] = when.dt.date
     year = when.dt.year
     if "fallback_year" in rc:

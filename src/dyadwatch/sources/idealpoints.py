@@ -20,7 +20,7 @@ import pyarrow as pa
 from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
-from dyadwatch.sources._files import require_columns, sniff, unknown_codes
+from dyadwatch.sources._files import require_columns, sniff, unknown_codes, whole_numbers
 
 META = SourceMeta(
     name="idealpoints",
@@ -73,6 +73,10 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     if bad_year.any():
         raise SourceFormatError(f"{path}: column 'year' has missing or fractional values (rows {_rows(bad_year)}).")
     cmap = countries.cow_to_iso3_map()
+    # Stored as small integers: a fractional or out-of-range code, year or count is damage, never a value.
+    df = whole_numbers(df, ["ccode", "year", "nvotesall"], path, META.name,
+                       {"ccode": (1, 999), "year": (1946, 2100), "nvotesall": (0, 1_000_000)},
+                       ("ccode", "year"), (0, 0), first=1, what="data row")  # fmt: skip
     df["ccode"] = pd.to_numeric(df["ccode"], errors="coerce")
     if df["ccode"].isna().any():
         raise SourceFormatError(f"{path}: column 'ccode' has missing values (rows {_rows(df['ccode'].isna())}).")

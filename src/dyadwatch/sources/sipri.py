@@ -56,6 +56,7 @@ TITLE_START = "Transfers of major conventional arms"
 _MAX_TITLE_LINES = 40
 _NUMERIC = {"SIPRI AT Database ID": "deal id", "Order date": "year", "Delivery year": "year",
             "Numbers delivered": "number", "TIV delivery values": "number"}  # fmt: skip
+_WHOLE = {"SIPRI AT Database ID": (0, 2**62), "Order date": (1900, 2100), "Delivery year": (1900, 2100)}
 
 
 def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
@@ -131,6 +132,9 @@ def _read(path: Path) -> pd.DataFrame:
         bad = val.isna() & (s != "")
         if col in ("SIPRI AT Database ID", "Delivery year"):
             bad |= s == ""
+        if col in _WHOLE:  # ids and years are stored as integers: 19.5 or 70000 is damage, not a value
+            lo, hi = _WHOLE[col]
+            bad |= val.notna() & ((val % 1 != 0) | (val < lo) | (val > hi))
         if bad.any():
             rows = df.index[bad][:5].tolist()
             raise SourceFormatError(

@@ -16,7 +16,14 @@ from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
 from dyadwatch.sources._files import read_rdata_named, require_columns, unknown_codes
-from dyadwatch.sources._votes import ISSUES, check_successor_duplicates, check_votes, cow_for, roll_calls_table
+from dyadwatch.sources._votes import (
+    ISSUES,
+    check_successor_duplicates,
+    check_votes,
+    cow_for,
+    roll_call_dates,
+    roll_calls_table,
+)
 
 META = SourceMeta(
     name="unvotes",
@@ -93,9 +100,9 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     rc["resolution"] = rc["unres"]
     rc["description"] = rc["short"].fillna("").str.strip() + " — " + rc["descr"].fillna("").str.strip()
     rc["session"] = rc["session"].astype("int16")
-    rct = roll_calls_table(rc)
+    rct = roll_calls_table(rc, rpath)
 
-    year = votes["rcid"].map(dict(zip(rc["rcid"], pd.to_datetime(rc["date"]).dt.year, strict=True)))
+    year = votes["rcid"].map(dict(zip(rc["rcid"], roll_call_dates(rc, rpath).dt.year, strict=True)))
     votes["cow"] = cow_for(votes["iso3"], year)
     check_successor_duplicates(votes, vpath)
     vt = pa.Table.from_pandas(votes[["rcid", "iso3", "cow", "vote"]], preserve_index=False)

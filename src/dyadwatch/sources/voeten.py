@@ -89,4 +89,4 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
     votes["cow"] = votes["ccode"].astype("int16")
     check_successor_duplicates(votes, path)
     vt = pa.Table.from_pandas(votes[["rcid", "iso3", "cow", "vote"]], preserve_index=False)
-    return {"roll_calls": roll_calls_table(rc), "votes": vt}
+    return {"roll_calls": roll_calls_table(rc, path), "votes": vt}
