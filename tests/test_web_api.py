@@ -296,6 +296,10 @@ def test_currency_is_the_reports_currency_facts(client):
     assert list(got.columns[:4]) == ["a", "b", "a_cow", "b_cow"]
     # A pair nothing is published about: no rows (the page says "no data"), never a zero.
     assert client.get("/api/currency?a=USA&b=JPN").json()["data"] == []
+    page = client.get("/dyad/USA/JPN/section/currency").text
+    # Nothing published about the pair is not missing data of the user's: no "No data" box, no ingest of the
+    # facts file the pack already holds.
+    assert "No published figure about" in page and "No data" not in page and "reference_facts.csv" not in page
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,7 @@ def _ingest(wh, source, paths, force, options, progress, allow_shrink, replace) 
             removed[name] = max(gone, 0)
             counts[name] = (before, after)
         _refuse_shrink(counts, meta, current, refs, allow_shrink)
-        _test_pause()
+        test_pause()
         next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchone()[0]
         con.execute(
             "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,16 +341,17 @@ def _refuse_null_keys(tables: dict[str, pa.Table], refs: list[FileRef], meta) ->
                 )
 
 
+def shrinks(before: int, after: int, meta) -> bool:
+    """Whether going from ``before`` to ``after`` rows deletes all of a source's rows, or over ``max_shrink``."""
+    return before > after and (after == 0 or before - after > meta.max_shrink * before)
+
+
 def _refuse_shrink(counts: dict[str, tuple[int, int]], meta, current, refs, allow_shrink) -> None:
     """Refuse (naming every table) if a table of the source would lose all, or over max_shrink, of its rows."""
     if allow_shrink:
         return
     # Net loss: a file replaced by a corrected one of the same size deletes nothing.
-    shrunk = {
-        name: (before, after)
-        for name, (before, after) in counts.items()
-        if before > after and (after == 0 or before - after > meta.max_shrink * before)
-    }
+    shrunk = {name: (before, after) for name, (before, after) in counts.items() if shrinks(before, after, meta)}
     if not shrunk:
         return
     what = "; ".join(
@@ -450,8 +451,9 @@ def create_table(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
     con.execute(f'CREATE TABLE IF NOT EXISTS "{spec.name}" ({cols})')
 
 
-def _test_pause() -> None:
-    # Lets the kill-mid-ingest tests stop the process inside the transaction.
+def test_pause() -> None:
+    # Lets the kill-mid-ingest tests stop the process inside the transaction (or, in a lake ingest, with
+    # every part written and nothing committed).
     pause = os.environ.get("DYADWATCH_TEST_PAUSE_IN_INGEST")
     if pause:
         Path(pause).touch()

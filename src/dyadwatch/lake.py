@@ -89,22 +89,25 @@ def current(root: Path) -> dict[str, LogEntry]:
     return {e.source: e for e in log(root)}
 
 
-def parts(root: Path, table: str, source: str | None = None) -> list[Path]:
-    """The live part folders of ``table`` (of one source, or all), as absolute paths."""
+def parts(root: Path, table: str, source: str | None = None, state: dict[str, LogEntry] | None = None) -> list[Path]:
+    """The live part folders of ``table`` (of one source, or all), as absolute paths.
+
+    ``state`` is a reader's snapshot of ``current(root)``; without it the log is read now.
+    """
     root = Path(root)
-    return [
-        root / p for src, e in sorted(current(root).items()) if source in (None, src) for p in e.live.get(table, [])
-    ]
+    state = current(root) if state is None else state
+    return [root / p for src, e in sorted(state.items()) if source in (None, src) for p in e.live.get(table, [])]
 
 
-def files(root: Path, table: str, source: str | None = None) -> list[Path]:
+def files(root: Path, table: str, source: str | None = None, state: dict[str, LogEntry] | None = None) -> list[Path]:
     """The live Parquet files of ``table``: what a reader scans."""
-    return sorted(f for p in parts(root, table, source) for f in p.glob("*.parquet"))
+    return sorted(f for p in parts(root, table, source, state) for f in p.glob("*.parquet"))
 
 
-def tables(root: Path) -> list[str]:
+def tables(root: Path, state: dict[str, LogEntry] | None = None) -> list[str]:
     """Canonical tables with at least one live part."""
-    return sorted({t for e in current(root).values() for t, ps in e.live.items() if ps})
+    state = current(root) if state is None else state
+    return sorted({t for e in state.values() for t, ps in e.live.items() if ps})
 
 
 def sources_of(root: Path, table: str) -> list[str]:

@@ -39,7 +39,7 @@ import pyarrow as pa
 
 from dyadwatch import lake, signals
 from dyadwatch.errors import DyadwatchError, InvalidValueError, ShrinkError, SourceFormatError
-from dyadwatch.ingest import IngestResult, sha256
+from dyadwatch.ingest import IngestResult, sha256, shrinks, test_pause
 from dyadwatch.tables import TABLES
 
 STREAMED = ("gdelt",)
@@ -129,7 +129,7 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
             lost = sum(known[r.identity].get("rows", 0) for r in todo if r.identity in known)
             after = before - lost + sum(i["rows"] for i in inputs)
             _refuse_shrink(meta, [r.given for r in todo], before, after, allow_shrink)
-            _test_pause()
+            test_pause()
             with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
                 entry = lake.commit(
                     root, meta.name, "add", {"events": written}, replaced=replaced,
@@ -366,18 +366,10 @@ def _bad_value(con, gdelt, path: Path, given: str, message: str) -> SourceFormat
 
 
 def _refuse_shrink(meta, given: list[str], before: int, after: int, allow_shrink: bool) -> None:
-    if allow_shrink or before <= after or (after > 0 and before - after <= meta.max_shrink * before):
+    if allow_shrink or not shrinks(before, after, meta):
         return
     raise ShrinkError(
         f"Ingesting {', '.join(given)} would delete {before - after:,} of the {before:,} events rows of source "
         f"{meta.name!r} in the lake, leaving {after:,}. Nothing was committed. Fix: if the new file is right, run "
         "again with --allow-shrink; if not, check it: it may be an incomplete download."
     )
-
-
-def _test_pause() -> None:
-    # Lets the kill tests stop the process with every part written and nothing committed.
-    pause = os.environ.get("DYADWATCH_TEST_PAUSE_IN_INGEST")
-    if pause:
-        Path(pause).touch()
-        time.sleep(60)

@@ -60,12 +60,10 @@ class LakeBacked(DerivedMixin):
         return sorted(s for s, e in self._entries.items() if e.live.get(name) and e.rows.get(name, 1) > 0)
 
     def tables(self) -> list[str]:
-        return sorted({t for e in self._entries.values() for t, ps in e.live.items() if ps})
+        return lake.tables(self.root, self._entries)
 
     def files(self, name: str) -> list[Path]:
-        return sorted(
-            f for e in self._entries.values() for p in e.live.get(name, []) for f in (self.root / p).glob("*.parquet")
-        )
+        return lake.files(self.root, name, state=self._entries)
 
     def ingests(self) -> list[dict]:
         """The committed log entries, as ``Warehouse.ingests`` gives its ingests (id, source, files, rows, time)."""

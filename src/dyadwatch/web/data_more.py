@@ -13,12 +13,12 @@ import threading
 from typing import TYPE_CHECKING
 
 from dyadwatch import countries
+from dyadwatch.report.base import ARTICLE_DYAD
 from dyadwatch.web.frame import Frame
 
 if TYPE_CHECKING:
     from dyadwatch.api import ChainStore
 
-ARTICLE_DYAD = frozenset({"CHN", "RUS"})  # the report's "article dyad": the comparisons it makes are about it
 ARMS_VIEWS = ("year", "category", "systems")
 EVENT_PERIODS = ("day", "month", "quarter", "year")
 EVENT_WEIGHTS = ("mentions", "articles", "none")
@@ -38,45 +38,32 @@ class MoreFamilies:
     def _kw(self) -> dict:
         raise NotImplementedError
 
-    def events(self, a: str, b: str, *, period: str = "month", weight: str = "mentions", direction: str = "both",
-               root_only: bool = False, year_from: int | None = None, year_to: int | None = None) -> Frame:  # fmt: skip
+    def _api(self, name: str, *args, **kw) -> Frame:
+        """``dyadwatch.api.NAME(*args, **kw)`` on this store, under its lock, as a ``Frame``."""
         from dyadwatch import api
 
         with self.lock:
-            res = api.events(a, b, period=period, weight=weight, direction=direction, root_only=root_only,
-                             year_from=year_from, year_to=year_to, **self._kw())  # fmt: skip
-        return Frame.of(res)
+            return Frame.of(getattr(api, name)(*args, **kw, **self._kw()))
+
+    def events(self, a: str, b: str, *, period: str = "month", weight: str = "mentions", direction: str = "both",
+               root_only: bool = False, year_from: int | None = None, year_to: int | None = None) -> Frame:  # fmt: skip
+        return self._api("events", a, b, period=period, weight=weight, direction=direction, root_only=root_only,
+                         year_from=year_from, year_to=year_to)  # fmt: skip
 
     def arms(self, a: str, b: str, *, by: str = "year", top: int = 10, year_from: int | None = None,
              year_to: int | None = None) -> Frame:  # fmt: skip
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.arms(a, b, by=by, top=top, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("arms", a, b, by=by, top=top, year_from=year_from, year_to=year_to)
 
     def region(self, a: str, b: str, states: list[str], *, year_from: int | None = None,
                year_to: int | None = None) -> Frame:  # fmt: skip
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.region(a, b, states, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("region", a, b, states, year_from=year_from, year_to=year_to)
 
     def rhetoric_rates(self, a: str, b: str, *, terms: list[str] | None = None, year_from: int | None = None,
                        year_to: int | None = None) -> Frame:  # fmt: skip
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.rhetoric_rates(a, b, terms=terms or None, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("rhetoric_rates", a, b, terms=terms or None, year_from=year_from, year_to=year_to)
 
     def speech_similarity(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.speech_similarity(a, b, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("speech_similarity", a, b, year_from=year_from, year_to=year_to)
 
     def currency(self, a: str, b: str) -> Frame:
         """The published currency shares the report's Currency section shows for the pair (``api.facts``, then

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dyadwatch import countries
+from dyadwatch.report.base import ARTICLE_DYAD
 from dyadwatch.web import charts
-from dyadwatch.web.data_more import ARTICLE_DYAD, central_asia
+from dyadwatch.web.data_more import central_asia
 from dyadwatch.web.views import Section, table
 
 # The report's words (``dyadwatch report`` lists these under "Not in this report, for lack of data").
@@ -130,7 +131,10 @@ def currency(s: Section, v: DyadView) -> None:
     f = v.store.currency(A, B)  # type: ignore[attr-defined]
     s.sources, s.basis = f.sources, f.basis
     if f.data.empty:
-        s.error = f"nothing published about {v.a.name}'s and {v.b.name}'s currencies in the store."
+        # As in the report: nothing published about this pair is not a gap in the user's data, so no ingest hint.
+        s.intro = (f"No published figure about {v.a.name}'s and {v.b.name}'s currencies is in the facts table "
+                   "(the article's figures are about Russia, China and Kazakhstan). Your own published figures "
+                   "can be added with `dyadwatch ingest facts FILE`.")  # fmt: skip
         return
     s.data_url = charts.api_url("currency", a=A, b=B)
     s.intro = "Settlement-currency and exchange-turnover shares as their publishers give them (not computed here)."
