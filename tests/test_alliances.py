@@ -40,3 +40,31 @@ def test_successor_codes_merge_into_one_dyad_year(full_wh):
     assert (df.defense == 1).all()
     notes = [i["notes"] for i in full_wh.ingests() if i["source"] == "atop"]
     assert any("under two COW codes" in n for n in notes)
+
+
+def test_an_unknown_source_on_the_pack_is_a_clean_error(fresh_machine):
+    """The pack path raised a bare KeyError('bogus'); both paths now share the warehouse's message."""
+    import pytest
+
+    from dyadwatch.errors import NoDataError
+
+    with pytest.raises(NoDataError, match=r"source 'bogus' in dyadwatch's embedded pack; ingested: \['atop', "):
+        api.alliances("CHN", "RUS", source="bogus")
+
+
+def test_one_path_for_every_store(full_wh, fresh_machine):
+    """The same derived tables answer on the pack and on a warehouse: every source, window and direction agree
+    with the obligations read straight from the warehouse's rows."""
+    import pandas as pd
+
+    pack = api.open_store(None)
+    for a, b in [("CHN", "RUS"), ("RUS", "CHN"), ("USA", "GBR")]:
+        for source in ("atop", "cow_alliance"):
+            for window in ({}, {"year_from": 1990, "year_to": 2030}):
+                want = alliances.obligations(full_wh, a, b, source=source, **window)
+                own, basis = alliances.dyad(full_wh, a, b, source=source, **window)
+                pd.testing.assert_frame_equal(own, want)
+                assert basis == "warehouse"
+                if a in ("CHN", "RUS"):
+                    got, pbasis = alliances.dyad(pack, a, b, source=source, **window)
+                    assert got.astype(str).equals(want.astype(str)) and pbasis == "pack"

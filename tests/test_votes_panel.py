@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dyadwatch import sources
 from dyadwatch.errors import NoDataError, SourceFormatError
@@ -190,3 +192,21 @@ def test_pack_equals_the_warehouse_computation(full_wh, fresh_machine):
     for c in a.columns[2:]:
         tol = 0.051 if c.endswith("_pct") else 6e-4 if c.endswith(("_lo", "_hi")) else 6e-5
         np.testing.assert_allclose(a[c], b[c], atol=tol, equal_nan=True, err_msg=c)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 30), st.integers(0, 2**32 - 1), st.sampled_from([None, 0, 1, 2]))
+def test_average_linkage_order_is_scipys(n, seed, decimals):
+    """The matrix's own UPGMA gives scipy's leaves_list order, ties (rounded distances) included."""
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    from dyadwatch.indicators.votes_panel import average_linkage_order
+
+    x = np.random.default_rng(seed).random((n, n))
+    x = (x + x.T) / 2
+    if decimals is not None:
+        x = np.round(x, decimals)  # many exact ties
+    np.fill_diagonal(x, 0.0)
+    want = [int(i) for i in leaves_list(linkage(squareform(x, checks=False), method="average"))]
+    assert average_linkage_order(x) == want

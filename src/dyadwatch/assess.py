@@ -69,10 +69,14 @@ def _alliances(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
             last = e
             continue
         cols = [c for c in ("defense", "offense", "neutral", "nonagg", "consul", "entente") if c in ab.data]
-        x = ab.data.set_index("year")[cols].astype("Float64")
-        y = ba.data.set_index("year")[cols].astype("Float64")
-        both = pd.concat([x, y]).groupby(level=0).max(min_count=1)
-        return both.reset_index(), src, ab.basis
+        years = ab.data.year.to_numpy()
+        if not np.array_equal(years, ba.data.year.to_numpy()):  # both directions fill the source's coverage
+            raise AssertionError(f"alliance years of {a}→{b} and {b}→{a} differ (a bug in dyadwatch)")
+        x = ab.data[cols].to_numpy(dtype=float, na_value=np.nan)
+        y = ba.data[cols].to_numpy(dtype=float, na_value=np.nan)
+        both = np.fmax(x, y)  # the larger where either is listed, NULL where neither is
+        frame = {"year": years, **{c: pd.array(both[:, i], dtype="Float64") for i, c in enumerate(cols)}}
+        return pd.DataFrame(frame), src, ab.basis
     raise NoDataError(f"No alliance data for {a}–{b}: {last}")
 
 

@@ -76,6 +76,24 @@ def restrict(df: pd.DataFrame, spec: DerivedSpec, states: Sequence[str] | None) 
     return df[mask].reset_index(drop=True)
 
 
+def choose_source(
+    have: Sequence[str], preference: tuple[str, ...], requested: str | None, table: str, where: str, hint: str
+) -> str:
+    """``requested`` if among ``have``, else the first of ``preference`` there, else any; NoDataError naming
+    ``where`` and the ingest command (``hint``) when nothing fits."""
+    if requested:
+        if requested not in have:
+            raise NoDataError(
+                f"No {table!r} rows from source {requested!r} in {where}; ingested: {list(have) or 'none'}. "
+                f"Fix: `dyadwatch ingest {requested} FILE...`."
+            )
+        return requested
+    for s in (*preference, *have):
+        if s in have:
+            return str(s)
+    raise NoDataError(f"No {table!r} data in {where}. Fix: {hint}.")
+
+
 class DerivedMixin:
     """``derived`` for any store: read the table if the store holds it, else build it from canonical tables."""
 
@@ -102,19 +120,7 @@ class DerivedMixin:
     def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
         """The source to read ``table`` from: ``requested`` if held, else the first of ``preference`` held, else
         any. ``hint`` is the ingest command that would provide the data."""
-        have = self.sources_of(table)  # type: ignore[attr-defined]
-        where = self.describe()  # type: ignore[attr-defined]
-        if requested:
-            if requested not in have:
-                raise NoDataError(
-                    f"No {table!r} rows from source {requested!r} in {where}; ingested: {have or 'none'}. "
-                    f"Fix: `dyadwatch ingest {requested} FILE...`."
-                )
-            return requested
-        for s in (*preference, *have):
-            if s in have:
-                return str(s)
-        raise NoDataError(f"No {table!r} data in {where}. Fix: {hint}.")
+        return choose_source(self.sources_of(table), preference, requested, table, self.describe(), hint)  # type: ignore[attr-defined]
 
     def basis_of(self, name: str) -> str:
         """The basis of what this store answers for ``name``: its own (a chain says which store answered)."""
@@ -209,7 +215,13 @@ class PackStore(DerivedMixin):
             self.require(*states)
         if not self.has(name):
             return super().derived(name, states)
-        return restrict(_frame(self.folder, name), spec, states)
+        # One filter per table and states for the life of the process: a report asks for the same few dyads'
+        # rows dozens of times (the verdict of each reference dyad reads eight tables).
+        key = (name, tuple(sorted(set(states))) if states is not None and spec.states else None)
+        memo = self.__dict__.setdefault("_restricted", {})
+        if key not in memo:
+            memo[key] = restrict(_frame(self.folder, name), spec, key[1])
+        return memo[key].copy()
 
     def version(self) -> str:
         return str(self.manifest.get("digest", "pack"))
@@ -340,6 +352,15 @@ class ChainStore:
 
     def version(self) -> str:
         return "+".join(getattr(s, "version", lambda: "0")() for s in self.stores)
+
+    def cached(self, key: tuple, fn: Callable[[], T]) -> T:
+        """``fn()`` once per key and content version of the chain (any store's new ingest invalidates it)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        k = (key, self.version())
+        if k not in memo:
+            memo[k] = fn()
+        value: T = memo[k]
+        return value
 
     def describe(self) -> str:
         return " or ".join(s.describe() for s in self.stores) or "no store"

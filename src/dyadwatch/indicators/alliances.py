@@ -6,6 +6,7 @@ coverage a missing row means "no obligation" (0); outside it, NULL.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul", "entente")
@@ -20,14 +21,12 @@ LABELS = {
 SOURCE_PREFERENCE = ("atop", "cow_alliance")
 
 
+_HINT = "`dyadwatch ingest atop atop_alliance.rda` or `dyadwatch ingest cow_alliance cow_alliance.rda`"
+
+
 def pick_source(wh, source: str | None = None) -> str:
     """The alliance source to use: the one asked for, else ATOP, else COW."""
-    return wh.pick_source(
-        "alliance_dyad_year",
-        SOURCE_PREFERENCE,
-        source,
-        "`dyadwatch ingest atop atop_alliance.rda` or `dyadwatch ingest cow_alliance cow_alliance.rda`",
-    )
+    return wh.pick_source("alliance_dyad_year", SOURCE_PREFERENCE, source, _HINT)
 
 
 def coverage(wh, source: str) -> dict:
@@ -51,16 +50,25 @@ def obligations_expr(wh, a: str, b: str, source: str):
 def fill_years(rows: pd.DataFrame, cov: dict, year_from: int | None, year_to: int | None) -> pd.DataFrame:
     """One row per year: listed rows as they are, 0 inside coverage, NULL outside or unmeasured."""
     lo, hi = cov["lo"], cov["hi"]
-    years = range(year_from if year_from is not None else lo, (year_to if year_to is not None else hi) + 1)
-    out = pd.DataFrame({"year": list(years)}).merge(rows[["year", *OBLIGATIONS]], on="year", how="left")
-    inside = out["year"].between(lo, hi)
+    first = year_from if year_from is not None else lo
+    years = np.arange(first, (year_to if year_to is not None else hi) + 1, dtype=np.int64)
+    # Plain arrays, not a merge and masks per column: the verdict of every reference dyad calls this twice.
+    listed = rows.drop_duplicates("year", keep="first")
+    at = listed.year.to_numpy(dtype=np.int64) - first
+    ok = (at >= 0) & (at < len(years))
+    inside = (years >= lo) & (years <= hi)
+    cols: dict[str, object] = {"year": years}
     for o in OBLIGATIONS:
+        values = np.zeros(len(years), dtype=np.int8)
+        null = ~inside
         if o in cov["measured"]:
-            col = out[o].astype("Float64")
-            out[o] = col.mask(inside & col.isna(), 0.0).astype("Int8")
+            col = pd.to_numeric(listed[o], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            values[at[ok]] = np.nan_to_num(col[ok]).astype(np.int8)
+            null[at[ok]] = np.isnan(col[ok]) & ~inside[at[ok]]  # a listed value outside coverage still shows
         else:
-            out[o] = pd.array([pd.NA] * len(out), "Int8")
-    return out
+            null = np.ones(len(years), dtype=bool)
+        cols[o] = pd.arrays.IntegerArray(values, null)
+    return pd.DataFrame(cols)
 
 
 def obligations(
@@ -77,42 +85,49 @@ def obligations(
 def dyad(
     store, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[pd.DataFrame, str]:
-    """``obligations`` from the store's alliance rows, else from the derived ``alliances`` table; (frame, basis)."""
-    if store.has("alliance_dyad_year"):
-        own = store.store_of("alliance_dyad_year")
-        return obligations(own, a, b, source=source, year_from=year_from, year_to=year_to), own.basis
-    src = source or SOURCE_PREFERENCE[0]
-    cov_row = store.derived("alliance_coverage").set_index("source").loc[src]
-    cov = {"lo": int(cov_row.lo), "hi": int(cov_row.hi), "measured": str(cov_row.measured).split()}
+    """``obligations`` from the derived alliance tables, whichever store holds or builds them; (frame, basis)."""
+    from dyadwatch.store import choose_source
+
+    covs = store.derived("alliance_coverage").set_index("source")
+    own = store.store_of("alliance_coverage") if hasattr(store, "store_of") else store
+    src = choose_source(list(covs.index), SOURCE_PREFERENCE, source, "alliance_dyad_year", own.describe(), _HINT)
+    row = covs.loc[src]
+    cov = {"lo": int(row.lo), "hi": int(row.hi), "measured": str(row.measured).split()}
     p = store.derived("alliance_panel", (a, b))
-    rows = p[(p.source == src) & (p.iso3_a == a) & (p.iso3_b == b)]
-    df = fill_years(rows, cov, year_from, year_to)
+    df = fill_years(p[(p.source == src) & (p.iso3_a == a) & (p.iso3_b == b)], cov, year_from, year_to)
     df["source"] = src
     return df, store.basis_of("alliance_panel")
 
 
-def panel(wh, states: list[str], source: str) -> pd.DataFrame:
-    """Listed (non-empty) dyad-years among ``states``, both directions: for the embedded pack."""
+def panel(wh, states: list[str] | None, source: str) -> pd.DataFrame:
+    """Listed (non-empty) dyad-years among ``states`` (all if None), both directions."""
     df = panel_expr(wh, states, source).to_pandas()
     df.insert(0, "source", source)
     return df
 
 
-def panel_expr(wh, states: list[str], source: str):
+def panel_expr(wh, states: list[str] | None, source: str):
     """The expression behind :func:`panel`."""
     t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
-    t = t.filter(t.iso3_a.isin(states) & t.iso3_b.isin(states))
+    if states is not None:
+        t = t.filter(t.iso3_a.isin(states) & t.iso3_b.isin(states))
     return t.select("iso3_a", "iso3_b", "year", *OBLIGATIONS).order_by(["iso3_a", "iso3_b", "year"])
 
 
+def _sources(wh) -> list[str]:
+    """The alliance sources ``wh`` holds, preferred first."""
+    have = wh.sources_of("alliance_dyad_year")
+    return list(dict.fromkeys(s for s in (*SOURCE_PREFERENCE, *have) if s in have))
+
+
 def build_panel(wh, focus) -> pd.DataFrame:
-    """Listed dyad-years among the focus states from every alliance source (the pack's ``alliances``)."""
-    return pd.concat([panel(wh, list(focus), s) for s in SOURCE_PREFERENCE], ignore_index=True)
+    """Listed dyad-years among ``focus`` (every state if None) from every alliance source ``wh`` holds."""
+    return pd.concat([panel(wh, list(focus) if focus else None, s) for s in _sources(wh)], ignore_index=True)
 
 
 def build_coverage(wh, focus) -> pd.DataFrame:
     rows = []
-    for s in SOURCE_PREFERENCE:
+    for s in _sources(wh):
         cov = coverage(wh, s)
         rows.append({"source": s, "lo": cov["lo"], "hi": cov["hi"], "measured": " ".join(cov["measured"])})
     return pd.DataFrame(rows)

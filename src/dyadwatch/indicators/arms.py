@@ -8,10 +8,14 @@ deliveries identified); outside them it is NULL (no data).
 
 from __future__ import annotations
 
-import ibis
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+
+if TYPE_CHECKING:
+    pass
 
 SOURCE = "sipri"
 
@@ -65,6 +69,8 @@ def transfers(wh, a: str, b: str, *, year_from: int | None = None, year_to: int 
 
 def transfers_expr(wh, a: str, b: str, lo: int, hi: int):
     """Per delivery year in [lo, hi]: the dyad's TIV, deals, units and each side's totals (NULL: none)."""
+    import ibis
+
     t = _table(wh)
     t = t.filter((t.delivery_year >= lo) & (t.delivery_year <= hi))
     dyad = t.filter((t.supplier == a) & (t.recipient == b))
@@ -110,6 +116,8 @@ def top_systems(
 
 
 def top_systems_expr(wh, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None):
+    import ibis
+
     t = _table(wh)
     t = t.filter((t.supplier == a) & (t.recipient == b))
     if year_from is not None:

@@ -112,10 +112,8 @@ def igo_years(store, states: list[str] | None = None, a: str | None = None, b: s
 # ------------------------------------------------------- store, else the embedded pack
 
 
-def _load(store, table: str, derived: str, fn, a: str, b: str) -> tuple[pd.DataFrame, str]:
-    """From the store's canonical rows when it holds them, else its derived focus table; (frame, basis)."""
-    if store.has(table):
-        return fn(store, a=a, b=b), store.basis_of(table)
+def _load(derived: str, store, a: str, b: str) -> tuple[pd.DataFrame, str]:
+    """The dyad's rows of a derived table, whichever store builds or holds it; (frame, basis)."""
     p = store.derived(derived, (a, b))
     return p[((p.iso3_a == a) & (p.iso3_b == b)) | ((p.iso3_a == b) & (p.iso3_b == a))].reset_index(drop=True), (
         store.basis_of(derived)
@@ -124,16 +122,16 @@ def _load(store, table: str, derived: str, fn, a: str, b: str) -> tuple[pd.DataF
 
 def dyad_rivalries(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """The dyad's rivalry spells (all sources) and the basis (warehouse or pack)."""
-    return _load(store, "rivalries", "conflict_rivalries", rivalry_spells, a, b)
+    return _load("conflict_rivalries", store, a, b)
 
 
 def dyad_mids(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """The dyad's dispute years per source and the basis."""
-    return _load(store, "mids", "conflict_mids", mid_years, a, b)
+    return _load("conflict_mids", store, a, b)
 
 
 def dyad_igos(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
-    return _load(store, "igo_dyad_year", "conflict_igos", igo_years, a, b)
+    return _load("conflict_igos", store, a, b)
 
 
 def mid_coverage(store) -> pd.DataFrame:

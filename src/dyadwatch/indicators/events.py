@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
-import ibis
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import DyadwatchError, NoDataError
+
+if TYPE_CHECKING:
+    import ibis
 
 PERIODS = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}
 WEIGHTS = ("mentions", "articles", "none")
@@ -178,6 +181,8 @@ def _periods(t, period: str) -> ibis.Table:
 
 
 def _weight(t, weight: str):
+    import ibis
+
     return {"mentions": t.mentions, "articles": t.articles, "none": ibis.literal(1)}[weight].cast("float64")
 
 
@@ -285,6 +290,8 @@ def top_event_codes_expr(
     wh, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> ibis.Table:
     """The expression behind :func:`top_event_codes` (without the code descriptions)."""
+    import ibis
+
     t = _bounds(events_table(wh, None, date_from, date_to), date_from, date_to)
     d = t.filter(((t.actor_a == a) & (t.actor_b == b)) | ((t.actor_a == b) & (t.actor_b == a)))
     d = d.distinct(on="event_id", keep="first")

@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ibis
 import numpy as np
 import pandas as pd
 
@@ -122,6 +121,8 @@ def cow_all_dyads_expr(
 
     ``a`` keeps only dyads with that first state: ranks are within (a, year), so this filter is exact.
     """
+    import ibis
+
     d = _cow_directed(wh, source)
     if a is not None:
         d = d.filter(d.a == a)
@@ -366,6 +367,8 @@ def _row(rows, p: Period, a: str, b: str, cif_margin: float, wh=None) -> dict:
 
 def partner_turnover(wh, a: str, period: Period, *, cif_margin: float = CIF_MARGIN) -> pd.DataFrame:
     """A's turnover with each partner in ``period``: A's own report, else the partner's (mirror)."""
+    import ibis
+
     t = wh.table("trade_flows")
     t = t.filter(((t.reporter == a) | (t.partner == a)) & (t.reporter != t.partner) & (t.partner != WORLD))
     t = t.filter(t.period.isin([str(period.year)] if period.annual else period.months()))
@@ -401,6 +404,8 @@ def partner_turnover(wh, a: str, period: Period, *, cif_margin: float = CIF_MARG
 
 def _estimated_partner_turnover(wh, a: str, period: Period) -> pd.DataFrame:
     """A's turnover with each partner from a reconciled dataset (BACI: exporter → importer flows)."""
+    import ibis
+
     t = wh.table("trade_flows")
     t = t.filter((t.basis == "estimated") & (t.flow == "X") & ((t.reporter == a) | (t.partner == a)))
     t = t.filter(t.period.isin([str(period.year)] if period.annual else period.months()))

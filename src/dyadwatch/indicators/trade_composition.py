@@ -17,7 +17,6 @@ BACI benchmark runs it on ~8 million HS6 flows).
 
 from __future__ import annotations
 
-import ibis
 import numpy as np
 import pandas as pd
 
@@ -159,6 +158,8 @@ def all_dyad_indices_expr(wh, period: str, *, source: str | None = "baci", level
     makes the 8-million-row joins and group-bys hash integers instead of strings; without it the
     expressions are built on the string codes directly (same results, slower).
     """
+    import ibis
+
     f = coded if coded is not None else _flows_expr(wh, period, source, level)
     dyad = f.group_by("i", "j").aggregate(x_ij=f.v.sum(), sq=(f.v * f.v).sum(), n=f.count())
     exp_tot = f.group_by("i").aggregate(X_i=f.v.sum())
@@ -217,6 +218,8 @@ def all_dyad_indices(
     persisted DataFrame on Spark) with small-integer country and product codes (the engine then hashes
     integers, not strings); results carry iso3 codes again.
     """
+    import ibis
+
     f = _flows_expr(wh, period, source, level)
     codes = f.select(iso=f.i).union(f.select(iso=f.j)).distinct()
     codes = codes.mutate(n=(ibis.row_number().over(order_by=codes.iso) + 1).cast("int32"))

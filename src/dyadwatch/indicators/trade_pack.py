@@ -150,6 +150,18 @@ def _has_trade(wh) -> bool:
 
 def cow_dyad_from_pack(store, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
+    # The whole series once per dyad and store (a report's claims and Central Asia table ask for it ~30 times).
+    d = store.cached(("cow_dyad_from_pack", a, b), lambda: _cow_dyad_series(store, a, b))
+    if year_from is not None:
+        d = d[d.year >= year_from]
+    if year_to is not None:
+        d = d[d.year <= year_to]
+    if d.empty:
+        raise NoDataError(f"The embedded pack has no COW trade between {a} and {b} in the selected years.")
+    return d[tr.OUT_COLUMNS].reset_index(drop=True).copy()  # callers change columns: never the cached frame
+
+
+def _cow_dyad_series(store, a: str, b: str) -> pd.DataFrame:
     p = store.derived("trade_cow", (a, b))
     lo, hi = sorted((a, b))
     d = p[(p.a == lo) & (p.b == hi)].copy()
@@ -165,19 +177,12 @@ def cow_dyad_from_pack(store, a: str, b: str, year_from: int | None = None, year
     prev = d.set_index("year").turnover
     # Growth before the window: a window never changes a value (the first year keeps its growth).
     d["growth"] = [tr._growth(t, prev.get(y - 1)) for y, t in zip(d.year, d.turnover, strict=True)]
-    if year_from is not None:
-        d = d[d.year >= year_from]
-    if year_to is not None:
-        d = d[d.year <= year_to]
-    if d.empty:
-        raise NoDataError(f"The embedded pack has no COW trade between {a} and {b} in the selected years.")
-    d = d.reset_index(drop=True)
     d["period"] = d.year.astype(str)
     d["basis"] = d["basis_exports"] = d["basis_imports"] = "reported"
     d["exports_gap"] = d["imports_gap"] = np.nan
     d["unit"] = "million USD"
     d["source"] = "cow_trade"
-    return d[tr.OUT_COLUMNS]
+    return d
 
 
 def load_trade(

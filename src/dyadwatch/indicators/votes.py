@@ -12,7 +12,6 @@ All dyads at once: ``votes_panel``; ideal points: ``idealpoints``.
 
 from __future__ import annotations
 
-import ibis
 import numpy as np
 import pandas as pd
 
@@ -53,6 +52,8 @@ def agreement(
 
 def agreement_expr(wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None):
     """The expression behind :func:`agreement`, for a source already picked."""
+    import ibis
+
     pair = dyad_votes_expr(wh, a, b, source, year_from, year_to)
     per_year = pair.group_by("year").aggregate(
         n=pair.rcid.count(),
@@ -78,6 +79,8 @@ def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.D
 
 def agreement_panel_expr(wh, states: list[str], source: str):
     """The expression behind :func:`agreement_panel`, for a source already picked."""
+    import ibis
+
     votes = votes_sources.rows(wh, "votes", source)
     v = votes.filter(votes.iso3.isin(states) & votes.vote.isin([1, 2, 3]))
     va = v.select(rcid="rcid", iso3_a="iso3", vote_a="vote")

@@ -163,13 +163,10 @@ def matrix(
 ) -> pd.DataFrame:
     """Square similarity matrix for ``year`` (index and columns iso3), ordered by hierarchical clustering.
 
-    Distance is ``max − value`` (average linkage, scipy.cluster.hierarchy); a pair with
-    no shared roll calls gets the largest distance for clustering and stays NULL in the output.
+    Distance is ``max − value`` (average linkage, the order of scipy.cluster.hierarchy's ``leaves_list``); a
+    pair with no shared roll calls gets the largest distance for clustering and stays NULL in the output.
     The diagonal is each state's similarity with itself (1 for every measure here).
     """
-    from scipy.cluster.hierarchy import leaves_list, linkage
-    from scipy.spatial.distance import squareform
-
     p = panel[(panel.year == year) & (panel.n >= min_n)]
     if states:
         p = p[p.iso3_a.isin(states) & p.iso3_b.isin(states)]
@@ -186,11 +183,78 @@ def matrix(
         top = max(1.0, float(finite.max()))
         dist = np.where(np.isfinite(m), top - m, top - min(-1.0, float(finite.min())))
         np.fill_diagonal(dist, 0.0)
-        order = leaves_list(linkage(squareform(dist, checks=False), method="average"))
+        order = average_linkage_order(dist)
     else:
-        order = np.arange(len(names))
+        order = list(range(len(names)))
     ordered = [names[i] for i in order]
     return pd.DataFrame(m, index=names, columns=names).loc[ordered, ordered]
+
+
+def average_linkage_order(dist: np.ndarray) -> list[int]:
+    """The leaf order of an average-linkage (UPGMA) tree of a square distance matrix, exactly as scipy gives it.
+
+    Same result as scipy's ``leaves_list(linkage(squareform(dist), "average"))`` — ties included, which vote
+    agreement (ratios of small counts) has many of — without its second of imports (scipy.cluster,
+    scipy.spatial) in every report: the same nearest-neighbour-chain merges, in the same order, with the same
+    distance update ``(n_x d_xi + n_y d_yi) / (n_x + n_y)``; then merges sorted stably by distance, clusters
+    numbered by union-find (n + row, smaller label left) and the tree read in pre-order, left first.
+    A property test checks it against scipy.
+    """
+    n = len(dist)
+    if n < 2:
+        return list(range(n))
+    d = np.array(dist, dtype=float)
+    np.fill_diagonal(d, np.inf)
+    size = np.ones(n, dtype=np.int64)
+    merges: list[tuple[int, int, float]] = []
+    chain: list[int] = []
+    for _ in range(n - 1):
+        if not chain:
+            chain = [int(np.flatnonzero(size > 0)[0])]
+        while True:
+            x = chain[-1]
+            # The previous element of the chain wins a tie, so that the chain cannot cycle.
+            y, best = (chain[-2], d[x, chain[-2]]) if len(chain) > 1 else (-1, np.inf)
+            row = np.where(size > 0, d[x], np.inf)
+            row[x] = np.inf
+            i = int(row.argmin())
+            if row[i] < best:
+                y, best = i, row[i]
+            if len(chain) > 1 and y == chain[-2]:
+                break
+            chain.append(y)
+        chain = chain[:-2]
+        x, y = min(x, y), max(x, y)
+        nx, ny = size[x], size[y]
+        merges.append((x, y, float(best)))
+        size[x], size[y] = 0, nx + ny  # the merged cluster lives on in y
+        live = size > 0
+        live[y] = False
+        upd = (nx * d[x] + ny * d[y]) / (nx + ny)
+        d[y, live] = d[live, y] = upd[live]
+        d[x, :] = d[:, x] = np.inf
+    parent = list(range(2 * n - 1))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    children: dict[int, tuple[int, int]] = {}
+    for k, (x, y, _) in enumerate(sorted(merges, key=lambda m: m[2])):  # sorted() is stable, like mergesort
+        rx, ry = root(x), root(y)
+        children[n + k] = (min(rx, ry), max(rx, ry))
+        parent[rx] = parent[ry] = n + k
+    order: list[int] = []
+    todo = [2 * n - 2]
+    while todo:
+        c = todo.pop()
+        if c < n:
+            order.append(c)
+        else:
+            todo.extend(reversed(children[c]))
+    return order
 
 
 # ---- one state against all, and the matrix: from the roll calls, else the derived focus tables ----

@@ -26,7 +26,6 @@ between the parts is an error rather than a silent merge.
 
 from __future__ import annotations
 
-import ibis
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
@@ -80,6 +79,8 @@ def rows(wh, table: str, source: str):
 
     Combined rows carry the combined name in ``source`` so downstream filters and labels see one source.
     """
+    import ibis
+
     t = wh.table(table)
     p = parts(source)
     if p is None:
