@@ -121,7 +121,7 @@ def _regimes(a: str, b: str, wh) -> tuple[pd.DataFrame, str]:
 # --------------------------------------------------------------------- verdict
 
 
-def _label(obs: dict[str, float]) -> str:
+def _label(obs: dict[str, float | None]) -> str:
     from dyadwatch.indicators.alliances import LABELS
 
     on = [LABELS.get(k, k) for k, v in obs.items() if v == 1]
@@ -150,7 +150,7 @@ def _treaty_lines(al: pd.DataFrame, src: str, year: int) -> tuple[list[Evidence]
         lines.append(Evidence("treaties", "an active defence or offence obligation → alliance",
                               f"{_label(ally)} in force, {when}", "any of " + "/".join(cfg["alliance"]) + " = 1",
                               src, True, 1.0, y))  # fmt: skip
-        level = 2
+        level: float = 2
     else:
         lines.append(Evidence("treaties", "no defence or offence obligation → not an alliance",
                               f"none in force, {when}", "all of " + "/".join(cfg["alliance"]) + " = 0", src,
@@ -265,9 +265,9 @@ def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
         evidence.append(line)
     try:
         rg, _rbasis = _regimes(a, b, wh)
-        line = _regime_line(rg, year)
-        if line:
-            evidence.append(line)
+        regime_line = _regime_line(rg, year)
+        if regime_line:
+            evidence.append(regime_line)
             sources.add("democracy")
     except DyadwatchError as e:
         notes.append(f"Regime scores: {e}")
@@ -291,9 +291,9 @@ def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
     from dyadwatch import assess_conflict  # rivalry, disputes, power, IGOs (issue 10)
 
     verdict = assess_conflict.apply(a, b, int(year), verdict, evidence, sources, notes, wh)
-    for e in evidence:  # the weak-tie line decides when it makes the alignment
-        if e.rule.startswith("non-aggression / neutrality") and verdict == "alignment" and level == 0.5:
-            e.fired = True
+    for ev in evidence:  # the weak-tie line decides when it makes the alignment
+        if ev.rule.startswith("non-aggression / neutrality") and verdict == "alignment" and level == 0.5:
+            ev.fired = True
     own = "+".join(sorted(bases - {"pack"}))  # the user's store: warehouse, lake, spark…
     basis = "pack" if bases == {"pack"} else (own if "pack" not in bases else f"{own} + pack")
     return Assessment(a, b, int(year), verdict, evidence, basis, sorted(sources), str(config()["version"]), notes)
@@ -317,9 +317,9 @@ def _references(year: int | None, store, dyads: list[list[str]] | None) -> pd.Da
                          "un_votes": None, "regimes": None, "rivalry": None})  # fmt: skip
             continue
         by: dict[str, Evidence] = {}
-        for e in r.evidence:  # per dimension, the line naming what is in force
-            if e.dimension not in by or by[e.dimension].value.startswith("none"):
-                by[e.dimension] = e
+        for ev in r.evidence:  # per dimension, the line naming what is in force
+            if ev.dimension not in by or by[ev.dimension].value.startswith("none"):
+                by[ev.dimension] = ev
         rows.append({
             "dyad": f"{x}–{y}", "year": r.year, "verdict": r.verdict,
             "treaties": by["treaties"].value if "treaties" in by else "no data",

@@ -100,6 +100,17 @@ def dyad_of(p: Params) -> tuple[str, str]:
     return a, b
 
 
+def year_of(p: Params) -> int:
+    """``params.year``, else ``params.period``, as a year.
+
+    A claim naming neither fails with the TypeError ``int(None)`` always gave it, now saying what is missing.
+    """
+    year = p.get("year") or p.period
+    if year is None:
+        raise TypeError("the claim names no year (params.year or params.period)")
+    return int(year)
+
+
 def num(v: Any) -> float | None:
     if v is None or v is pd.NA:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -44,6 +45,20 @@ class Outcome:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+class _ClaimFields(TypedDict):
+    """The outcome fields copied from the claim itself (the same whatever the metric measures)."""
+
+    id: str
+    comparator: str
+    expected: float | list[float] | str
+    unit: str
+    metric: str
+    quote: str
+    citation: str
+    section: str
+    note: str
 
 
 @dataclass
@@ -151,7 +166,7 @@ def _scaled(m: M.Measured, scale: float) -> M.Measured:
 def evaluate(claim: Claim, ctx: M.Context | None = None) -> Outcome:
     """One claim's outcome. Missing data → not checkable, naming it; a failing metric → not checkable, saying why."""
     ctx = ctx or M.Context()
-    base = {
+    base: _ClaimFields = {
         "id": claim.id, "comparator": claim.comparator.value, "expected": claim.expected, "unit": claim.unit,
         "metric": claim.metric, "quote": claim.quote, "citation": claim.citation, "section": claim.section,
         "note": claim.note,

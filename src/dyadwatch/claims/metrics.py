@@ -12,7 +12,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch.claims.base import METRICS, Context, Measured, Metric, NotCheckable, agg, dyad_of, get, metric, num
+from dyadwatch.claims.base import (
+    METRICS,
+    Context,
+    Measured,
+    Metric,
+    NotCheckable,
+    agg,
+    dyad_of,
+    get,
+    metric,
+    num,
+    year_of,
+)
 from dyadwatch.claims.model import Params
 from dyadwatch.errors import DyadwatchError, NoDataError
 
@@ -160,7 +172,7 @@ def _obligations(ctx: Context, a: str, b: str, source: str | None) -> tuple[pd.D
 )
 def alliance_obligation(ctx: Context, p: Params) -> Measured:
     a, b = dyad_of(p)
-    year = int(p.get("year") or p.period)
+    year = year_of(p)
     ob = p.measure or "defense"
     df, basis, src = _obligations(ctx, a, b, p.get("source"))
     row = df[df.year == year]
@@ -323,15 +335,16 @@ def regime_score(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
 
     states = [countries.resolve(c).iso3 for c in (p.get("countries") or p.dyad or [])]
-    year, m = int(p.get("year") or p.period), p.measure or "polyarchy"
+    year, m = year_of(p), p.measure or "polyarchy"
     df, basis = _regimes(ctx, states, year)
     vals = {r.iso3: num(getattr(r, m)) for r in df.itertuples()}
-    miss = [s for s in states if vals.get(s) is None]
+    scores = {s: score for s in states if (score := vals.get(s)) is not None}
+    miss = [s for s in states if s not in scores]
     if miss:
         raise NotCheckable(f"{m} for {', '.join(miss)} in {year} (the democracy source has no value)")
     how = p.get("agg", "max")
-    v = agg([vals[s] for s in states], how)
-    parts = ", ".join(f"{s} {vals[s]:g}" for s in states)
+    v = agg([scores[s] for s in states], how)
+    parts = ", ".join(f"{s} {scores[s]:g}" for s in states)
     return Measured(v, f"{how}({m} {year}: {parts})" if len(states) > 1 else f"{m}({parts}, {year})",
                     ["democracy"], f"computed ({basis})")  # fmt: skip
 
@@ -339,7 +352,7 @@ def regime_score(ctx: Context, p: Params) -> Measured:
 @metric("regime_gap", "Regime score of the dyad's first state minus the second's (measure) in `year`.", ("year",))
 def regime_gap(ctx: Context, p: Params) -> Measured:
     a, b = dyad_of(p)
-    year, m = int(p.get("year") or p.period), p.measure or "polyarchy"
+    year, m = year_of(p), p.measure or "polyarchy"
     df, basis = _regimes(ctx, [a, b], year)
     va = num(df[df.iso3 == a][m].iloc[0]) if (df.iso3 == a).any() else None
     vb = num(df[df.iso3 == b][m].iloc[0]) if (df.iso3 == b).any() else None
@@ -366,6 +379,7 @@ def democratic_since(ctx: Context, p: Params) -> Measured:
     if start is None:
         raise NotCheckable(f"{iso3} is not scored a democracy on {m} in its latest year")
     last = regimes.latest(df, iso3, m)
+    assert last is not None  # democratic_since found a scored year of iso3 on m, so there is a latest one
     thr = p.get("threshold") or (regimes.POLITY_DEMOCRACY if m == "polity2" else regimes.POLYARCHY_DEMOCRACY)
     return Measured(float(start), f"first year of {iso3}'s run of {m} ≥ {thr} ending {last[0]}", ["democracy"],
                     f"computed ({basis})")  # fmt: skip

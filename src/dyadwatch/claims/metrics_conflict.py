@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dyadwatch.claims.base import Context, Measured, NotCheckable, dyad_of, metric
+from dyadwatch.claims.base import Context, Measured, NotCheckable, dyad_of, metric, year_of
 from dyadwatch.claims.model import Params
 
 _MEASURES = ("disputes", "onset", "hostlev", "fatal")
@@ -19,7 +19,7 @@ def mid_dyad_year(ctx: Context, p: Params) -> Measured:
     from dyadwatch.indicators import conflict
 
     a, b = dyad_of(p)
-    year = int(p.get("year") or p.period)
+    year = year_of(p)
     measure = p.measure or "hostlev"
     if measure not in _MEASURES:
         raise NotCheckable(f"mid_dyad_year measure {measure!r} (choose {', '.join(_MEASURES)})")

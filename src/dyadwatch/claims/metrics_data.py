@@ -9,11 +9,16 @@ shares, unit values and gains; the pipeline registry). What neither holds is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from dyadwatch.claims.base import Context, Measured, NotCheckable, agg, dyad_of, metric, num
 from dyadwatch.claims.model import Params
 from dyadwatch.errors import DyadwatchError
+
+if TYPE_CHECKING:
+    from dyadwatch.indicators.trade import Period
 
 _TRADE_FIX = "`dyadwatch ingest comtrade FILE` / `china_tables` / `cow_trade cow_trade_ndy.rda cow_trade_sy.rda`"
 _ENERGY_FIX = "`dyadwatch ingest china_crude …` / `china_gas …` / `gem …`"
@@ -65,10 +70,22 @@ def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None
     return df
 
 
-def _label(period: str) -> str:
+_NO_PERIOD = "the claim names no period (params.period)"
+
+
+def _period(period: str | None) -> Period:
+    """The claim's period parsed. A claim without one (None, "") fails with the AttributeError reading the
+    missing period always gave it, now saying what is missing."""
     from dyadwatch.indicators.trade import parse_period
 
-    return parse_period(period).label()
+    parsed = parse_period(period)
+    if parsed is None:
+        raise AttributeError(_NO_PERIOD)
+    return parsed
+
+
+def _label(period: str | None) -> str:
+    return _period(period).label()
 
 
 @metric(
@@ -186,11 +203,10 @@ def energy_imports(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
     from dyadwatch.indicators import energy as en
     from dyadwatch.indicators import trade_pack as tp
-    from dyadwatch.indicators.trade import parse_period
 
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     com, m = p.get("commodity", "crude_oil"), p.measure or "value"
-    label = parse_period(p.period).label()
+    label = _label(p.period)
     commodity = en.COMMODITIES.get(com, com)
     in_wh = tp._has_commodity(ctx.wh, commodity)
     if in_wh:
@@ -239,12 +255,13 @@ def _sources(wh, table: str) -> list[str]:
 )
 def crude_discount(ctx: Context, p: Params) -> Measured:
     from dyadwatch import countries
-    from dyadwatch.indicators.trade import parse_period
 
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     m = p.measure or "discount"
     df, src, tag = _crude(ctx, imp, org)
-    months = [p.period] if len(p.period) == 7 else parse_period(p.period).months()
+    if p.period is None:  # len(None) below: the TypeError it always was, saying what is missing
+        raise TypeError(_NO_PERIOD)
+    months = [p.period] if len(p.period) == 7 else _period(p.period).months()
     sel = df[df.period.isin(months)]
     if len(sel) < len(months) or sel[m].isna().any():
         raise NotCheckable(f"monthly crude unit values for {', '.join(sorted(set(months) - set(sel.period)))}")

@@ -57,9 +57,11 @@ def hhi(values: pd.Series) -> tuple[float, float]:
     return h, (float((h - 1 / n) / (1 - 1 / n)) if n > 1 else 1.0)
 
 
-def _product_rows(wh, a: str, b: str, p: Period, flow: str) -> tuple[pd.DataFrame, str]:
+def _product_rows(wh, a: str, b: str, p: Period | None, flow: str) -> tuple[pd.DataFrame, str]:
     """Product rows of A's flow with B in period p: A's report, else B's (mirror), else a reconciled dataset."""
     t = wh.table("trade_flows")
+    if p is None:  # "" (or None) parses to no period: the AttributeError `p.annual` always gave, saying why
+        raise AttributeError("composition needs a period (a year, a month or 2023-01..2023-08); got none")
     periods = [str(p.year)] if p.annual else p.months()
     mirror_flow = "M" if flow == "X" else "X"
     # BACI-style data hold exporter → importer flows only: A's imports from B are B's exports to A.
@@ -90,6 +92,7 @@ def composition(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {sorted(LEVELS)}, not {level!r}")
     df, basis = _product_rows(wh, a, b, p, flow)
+    assert p is not None  # _product_rows raises on a missing period
     digits = LEVELS[level]
     have = sorted(df.hs_level.unique())
     use = next((lv for lv in have if lv >= digits), None)

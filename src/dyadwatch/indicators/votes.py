@@ -136,10 +136,10 @@ def measures(
     """
     names = vm.parse_measures(measure)
     source = pick_source(wh, source)
-    subset = {"issue": issue, "important": important, "match": match}
-    pair = dyad_votes_expr(wh, a, b, source, year_from, year_to, **subset)
+    pair = dyad_votes_expr(wh, a, b, source, year_from, year_to, issue=issue, important=important, match=match)
     cells = _cells_expr(pair).to_pyarrow().to_pandas()
-    years = roll_calls_expr(wh, source, year_from, year_to, **subset).select("year").distinct()
+    rc = roll_calls_expr(wh, source, year_from, year_to, issue=issue, important=important, match=match)
+    years = rc.select("year").distinct()
     years = years.to_pyarrow().to_pandas()
     df = years.merge(cells, on="year", how="left").fillna({c: 0 for c in CELL_COLS})
     df = df.sort_values("year").reset_index(drop=True)

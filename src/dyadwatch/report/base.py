@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from dyadwatch.countries import Country
 
@@ -35,6 +35,13 @@ class Missing:
 
     part: str
     fix: str
+
+
+class YearSpan(TypedDict):
+    """The years the report covers, as the keyword arguments the indicators take (``**span``)."""
+
+    year_from: int | None
+    year_to: int | None
 
 
 @dataclass
@@ -269,8 +276,10 @@ def _cell(v, col: str, fmt: str, pct: set[str], ints: set[str]) -> dict:
         return {"cls": "nodata", "text": "no data"}
     if col in pct and isinstance(v, numbers.Real):
         return {"cls": "num", "text": f"{float(v):.1%}"}
-    if isinstance(v, numbers.Integral) or (col in ints and isinstance(v, numbers.Real)):
+    if isinstance(v, numbers.Integral):
         return {"cls": "num", "text": str(int(v))}
+    if col in ints and isinstance(v, numbers.Real):  # a float in an integer column (NULLs made it float)
+        return {"cls": "num", "text": str(int(float(v)))}  # numbers.Real promises float(), not int(): same value
     if isinstance(v, numbers.Real):
         return {"cls": "num", "text": fmt.format(float(v))}
     text = str(v)

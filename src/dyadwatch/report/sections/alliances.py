@@ -15,14 +15,15 @@ TITLE = "Alliance obligations"
 
 def _periods(df: pd.DataFrame) -> list[tuple[str, int, int]]:
     """Contiguous runs of years in which each obligation is in force."""
-    runs = []
+    runs: list[tuple[str, int, int]] = []
     for o in OBLIGATIONS:
-        on = df.loc[df[o].fillna(0).astype(int) == 1, "year"].tolist()
-        start = prev = None
+        on: list[int] = df.loc[df[o].fillna(0).astype(int) == 1, "year"].tolist()
+        start: int | None = None
+        prev: int | None = None
         for y in [*on, None]:
-            if start is None:
+            if start is None or prev is None:  # the two are set together: both None or neither
                 start = prev = y
-            elif y == prev + 1:
+            elif y is not None and y == prev + 1:  # None (the end) is never prev + 1
                 prev = y
             else:
                 runs.append((o, start, prev))

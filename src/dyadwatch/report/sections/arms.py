@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.base import ReportContext, Section, YearSpan, chart, esc, table_html
 
 ORDER = 52
 TITLE = "Arms transfers"
@@ -19,7 +19,7 @@ def render(ctx: ReportContext) -> Section | None:
     if "sipri" not in wh.sources_of("arms_transfers"):
         ctx.lack("Arms transfers (SIPRI)", "dyadwatch ingest sipri trade_register.csv (from armstrade.sipri.org)")
         return None
-    span = {"year_from": ctx.year_from, "year_to": ctx.year_to}
+    span: YearSpan = {"year_from": ctx.year_from, "year_to": ctx.year_to}
     a, b = ctx.a, ctx.b
     both = pd.concat(
         [ia.transfers(wh, a.iso3, b.iso3, **span).assign(direction=f"{a.name} → {b.name}"),

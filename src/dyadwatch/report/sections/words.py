@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
-from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
+from dyadwatch.report.base import ReportContext, Section, YearSpan, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
 ORDER = 54
@@ -50,7 +50,8 @@ class _Warehouse:
     basis = "warehouse"
 
     def __init__(self, wh, ctx: ReportContext):
-        self.wh, self.span = wh, {"year_from": ctx.year_from, "year_to": ctx.year_to}
+        self.wh = wh
+        self.span: YearSpan = {"year_from": ctx.year_from, "year_to": ctx.year_to}
 
     def rates(self, iso3s: list[str]) -> pd.DataFrame:
         from dyadwatch.indicators import rhetoric as rh
@@ -89,7 +90,8 @@ class _Pack:
     basis = "pack"
 
     def __init__(self, store, ctx: ReportContext):
-        self.store, self.span = store, {"year_from": ctx.year_from, "year_to": ctx.year_to}
+        self.store = store
+        self.span: YearSpan = {"year_from": ctx.year_from, "year_to": ctx.year_to}
 
     def rates(self, iso3s: list[str]) -> pd.DataFrame:
         from dyadwatch.indicators import rhetoric_pack as rp
@@ -236,7 +238,7 @@ def _similarity(src, ctx: ReportContext) -> list[str]:
     return out
 
 
-def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section:
+def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section | None:
     import altair as alt  # noqa: F401  (imported here so the section module loads without altair)
 
     from dyadwatch.indicators import rhetoric as rh
