@@ -125,22 +125,29 @@ def mid_lines(mids: pd.DataFrame, cov: pd.DataFrame, year: int):
     return lines, fatal
 
 
+def _last_with(df: pd.DataFrame, *cols: str) -> pd.Series | None:
+    """The last row with every one of ``cols`` non-NULL, or None (a dropna per reference dyad is slow)."""
+    ok = np.logical_and.reduce([df[c].notna().to_numpy() for c in cols])
+    at = np.flatnonzero(ok)
+    return df.iloc[at[-1]] if len(at) else None
+
+
 def power_line(pw: pd.DataFrame, a: str, b: str, year: int):
     from dyadwatch.evidence import Evidence
 
     d = pw[pw.year <= year]
     parts, last_year = [], None
-    c = d.dropna(subset=["cinc_a", "cinc_b"])
-    if len(c):
-        r = c.iloc[-1]
+    c = _last_with(d, "cinc_a", "cinc_b")
+    if c is not None:
+        r = c
         junior = b if r.cinc_a >= r.cinc_b else a
         ratio = max(r.cinc_a, r.cinc_b) / max(min(r.cinc_a, r.cinc_b), 1e-12)
         parts.append(f"CINC {a} {r.cinc_a:.3f} vs {b} {r.cinc_b:.3f} ({int(r.year)}): {junior} is the junior "
                      f"partner, {ratio:.1f}×")  # fmt: skip
         last_year = int(r.year)
-    g = d.dropna(subset=["ln_gdp_a", "ln_gdp_b"])
-    if len(g):
-        r = g.iloc[-1]
+    g = _last_with(d, "ln_gdp_a", "ln_gdp_b")
+    if g is not None:
+        r = g
         bigger = a if r.ln_gdp_a >= r.ln_gdp_b else b
         parts.append(f"GDP: {bigger}'s is {float(np.exp(abs(r.ln_gdp_a - r.ln_gdp_b))):.1f}× the other's "
                      f"({int(r.year)})")  # fmt: skip
@@ -154,10 +161,9 @@ def power_line(pw: pd.DataFrame, a: str, b: str, year: int):
 def igo_line(ig: pd.DataFrame, year: int):
     from dyadwatch.evidence import Evidence
 
-    d = ig[ig.year <= year].dropna(subset=["igos"])
-    if d.empty:
+    r = _last_with(ig[ig.year <= year], "igos")
+    if r is None:
         return None
-    r = d.iloc[-1]
     return Evidence("IGO co-memberships", "shared intergovernmental organisations (supporting only)",
                     f"{int(r.igos)} shared IGOs ({int(r.year)}); the COW dyadic file counts them and names none "
                     "(so SCO, CSTO, BRICS or NATO cannot be singled out)", "—", "cow_igo", False, 0.2,

@@ -135,10 +135,15 @@ def dyad_igos(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
 
 
 def mid_coverage(store) -> pd.DataFrame:
-    if store.has("mids"):
-        return coverage(store, "mids")
-    cov = store.derived("conflict_coverage")
-    return cov[cov.table == "mids"][["source", "lo", "hi"]].reset_index(drop=True)
+    """Per dispute source: first and last year (the same for every dyad: once per store and ingest)."""
+
+    def build() -> pd.DataFrame:
+        if store.has("mids"):
+            return coverage(store, "mids")
+        cov = store.derived("conflict_coverage")
+        return cov[cov.table == "mids"][["source", "lo", "hi"]].reset_index(drop=True)
+
+    return store.cached(("mid_coverage",), build).copy()
 
 
 def dyad_power(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
@@ -147,12 +152,12 @@ def dyad_power(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
         df, basis = power_years(store, [a, b]), store.basis_of("capabilities")
     else:
         df, basis = store.derived("conflict_power", (a, b)), store.basis_of("conflict_power")
-    wa = df[df.iso3 == a].set_index("year")[["cinc", "milex", "ln_gdp"]]
-    wb = df[df.iso3 == b].set_index("year")[["cinc", "milex", "ln_gdp"]]
-    out = wa.add_suffix("_a").join(wb.add_suffix("_b"), how="outer").sort_index()
+    cols = ["year", "cinc", "milex", "ln_gdp"]
+    wa, wb = df.loc[df.iso3 == a, cols], df.loc[df.iso3 == b, cols]
+    out = wa.merge(wb, on="year", how="outer", suffixes=("_a", "_b"), sort=True)
     out["cinc_ratio"] = out.cinc_a / out.cinc_b.where(out.cinc_b > 0)
     out["gdp_ratio"] = np.exp(out.ln_gdp_a - out.ln_gdp_b)
-    return out.reset_index(), basis
+    return out, basis
 
 
 # -------------------------------------------------------------------- embedded pack

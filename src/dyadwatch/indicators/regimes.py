@@ -54,12 +54,12 @@ def load_scores(
 
 def dyad(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """Per year: both sides' scores and the absolute gap on each scale (NULL if either side lacks it)."""
-    wa = df[df.iso3 == a].set_index("year")[list(MEASURES)]
-    wb = df[df.iso3 == b].set_index("year")[list(MEASURES)]
-    out = wa.add_suffix("_a").join(wb.add_suffix("_b"), how="outer").sort_index()
+    cols = ["year", *MEASURES]
+    out = df.loc[df.iso3 == a, cols].merge(df.loc[df.iso3 == b, cols], on="year", how="outer", suffixes=("_a", "_b"),
+                                          sort=True)  # fmt: skip
     for m in MEASURES:
         out[f"{m}_gap"] = (out[f"{m}_a"] - out[f"{m}_b"]).abs()
-    return out.reset_index()
+    return out
 
 
 def latest(df: pd.DataFrame, iso3: str, measure: str) -> tuple[int, float] | None:
