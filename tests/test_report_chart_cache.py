@@ -63,3 +63,80 @@ def test_the_default_cache_is_the_user_cache_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("DYADWATCH_CHART_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert base.chart_cache_dir() == tmp_path / "dyadwatch" / "charts"
+
+
+# ------------------------------------------------------------- recorded charts (report/altair_spec.py)
+
+
+def _recorded(values):
+    from dyadwatch.report.altair_spec import alt as rec
+
+    df = pd.DataFrame({"year": list(range(2000, 2000 + len(values))), "agreement": values, "dyad": "CHN–RUS"})
+    base_chart = rec.Chart(df)
+    band = (
+        base_chart.transform_filter(rec.datum.dyad == "CHN–RUS")
+        .mark_area(opacity=0.2)
+        .encode(x=rec.X("year:Q", axis=rec.Axis(format="d")), y="agreement:Q")
+    )
+    line = base_chart.mark_line().encode(x="year:Q", y=rec.Y("agreement:Q", title=None))
+    return rec.layer(band, line).properties(width=300, title="t") + base_chart.mark_point().encode(x="year:Q")
+
+
+def _direct(values):
+    df = pd.DataFrame({"year": list(range(2000, 2000 + len(values))), "agreement": values, "dyad": "CHN–RUS"})
+    base_chart = alt.Chart(df)
+    band = (
+        base_chart.transform_filter(alt.datum.dyad == "CHN–RUS")
+        .mark_area(opacity=0.2)
+        .encode(x=alt.X("year:Q", axis=alt.Axis(format="d")), y="agreement:Q")
+    )
+    line = base_chart.mark_line().encode(x="year:Q", y=alt.Y("agreement:Q", title=None))
+    return alt.layer(band, line).properties(width=300, title="t") + base_chart.mark_point().encode(x="year:Q")
+
+
+def test_a_recorded_chart_replays_to_the_same_altair_spec():
+    from dyadwatch.report.altair_spec import replay
+
+    assert replay(_recorded([0.5, 0.7, 0.9])).to_dict() == _direct([0.5, 0.7, 0.9]).to_dict()
+
+
+def test_a_recorded_chart_is_the_figure_altair_would_draw(cache):
+    assert base.chart(_recorded([0.5, 0.7, 0.9])) == base.chart(_direct([0.5, 0.7, 0.9]))
+    assert len(list(cache.glob("alt-*.svg"))) == 1  # and kept under its record's digest
+
+
+def test_the_record_digest_follows_data_and_spec():
+    from dyadwatch.report.altair_spec import alt as rec
+    from dyadwatch.report.altair_spec import digest
+
+    one = digest(_recorded([0.5, 0.7, 0.9]))
+    assert one == digest(_recorded([0.5, 0.7, 0.9]))
+    assert one != digest(_recorded([0.5, 0.7, 0.8]))  # other data
+    assert one != digest(_recorded([0.5, 0.7, 0.9]).properties(height=10))  # other spec
+    df = pd.DataFrame({"x": [1, 2]})
+    assert digest(rec.Chart(df)) != digest(rec.Chart(df.astype("float64")))  # other dtype, same numbers
+    assert digest(rec.Chart(df).encode(x="x", y="y")) != digest(rec.Chart(df).encode(y="y", x="x"))
+
+
+def test_a_recorded_chart_has_no_truth_value():
+    from dyadwatch.report.altair_spec import alt as rec
+
+    with pytest.raises(TypeError, match="no truth value"):
+        bool(rec.Chart(pd.DataFrame({"x": [1]})))
+
+
+def test_a_warm_report_never_imports_altair(tmp_path, fresh_machine):
+    """The second report of the same data takes every chart from the cache: Altair is not even imported."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from dyadwatch.report import build_report\n"
+        f"build_report('CHN', 'RUS', {str(tmp_path / 'r.html')!r}, force=True, warn=None)\n"
+        "print('altair' in sys.modules)\n"
+    )
+    env = {**__import__("os").environ, "DYADWATCH_CHART_CACHE": str(tmp_path / "charts")}
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.split()[-1] == "True" and second.stdout.split()[-1] == "False"

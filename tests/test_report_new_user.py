@@ -243,7 +243,10 @@ def test_ideal_points_chart_has_a_legend_of_named_states(small_wh):
     from dyadwatch.report.sections import votes
 
     df = ip.points(small_wh, states=["CHN", "RUS", "USA"])[0]
-    spec = votes.idealpoints_chart(df, {"CHN": "China", "RUS": "Russia", "USA": "United States"}).to_dict()
+    from dyadwatch.report.altair_spec import replay
+
+    chart = votes.idealpoints_chart(df, {"CHN": "China", "RUS": "Russia", "USA": "United States"})
+    spec = replay(chart).to_dict()  # sections record charts; replay gives the Altair chart they describe
     colors = [layer["encoding"]["color"] for layer in spec["layer"]]
     assert all(c.get("legend") is not None and c["field"] == "state" for c in colors)
     assert set(pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))]).state) == {
@@ -268,7 +271,9 @@ def test_events_chart_monthly_ticks_with_years(small_wh):
     assert "Aug 2012" in sec.html and "Oct 2012" in sec.html and "Dec 2012" in sec.html  # monthly ticks, with years
     assert "Change points are not sought" in sec.html  # two months are not a series
     axis = events.month_axis(pd.Series(pd.to_datetime(["2012-08-01", "2012-12-01"])))
-    assert axis.to_dict()["format"] == "%b %Y"
+    from dyadwatch.report.altair_spec import replay
+
+    assert replay(axis).to_dict()["format"] == "%b %Y"
 
 
 # ---------------------------------------------------------------- the page in a browser

@@ -139,10 +139,26 @@ def markup(html_text: str):
 
 
 def chart(spec) -> str:
-    """An Altair chart (or Vega-Lite dict) as inline SVG: offline, printable, no JavaScript."""
+    """A chart as inline SVG: offline, printable, no JavaScript.
+
+    ``spec`` is a recorded chart (``altair_spec.alt``, what sections use: drawn from the cache by its record's
+    digest, Altair imported only to draw a new one), an Altair chart, or a Vega-Lite dict.
+    """
+    from dyadwatch.report.altair_spec import Spec, digest, replay
+
+    if isinstance(spec, Spec):
+        key = f"alt-{digest(spec)}"
+        out = _cached(key)
+        if out is None:
+            out = chart_svg(replay(spec))
+            _keep(key, out)
+        return f'<figure class="chart">{out}</figure>'
+    return f'<figure class="chart">{chart_svg(spec)}</figure>'
+
+
+def chart_svg(spec) -> str:
     # Altair's schema check costs ~0.05 s a chart and vl-convert checks the spec again while rendering.
-    d = spec.to_dict(validate=False) if hasattr(spec, "to_dict") else spec
-    return f'<figure class="chart">{svg(d)}</figure>'
+    return svg(spec.to_dict(validate=False) if hasattr(spec, "to_dict") else spec)
 
 
 def svg(spec: dict) -> str:
@@ -155,25 +171,35 @@ def svg(spec: dict) -> str:
     """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     key = hashlib.sha256(f"{_renderer_version()}\n{text}".encode()).hexdigest()
+    out = _cached(key)
+    if out is None:
+        import vl_convert as vlc
+
+        out = vlc.vegalite_to_svg(spec)
+        _keep(key, out)
+    return out
+
+
+def _cached(key: str) -> str | None:
     path = chart_cache_dir() / f"{key}.svg"
     try:
         out = path.read_text("utf-8")
         os.utime(path)  # recently used charts survive pruning
         return out
     except OSError:
-        pass
-    import vl_convert as vlc
+        return None
 
-    out = vlc.vegalite_to_svg(spec)
+
+def _keep(key: str, svg_text: str) -> None:
+    path = chart_cache_dir() / f"{key}.svg"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")  # write then rename: a reader never sees half a file
-        tmp.write_text(out, "utf-8")
+        tmp.write_text(svg_text, "utf-8")
         os.replace(tmp, path)
         _prune(path.parent)
     except OSError:
         pass
-    return out
 
 
 CACHE_MAX_CHARTS = 2000  # about 50 reports; beyond it the oldest half is removed

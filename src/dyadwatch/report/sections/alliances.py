@@ -7,6 +7,7 @@ import pandas as pd
 from dyadwatch import api
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.alliances import LABELS, OBLIGATIONS
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc
 
 ORDER = 30
@@ -32,8 +33,6 @@ def _periods(df: pd.DataFrame) -> list[tuple[str, int, int]]:
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     parts, used = [], []
     for source in ("atop", "cow_alliance"):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, YearSpan, chart, esc, table_html
 
 ORDER = 52
@@ -11,8 +12,6 @@ TITLE = "Arms transfers"
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     from dyadwatch.indicators import arms as ia
 
     wh = ctx.wh

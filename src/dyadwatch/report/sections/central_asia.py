@@ -9,6 +9,7 @@ from __future__ import annotations
 from dyadwatch import countries
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade_pack as tp
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ARTICLE_TITLE, ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 from dyadwatch.report.sections.economy import published_table
@@ -19,8 +20,6 @@ STATES = list(countries.group("central_asia"))
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     if not ctx.is_article_dyad():
         return None
     wh = ctx.wh
@@ -59,8 +58,8 @@ def render(ctx: ReportContext) -> Section | None:
         )  # fmt: skip
         parts.append(chart(c))
     latest = df.sort_values("period").groupby("state").tail(1).copy()
-    for c in ("turnover_a", "turnover_b"):
-        latest[c] = latest[c] / 1e9
+    for col in ("turnover_a", "turnover_b"):
+        latest[col] = latest[col] / 1e9
     latest = latest[["state", "period", "turnover_a", "turnover_b", "share_a", "share_b", "basis_a", "basis_b"]]
     labels = {"turnover_a": f"trade with {a} (bn USD)", "turnover_b": f"trade with {b} (bn USD)",
               "share_a": f"{a}'s share of the state's trade", "share_b": f"{b}'s share of the state's trade",

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.indicators import conflict
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 
 ORDER = 35
@@ -13,8 +14,6 @@ TITLE = "Conflict and power"
 
 
 def _timeline(riv: pd.DataFrame, mids: pd.DataFrame, src_r: str | None, src_m: str | None, lo: int):
-    import altair as alt
-
     rows = []
     if src_r:
         for r in riv[(riv.source == src_r) & (riv.end >= lo)].itertuples():
@@ -41,8 +40,6 @@ def _timeline(riv: pd.DataFrame, mids: pd.DataFrame, src_r: str | None, src_m: s
 
 
 def _ratios(pw: pd.DataFrame, a: str, b: str, lo: int):
-    import altair as alt
-
     d = pw[pw.year >= lo][["year", "cinc_ratio", "gdp_ratio"]].melt("year", var_name="measure", value_name="ratio")
     d = d.dropna()
     if d.empty:

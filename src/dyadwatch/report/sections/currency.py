@@ -10,6 +10,7 @@ import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade_pack as tp
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc
 from dyadwatch.report.gaps import with_gaps
 from dyadwatch.report.sections.economy import published_table
@@ -42,8 +43,6 @@ def monthly_data(f: pd.DataFrame) -> pd.DataFrame:
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     try:
         f, basis = tp.currency_shares(ctx.wh, [ctx.a.iso3, ctx.b.iso3])
     except NoDataError:

@@ -8,6 +8,7 @@ from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_composition as tc
 from dyadwatch.indicators import trade_pack as tp
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
@@ -16,8 +17,6 @@ TITLE = "Economic interdependence"
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     wh, a, b = ctx.wh, ctx.a.iso3, ctx.b.iso3
     try:
         # The warehouse's flows when it holds trade data, else the embedded pack's COW figures (to 2014).

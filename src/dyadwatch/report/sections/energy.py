@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import trade_pack as tp
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ARTICLE_TITLE, ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
@@ -15,8 +16,6 @@ TITLE = "Energy"
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     wh = ctx.wh
     parts, used, pack_used = [], [], []
     # Importer/origin: the energy files are China's imports, so the importer is whichever side has them.

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
@@ -21,8 +22,6 @@ INGEST = "dyadwatch ingest gdelt FILES (GDELT 1.0 or 2.0 event files, as publish
 
 def month_axis(months: pd.Series):
     """Monthly ticks labelled with the year ("Aug 2012") for short series, yearly ticks for long ones."""
-    import altair as alt
-
     span = (months.max().year - months.min().year) * 12 + months.max().month - months.min().month + 1
     if span <= 24:
         return alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1 if span <= 12 else 3},
@@ -31,8 +30,6 @@ def month_axis(months: pd.Series):
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     from dyadwatch.indicators import events as ie
 
     wh = ctx.wh

@@ -7,6 +7,7 @@ import pandas as pd
 from dyadwatch import assess
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.indicators import regimes
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
@@ -27,8 +28,6 @@ def _row(df: pd.DataFrame, a: str, b: str) -> dict:
 
 
 def render(ctx: ReportContext) -> Section | None:
-    import altair as alt
-
     a, b = ctx.a.iso3, ctx.b.iso3
     refs = [tuple(d) for d in assess.config()["reference_dyads"]]
     states = sorted({a, b, *[s for d in refs for s in d]})

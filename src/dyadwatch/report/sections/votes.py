@@ -12,6 +12,7 @@ from dyadwatch import api
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import votes as iv
 from dyadwatch.indicators import votes_measures as vm
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
@@ -97,8 +98,6 @@ def _intro(df: pd.DataFrame, dyad: str) -> str:
 
 
 def _measures_chart(df: pd.DataFrame, context: list[pd.DataFrame], dyad: str) -> str:
-    import altair as alt
-
     rows = []
     for k in vm.MEASURES:
         m = df[["year", k, f"{k}_lo", f"{k}_hi"]].rename(columns={k: "value", f"{k}_lo": "lo", f"{k}_hi": "hi"})
@@ -148,8 +147,6 @@ def _panel(ctx: ReportContext, basis: str) -> tuple[pd.DataFrame | None, str]:
 
 
 def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
-    import altair as alt
-
     from dyadwatch.indicators import votes_panel as vp
 
     names = ["agreement", "kappa"]
@@ -227,8 +224,6 @@ def idealpoints_data(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 
 def idealpoints_chart(df: pd.DataFrame, names: dict[str, str]):
-    import altair as alt
-
     data = idealpoints_data(df, names)
     order = list(dict.fromkeys(names.values()))
     # One colour scale with its legend (named states) shared by the bands and the lines.
@@ -243,8 +238,6 @@ def idealpoints_chart(df: pd.DataFrame, names: dict[str, str]):
 
 
 def _issues(ctx: ReportContext, basis: str) -> str:
-    import altair as alt
-
     head = "<h3>By issue area</h3>"
     if basis != "pack" and _has_votes(ctx):
         df = iv.issue_breakdown(ctx.wh, ctx.a.iso3, ctx.b.iso3)
@@ -316,8 +309,6 @@ def _neighbours(ctx: ReportContext, panel, where: str) -> str:
 
 
 def _matrix(ctx: ReportContext, panel, where: str) -> str:
-    import altair as alt
-
     from dyadwatch.indicators import votes_panel as vp
 
     head = "<h3>Who votes with whom</h3>"

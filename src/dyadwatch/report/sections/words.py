@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, YearSpan, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
@@ -140,8 +141,6 @@ def _common_years(df: pd.DataFrame, iso3s: list[str]) -> pd.DataFrame:
 
 
 def _concept_bars(df: pd.DataFrame, labels: dict[str, str], order: list[str], years: str):
-    import altair as alt
-
     pooled = df.groupby(["iso3", "term"], as_index=False)[["count", "words"]].sum()
     pooled["per_10k"] = pooled["count"] * 10_000 / pooled["words"]
     pooled["concept"] = pooled["term"].map(labels)
@@ -162,8 +161,6 @@ def _concept_bars(df: pd.DataFrame, labels: dict[str, str], order: list[str], ye
 
 def _concepts_over_time(df: pd.DataFrame, labels: dict[str, str]):
     """Small multiples: the key concepts per 10,000 words, speeches pooled over PERIOD-year spans."""
-    import altair as alt
-
     d = df[df.term.isin(CONCEPTS_SHOWN)].assign(period=lambda x: (x.year // PERIOD) * PERIOD)
     p = d.groupby(["iso3", "term", "period"], as_index=False)[["count", "words"]].sum()
     p["per_10k"] = p["count"] * 10_000 / p["words"]
@@ -186,8 +183,6 @@ def _concepts_over_time(df: pd.DataFrame, labels: dict[str, str]):
 
 
 def _similarity(src, ctx: ReportContext) -> list[str]:
-    import altair as alt
-
     a, b = ctx.a, ctx.b
     try:
         sim = src.similarity(a.iso3, b.iso3)
@@ -239,8 +234,6 @@ def _similarity(src, ctx: ReportContext) -> list[str]:
 
 
 def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section | None:
-    import altair as alt  # noqa: F401  (imported here so the section module loads without altair)
-
     from dyadwatch.indicators import rhetoric as rh
 
     a, b = ctx.a.iso3, ctx.b.iso3
