@@ -219,6 +219,7 @@ def test_shrinking_reread_and_empty_file_refused(tmp_path):
     [
         (HEADER + "2022,251,699,10121,1,2\n2022,251,699,10122,-1,2\n", SourceFormatError, r"negative.*lines \[3\]"),
         (HEADER + "2022,251,699,121,1,2\n", SourceFormatError, r"wrong length at lines \[2\]"),
+        (HEADER + "2022,251,699,10121,1,2\n2022,251,699,1012a,1,2\n", SourceFormatError, r"length at lines \[3\]"),
         (
             HEADER + "2022,251,699,10121,1,2\n2022,842,699,5,1,2\n2022,251,699,010121,1,2\n",
             SourceFormatError,
@@ -236,6 +237,11 @@ def test_shrinking_reread_and_empty_file_refused(tmp_path):
         ),
         (HEADER + "2022,251,699,10121,inf,2\n", InvalidValueError, r"line 2, column 'value_usd': inf is not a finite"),
         (HEADER + "22,251,699,10121,1,2\n", InvalidValueError, r"line 2, column 'period': '22' is not a year YYYY"),
+        (
+            HEADER + "2022,251,699,10121,1,2\n12022,251,699,10122,1,2\n-202,251,699,10123,1,2\n",
+            InvalidValueError,
+            r"line 3, column 'period': '12022' is not a year YYYY or a month YYYY-MM \(2 value",
+        ),
     ],
 )
 def test_bad_input_named_by_line_and_nothing_committed(tmp_path, text, error, match):
