@@ -115,7 +115,8 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
         data = [r for r in refs if not r.codes]
         if not data:
             raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
-        changed = [r for r in refs if force or known.get(r.identity, {}).get("sha256") != _digest(r)]
+        # A file the lake does not hold is new whatever its sha256: its hash keeps running while DuckDB reads it.
+        changed = [r for r in refs if force or r.identity not in known or known[r.identity]["sha256"] != _digest(r)]
         if not changed:
             return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
         # A new or changed country list changes the mapping of every data file given with it: all are re-read
