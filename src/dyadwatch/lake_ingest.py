@@ -42,7 +42,7 @@ from dyadwatch.errors import DyadwatchError, InvalidValueError, ShrinkError, Sou
 from dyadwatch.ingest import IngestResult, sha256, shrinks, test_pause
 from dyadwatch.tables import TABLES
 
-STREAMED = ("gdelt",)
+STREAMED = ("gdelt", "baci")  # baci: lake_trade.py (trade_flows); the rest of this module is GDELT's
 _MARK = "dyadwatch-bad"
 _SEP = "\x1f"
 
@@ -73,6 +73,13 @@ def ingest(
     threads: int = 2,
 ) -> IngestResult:
     """Stream ``paths`` of ``source`` into the lake at ``root``: one part per file, one commit for all."""
+    from dyadwatch import lake_trade
+
+    if lake_trade.can_stream(source):  # trade flows have their own streamed loader
+        return lake_trade.ingest(
+            root, source, paths, force=force, allow_shrink=allow_shrink, progress=progress,
+            memory_limit=memory_limit, threads=threads,
+        )  # fmt: skip
     if not can_stream(source):
         raise DyadwatchError(
             f"Source {source.META.name!r} cannot be ingested into a lake yet (streamed: {', '.join(STREAMED)}). "
