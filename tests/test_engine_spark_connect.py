@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -54,12 +54,19 @@ def _java_home() -> str:
     return str(Path(java).resolve().parents[1])
 
 
-def _die_with_parent() -> None:
-    """In the server's process, before exec: SIGTERM it if this test process dies without its teardown (a
-    SIGKILL, a CI timeout), so a killed run leaves no JVM behind. Kept across exec, so it reaches the JVM."""
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the server get SIGTERM if this test process dies without its teardown (a
+    SIGKILL, a CI timeout), so a killed run leaves no JVM behind; the setting survives exec, so it reaches the JVM.
+
+    Linux only (``prctl``). The function is looked up here, in the parent: the child is forked from a process
+    with threads (py4j's, gRPC's), where loading a library or importing could wait on a lock nobody will release.
+    """
+    if sys.platform != "linux":
+        return None
     import ctypes
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    prctl, term = ctypes.CDLL(None, use_errno=True).prctl, int(signal.SIGTERM)
+    return lambda: prctl(1, term)  # 1 = PR_SET_PDEATHSIG
 
 
 def _group_alive(pgid: int) -> bool:
@@ -125,7 +132,7 @@ def _start(workdir: Path, port: int) -> subprocess.Popen:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=_die_with_parent(),
         )
     finally:
         log.close()  # the child has its own descriptor
