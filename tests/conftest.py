@@ -122,3 +122,29 @@ def fresh_machine(monkeypatch, tmp_path) -> Path:
 def votes_wh(full_wh):
     """The full warehouse under the name the vote tests knew it by (it holds both vote sources)."""
     return full_wh
+
+
+@pytest.fixture(scope="session")
+def full_lake(full_wh, tmp_path_factory) -> Path:
+    """The full warehouse exported to a lake once per session (what the Spark engines read)."""
+    from dyadwatch import lake
+
+    root = tmp_path_factory.mktemp("lake") / "lake"
+    lake.export(full_wh.con, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def dk(full_wh):
+    """The full warehouse as the chain the indicators read: the DuckDB reference of the engine tests."""
+    from dyadwatch import api
+
+    return api.as_store(full_wh)
+
+
+@pytest.fixture(scope="session")
+def edge_lake(tmp_path_factory) -> Path:
+    """The engine tests' edge fixtures as a tiny lake (``engine_checks.write_edge_lake``)."""
+    from engine_checks import write_edge_lake
+
+    return write_edge_lake(tmp_path_factory.mktemp("edge") / "lake")

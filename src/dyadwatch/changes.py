@@ -168,14 +168,17 @@ def _new_rows(wh, table: str, since_ingest: int, notes: list[str]) -> dict[str, 
 # -- sections -------------------------------------------------------------------------------------------------
 
 
-def _roll_calls(wh, a: str, b: str, since, new) -> pd.DataFrame:
+def _roll_calls(
+    wh, a: str, b: str, since: dt.date | None, new: dict[str, dict[str, pd.DataFrame]] | None
+) -> pd.DataFrame:
+    """The dyad's roll calls dated after ``since``, or (``new``, per table and source) added by the ingests."""
     cols = ["source", "date", "resolution", "description", "vote_a", "vote_b", "same"]
     if not wh.has("roll_calls"):
         return pd.DataFrame(columns=cols)
     if new is None:
         from dyadwatch.indicators import votes as iv
 
-        plan = {iv.pick_source(wh): None}
+        plan: dict[str, pd.DataFrame | None] = {iv.pick_source(wh): None}  # every roll call after `since`
     else:
         plan = dict(new["roll_calls"].items())
     frames = []
@@ -184,7 +187,7 @@ def _roll_calls(wh, a: str, b: str, since, new) -> pd.DataFrame:
     for src, keys in plan.items():
         rc = rows(wh, "roll_calls", src).to_pandas()
         rc["date"] = pd.to_datetime(rc["date"]).dt.date
-        rc = rc[rc.date > since] if since else rc[rc.rcid.isin(keys.rcid)]
+        rc = rc[rc.date > since] if keys is None else rc[rc.rcid.isin(keys.rcid)]
         if rc.empty:
             continue
         v = rows(wh, "votes", src)

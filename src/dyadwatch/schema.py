@@ -41,7 +41,7 @@ def version_of(con: duckdb.DuckDBPyConnection) -> int | None:
     """The file's schema version; None for a new, empty file."""
     names = _tables(con)
     if VERSION_TABLE in names:
-        return con.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()[0]
+        return con.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchall()[0][0]  # an aggregate: one row
     if names:
         return 1
     return None

@@ -164,7 +164,7 @@ class Warehouse(DerivedMixin):
         """The id of the last ingest: derived tables and caches built before it are stale after it."""
         if "ingests" not in self.tables():
             return "0"
-        return str(self.con.execute("SELECT coalesce(max(id), 0) FROM ingests").fetchone()[0])
+        return str(self.con.execute("SELECT coalesce(max(id), 0) FROM ingests").fetchall()[0][0])  # one row
 
     def covers(self, states, years=None) -> bool:
         """True: a warehouse holds whatever states its files hold (indicators say "no data" per state)."""

@@ -7,6 +7,7 @@ import json
 import math
 import numbers
 import sys
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Annotated
 
@@ -155,11 +156,12 @@ def _integral_as_int(df):
     return out
 
 
-def _fitting_columns(df, width: int) -> list:
+def _fitting_columns(df, width: int) -> list[Hashable]:
     """The leading columns whose natural widths (header or widest cell, plus borders) fit in ``width``."""
     import re
 
-    shown, used = [], 1
+    shown: list[Hashable] = []  # column labels, as pandas has them
+    used = 1
     for c in df.columns:
         cells = [re.sub(r"\[/?dim\]", "", _cell(v)) for v in df[c].head(200)]
         need = max([len(str(c)), *map(len, cells)]) + 3

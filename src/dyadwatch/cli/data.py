@@ -66,7 +66,7 @@ def cite(
 
     if all_sources == (source is not None):
         raise typer.BadParameter("give one source name (see `dyadwatch sources`) or --all")
-    names = list(sources.registry()) if all_sources else [sources.get(source).META.name]
+    names = list(sources.registry()) if source is None else [sources.get(source).META.name]  # --all: no name
     with open_store(db) as store:
         typer.echo(citations.cite(names, as_bibtex=bibtex, store=store))
 

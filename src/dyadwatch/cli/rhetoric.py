@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import typer
 
@@ -12,6 +12,13 @@ from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
 countries = lazy("dyadwatch.countries")  # `--help` does not pay for the crosswalk
 
 pd = lazy("pandas")
+
+
+class Span(TypedDict):
+    """The years the speeches are read from: ``--from``/``--to``, None when not given."""
+
+    year_from: int | None
+    year_to: int | None
 
 
 class View(enum.StrEnum):
@@ -63,7 +70,7 @@ def rhetoric(
     ref = countries.resolve_input(reference)
     picked = [t for item in (terms or []) for t in item.split(",") if t.strip()]
     kinds = [kind] if kind else None
-    span = {"year_from": year_from, "year_to": year_to}
+    span: Span = {"year_from": year_from, "year_to": year_to}
     notes = [f"Lexicon version {rh.lexicon().version}."]
     wh = api.open_store(db)
     try:
@@ -85,7 +92,7 @@ def rhetoric(
     emit(df, fmt, title=f"Rhetoric: {ca.name} and {cb.name} ({view.value})", notes=notes, dyad=(ca.iso3, cb.iso3))
 
 
-def _from_pack(store, a: str, b: str, ref: str, view: View, picked: list[str], kind: str | None, span: dict):
+def _from_pack(store, a: str, b: str, ref: str, view: View, picked: list[str], kind: str | None, span: Span):
     """The view from the embedded pack (UN General Debate speeches of the focus countries), with a basis note."""
     from dyadwatch.errors import NoDataError
     from dyadwatch.indicators import rhetoric_pack as rp

@@ -213,7 +213,7 @@ def idealpoints(
     if distance and (not names or len(names) != 2):
         raise typer.BadParameter("--distance needs exactly two states, e.g. --states CHN,RUS")
     res = api.idealpoints(estimate=estimate, states=names, year_from=year_from, year_to=year_to, source=source, db=db)
-    if distance:
+    if distance and names:  # names: the two states checked above
         from dyadwatch import countries
 
         a, b = (countries.resolve_input(n).iso3 for n in names)

@@ -19,6 +19,7 @@ Session settings (``RUNTIME`` on every session, ``LOCAL`` only on one this modul
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,15 +83,19 @@ def local_session(conf: dict[str, str] | None = None) -> Any:
 
 
 def connect_session(url: str, conf: dict[str, str] | None = None) -> Any:
-    """A Spark Connect session (``sc://host:port``, also Databricks Connect's form)."""
+    """A new Spark Connect session to ``url`` (``sc://host:port``, also Databricks Connect's form).
+
+    Opened with the Connect client's own builder and ``create()``, not ``SparkSession.builder.remote(url)``:
+    that one refuses when a classic session runs in the same process (a notebook's local session, a test run
+    that also uses ``local[2]``), and its ``getOrCreate`` hands back whichever Connect session was opened first,
+    to whatever server that was. ``create()`` always opens a session to *this* URL.
+    """
     _pyspark()
     try:
-        from pyspark.sql import SparkSession
-
-        session = SparkSession.builder.remote(url).getOrCreate()
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
     except ImportError as e:  # grpcio and friends: the [connect] extra of pyspark
         raise MissingExtraError(f"Spark Connect needs pyspark[connect] ({e}). {HINT}") from e
-    return _runtime(session, dict(conf or {}))
+    return _runtime(ConnectSession.builder.remote(url).create(), dict(conf or {}))
 
 
 def spark_schema(name: str) -> Any:
@@ -103,18 +108,41 @@ def spark_schema(name: str) -> Any:
     return PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(TABLES[name].schema))
 
 
+def _quiet_memtables(backend: Any) -> None:
+    """Register Ibis memtables (a year range, a list of states) without PySpark's Connect warning.
+
+    Ibis 12 creates each memtable's DataFrame with ``verifySchema=False`` and expects a Connect session to refuse
+    the argument with a TypeError; PySpark 4's Connect session accepts it and warns that it is ignored, once per
+    memtable per query, on the user's terminal. The schema is Ibis's own, so there is nothing to verify: only
+    that warning is silenced, only around the registration, and a classic session never gives it.
+    """
+    register = backend._register_in_memory_table
+
+    def quiet(op: Any) -> None:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="'verifySchema' is ignored", category=UserWarning)
+            register(op)
+
+    backend._register_in_memory_table = quiet
+
+
 class SparkStore(LakeBacked):
     """A lake read by a Spark session: a ``Store`` whose expressions compile to Spark SQL."""
 
     basis = "spark"
 
-    def __init__(self, root: str | Path, session: Any = None, *, conf: dict[str, str] | None = None):
+    def __init__(
+        self, root: str | Path, session: Any = None, *, conf: dict[str, str] | None = None, owned: bool = False
+    ):
+        """``owned``: the store opened ``session`` for itself (a Connect session) and stops it on ``close``."""
         super().__init__(root)
         _pyspark()
         import ibis
 
         self.session = session if session is not None else local_session(conf)
+        self._owned = owned
         self.ibis = ibis.pyspark.connect(self.session)
+        _quiet_memtables(self.ibis)
         self._views: dict[str, tuple[Path, ...]] = {}
 
     def table(self, name: str) -> ir.Table:
@@ -128,8 +156,6 @@ class SparkStore(LakeBacked):
         return self.ibis.table(view)
 
     def _frame(self, name: str, files: tuple[Path, ...]) -> Any:
-        from pyspark.sql import functions as F
-
         from dyadwatch.tables import TABLES
 
         df = self.session.read.parquet(*(str(f) for f in files))
@@ -137,7 +163,9 @@ class SparkStore(LakeBacked):
             return df
         # Exactly the canonical columns and types, whatever the writer chose (DuckDB writes int16 as INT32
         # with a logical type some readers drop): the expressions then see what they see on DuckDB.
-        return df.select(*(F.col(f"`{f.name}`").cast(f.dataType).alias(f.name) for f in spark_schema(name).fields))
+        # Columns are taken from the DataFrame itself, not ``pyspark.sql.functions.col``: that one picks classic
+        # or Connect from a process-wide flag, which is wrong for a Connect session beside a classic one.
+        return df.select(*(df[f"`{f.name}`"].cast(f.dataType).alias(f.name) for f in spark_schema(name).fields))
 
     def describe(self) -> str:
         return f"the lake {self.root} on Spark"
@@ -146,6 +174,9 @@ class SparkStore(LakeBacked):
         for name in list(self._views):
             self.session.catalog.dropTempView(f"dw_{name}")
         self._views.clear()
+        if self._owned:  # frees the session's state on the server (its views, cached tables)
+            self.session.stop()
+            self._owned = False
 
 
 def open_spark(url: EngineURL) -> SparkStore:
@@ -153,16 +184,28 @@ def open_spark(url: EngineURL) -> SparkStore:
 
 
 def open_connect(url: EngineURL) -> SparkStore:
-    if not url.path:
-        from dyadwatch.engines import FORMS, EngineError
+    from dyadwatch.engines import FORMS, EngineError
 
+    if not url.path:
         raise EngineError(
             f"{url.raw!r}: say where the lake is, as the server sees it: sc://host:port/?lake=/path. "
             f"Accepted forms: {FORMS}."
+        )
+    if not Path(url.path).is_absolute():
+        # The server reads the Parquet files and this client reads the log, each from its own working folder
+        # (and home: no ~): only an absolute path names the same lake for both.
+        raise EngineError(
+            f"{url.raw!r}: the lake path {url.path!r} must be absolute (the server and this client resolve a "
+            f"relative one from different folders). Accepted forms: {FORMS}."
         )
     remote = f"sc://{url.host}" + (f":{url.port}" if url.port else "")
     extra = {k: v for k, v in url.options.items() if not k.startswith("spark.")}
     if extra:  # Connect parameters (token, user_id, use_ssl…) belong to the remote URL
         remote += "/;" + ";".join(f"{k}={v}" for k, v in extra.items())
     conf = {k: v for k, v in url.options.items() if k.startswith("spark.")}
-    return SparkStore(url.path, connect_session(remote, conf))
+    session = connect_session(remote, conf)
+    try:
+        return SparkStore(url.path, session, owned=True)
+    except BaseException:  # not a lake, say: the session would otherwise stay open on the server
+        session.stop()
+        raise

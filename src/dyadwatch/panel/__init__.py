@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dyadwatch.panel import blocks as pb
 from dyadwatch.panel import frames
 from dyadwatch.panel.frames import PanelOptionError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 KINDS = ("dyad-year", "state-year")
 _KEYS = {
@@ -47,7 +51,7 @@ class Panel:
 
     kind: str
     system: str
-    expr: object
+    expr: ir.Table
     added: list[pb.Added]
     notes: list[str] = field(default_factory=list)
     frame_source: str = "ddy"

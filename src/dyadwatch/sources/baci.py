@@ -97,7 +97,7 @@ def _read(path: Path, extra: dict[int, str | None]) -> pa.Table:
         return [r[0] for r in con.execute(q).fetchall()]
 
     def any_row(where: str) -> bool:
-        return con.execute(f"SELECT EXISTS (SELECT 1 FROM raw WHERE {where})").fetchone()[0]
+        return bool(con.execute(f"SELECT EXISTS (SELECT 1 FROM raw WHERE {where})").fetchall()[0][0])  # one row
 
     neg = "v < 0 OR TRY_CAST(trim(q) AS DOUBLE) < 0"
     if any_row(neg):
@@ -110,7 +110,7 @@ def _read(path: Path, extra: dict[int, str | None]) -> pa.Table:
         )
     # One BIGINT key per flow (year, exporter, importer, product) makes the duplicate check a cheap count.
     key = "((t::BIGINT * 1000 + i) * 1000 + j) * 1000000 + CAST(trim(k) AS BIGINT)"
-    n, n_distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM raw").fetchone()
+    n, n_distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM raw").fetchall()[0]  # one row
     if n != n_distinct:
         dup = con.execute(
             """SELECT t, i, j, CAST(trim(k) AS BIGINT) FROM raw GROUP BY ALL HAVING count(*) > 1 LIMIT 3"""

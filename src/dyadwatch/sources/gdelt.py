@@ -183,8 +183,8 @@ def raw_sql(paths: Sequence[Path]) -> str:
         groups.setdefault((name, tuple(cols)), []).append(p)
     parts = []
     sel = ", ".join(f'"{c}"' for c in NEEDED)
-    for (name, cols), files in groups.items():
-        spec = "{" + ", ".join("'" + c.replace("'", "''") + "': 'VARCHAR'" for c in cols) + "}"
+    for (name, layout), files in groups.items():
+        spec = "{" + ", ".join("'" + c.replace("'", "''") + "': 'VARCHAR'" for c in layout) + "}"
         if name.startswith("csv"):
             opts = "delim=',', quote='\"', escape='\"', nullstr='NA', skip=1"
         else:
@@ -244,7 +244,7 @@ def check_bad(con: duckdb.DuckDBPyConnection, rel: str) -> None:
     """Fail naming the first row whose id, date, QuadClass or numbers do not parse."""
     row = con.execute(f"SELECT file, raw_id, raw_date, raw_quad, raw_goldstein FROM {rel} WHERE bad LIMIT 1").fetchone()
     if row:
-        n = con.execute(f"SELECT count(*) FROM {rel} WHERE bad").fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM {rel} WHERE bad").fetchall()[0][0]  # a count: one row
         raise SourceFormatError(
             f"{row[0]}: {n} event row(s) have values that do not parse, e.g. GLOBALEVENTID={row[1]!r}, "
             f"SQLDATE={row[2]!r}, QuadClass={row[3]!r}, GoldsteinScale={row[4]!r} (expected an integer id, a "
@@ -277,7 +277,7 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
         if unknown:
             warn(f"GDELT actor country codes unknown to dyadwatch, kept as NULL: {sorted(unknown)[:20]}.")
         con.register("_cmap", pa.table({"code": list(mapping), "iso3": list(mapping.values())}))
-        dups = con.execute("SELECT count(*) - count(DISTINCT event_id) FROM staged").fetchone()[0]
+        dups = con.execute("SELECT count(*) - count(DISTINCT event_id) FROM staged").fetchall()[0][0]
         if dups:
             warn(f"{dups} GDELT event rows repeat an event id already read (overlapping files); kept once.")
         cur = con.execute(

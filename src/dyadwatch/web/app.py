@@ -1,4 +1,4 @@
-"""The dashboard application: ``create_app(db)`` returns a FastAPI app over one read-only store.
+"""The dashboard application: ``create_app(db)`` returns its ASGI app (FastAPI inside three layers) over one store.
 
 Around the routes sit three small ASGI layers, outermost first: request limits (GET/HEAD
 only; oversize query strings and bodies refused before any work), security headers (a strict
@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.types import Message
 
 from dyadwatch import __version__
 from dyadwatch.errors import BadParameterError, DyadwatchError, NoDataError, UnknownCountryError
@@ -54,7 +55,7 @@ def templates() -> Environment:
 
 
 def create_app(db: str | Path | None = None, *, store: WebStore | None = None, warm: bool = True,
-               ready: Callable[[], None] | None = None) -> FastAPI:  # fmt: skip
+               ready: Callable[[], None] | None = None) -> _Limits:  # fmt: skip
     """The dashboard over the warehouse at ``db`` (read-only), or the embedded pack when it does not exist.
 
     ``warm`` prepares the store before the server listens (see ``_warm``); ``ready`` is called then."""
@@ -95,9 +96,7 @@ def create_app(db: str | Path | None = None, *, store: WebStore | None = None, w
 
     _errors(app)
     cached = ResponseCache(app, version=lambda: store.version)
-    outer = _Limits(_SecurityHeaders(cached))
-    outer.fastapi, outer.cache = app, cached  # for callers and tests that want the store or the cache
-    return outer
+    return _Limits(_SecurityHeaders(cached), fastapi=app, cache=cached)
 
 
 def _warm(store: WebStore) -> None:
@@ -127,12 +126,12 @@ def _warm(store: WebStore) -> None:
 async def _warm_page(app: FastAPI, path: str) -> None:
     """Render one page in-process, past the response cache, and drop it: the templates compile and every
     section's code path runs once, so the first reader pays for neither (and still gets a fresh page)."""
-    sent: list[dict] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict:
+    async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
@@ -230,10 +229,14 @@ class _SecurityHeaders:
 
 
 class _Limits:
-    """Refuses what a read-only dashboard never needs before any work: other methods, bodies, huge URLs."""
+    """Refuses what a read-only dashboard never needs before any work: other methods, bodies, huge URLs.
 
-    def __init__(self, app):
+    The outermost layer, so ``create_app`` returns it; ``fastapi`` and ``cache`` are the application and the
+    response cache inside, for callers and tests that want the store or the cache."""
+
+    def __init__(self, app, *, fastapi: FastAPI, cache: ResponseCache):
         self.app = app
+        self.fastapi, self.cache = fastapi, cache
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

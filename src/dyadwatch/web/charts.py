@@ -8,6 +8,7 @@ only the spec. Specs are plain dicts: the browser renders them with vega-embed
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; nothing is fetched
@@ -42,17 +43,18 @@ def line(title: str, url: str, x: str, y: str, *, x_type: str = "quantitative", 
          labels: dict[str, str] | None = None, filter_: str | None = None) -> dict:  # fmt: skip
     """A line per series over time; ``fold`` turns several columns into series (named by ``labels``);
     ``band`` adds an interval; ``filter_`` (a Vega expression) keeps some rows."""
-    xenc = {"field": x, "type": x_type, "title": None}
+    # Vega-Lite specs are JSON trees: dict[str, Any] is their type.
+    xenc: dict[str, Any] = {"field": x, "type": x_type, "title": None}
     if x_type == "quantitative":
         xenc["axis"] = {"format": "d"}
-    transform = [{"fold": fold, "as": ["series", "value"]}] if fold else []
+    transform: list[dict[str, Any]] = [{"fold": fold, "as": ["series", "value"]}] if fold else []
     if filter_:
         transform.insert(0, {"filter": filter_})
     if fold and labels:  # readable legend entries; json.dumps quotes names such as "Côte d'Ivoire" safely
         expr = "".join(f"datum.series === {json.dumps(k)} ? {json.dumps(v)} : " for k, v in labels.items())
         transform.append({"calculate": expr + "datum.series", "as": "series"})
     yfield = "value" if fold else y
-    enc = {"x": xenc, "y": {"field": yfield, "type": "quantitative", "title": y_title or y}}
+    enc: dict[str, Any] = {"x": xenc, "y": {"field": yfield, "type": "quantitative", "title": y_title or y}}
     if y_format:
         enc["y"]["axis"] = {"format": y_format}
     series = "series" if fold else color
@@ -138,7 +140,7 @@ def facets(title: str, url: str, *, x: str, y: str, facet: str, color: str, x_ty
     if filter_:
         transform.append({"filter": filter_})
     transform += calculate or []
-    xenc = {"field": x, "type": x_type, "title": None}
+    xenc: dict[str, Any] = {"field": x, "type": x_type, "title": None}
     if x_type == "quantitative":
         xenc["axis"] = {"format": "d"}
     spec = _base(title, url, facet={"field": facet, "type": "nominal", "title": None}, columns=columns,

@@ -23,6 +23,7 @@ import threading
 from collections import OrderedDict
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -31,6 +32,9 @@ from dyadwatch.errors import DyadwatchError, NoDataError, UnknownCountryError
 from dyadwatch.tables import TABLES
 from dyadwatch.web.data_more import MoreFamilies
 from dyadwatch.web.frame import Frame
+
+if TYPE_CHECKING:
+    from dyadwatch.store import PackStore
 
 VOTE_MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", "pi_sq", "kappa_sq")
 TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "share_of_a_trade", "share_of_b_trade")
@@ -59,6 +63,14 @@ class WebStore(MoreFamilies):
     @property
     def basis(self) -> str:
         return "warehouse" if self.wh is not None else "pack"
+
+    @property
+    def pack(self) -> PackStore:
+        """The embedded pack, which ``api.open_store`` always chains last: what answers without a warehouse."""
+        pk = self.store.pack
+        if pk is None:  # a chain without the pack is not one api.open_store builds
+            raise NoDataError("The embedded pack is missing from this installation; reinstall dyadwatch.")
+        return pk
 
     def close(self) -> None:
         self.store.close()
@@ -301,7 +313,7 @@ class WebStore(MoreFamilies):
                     tables.append({"table": name, "rows": int(r["rows"]), "sources": self.wh.sources_of(name),
                                    "from": _int(r.get("lo")), "to": _int(r.get("hi")), "about": ""})  # fmt: skip
             else:
-                pk = self.store.pack
+                pk = self.pack
                 for name, meta in pk.manifest["tables"].items():
                     df = pk.frame(name)
                     lo = hi = None
@@ -336,7 +348,7 @@ class WebStore(MoreFamilies):
                     for f, s in zip(files, shas, strict=False):
                         digests.setdefault(ing["source"], []).append({"file": f, "sha256": s})
             else:
-                for name, inp in self.store.pack.manifest["inputs"].items():
+                for name, inp in self.pack.manifest["inputs"].items():
                     digests[name] = [{"file": f, "sha256": s} for f, s in inp["files"].items()]
         out = []
         for name, mod in sorted(sources.registry().items()):

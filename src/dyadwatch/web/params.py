@@ -9,6 +9,7 @@ is built from them anywhere.
 from __future__ import annotations
 
 import re
+from typing import overload
 
 from pydantic import BeforeValidator
 
@@ -22,6 +23,22 @@ EmptyIsNone = BeforeValidator(lambda v: None if isinstance(v, str) and not v.str
 _DYAD = re.compile(r"^\s*([^-–,]{1,60})\s*[-–]\s*([^-–,]{1,60})\s*$")
 
 
+class UnknownStateError(UnknownCountryError):
+    """An unknown state with the text the reader gave: the 404 answer lists the closest matches to ``query``."""
+
+    def __init__(self, message: str, query: str) -> None:
+        super().__init__(message)
+        self.query = query
+
+
+class NotAllowedError(BadParameterError):
+    """A parameter outside what is allowed: the 422 answer lists ``allowed`` (a range's ends, or the choices)."""
+
+    def __init__(self, message: str, allowed: list[int] | list[str]) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+
 def state(query: str | None, what: str = "state") -> Country:
     if query is None or not str(query).strip():
         raise BadParameterError(f"Missing {what}: give a name, ISO2/ISO3 or COW code (e.g. CHN).")
@@ -30,8 +47,7 @@ def state(query: str | None, what: str = "state") -> Country:
     try:
         return data.resolve(query)
     except UnknownCountryError as e:
-        e.query = query  # the 404 handler lists the closest matches to this
-        raise
+        raise UnknownStateError(str(e), query) from e
 
 
 def states(queries: list[str] | None, what: str = "state") -> list[Country]:
@@ -41,14 +57,17 @@ def states(queries: list[str] | None, what: str = "state") -> list[Country]:
     return list({c.iso3: c for c in (state(q, what) for q in queries)}.values())
 
 
+@overload
+def year(store: data.WebStore, value: int, name: str = "year") -> int: ...
+@overload
+def year(store: data.WebStore, value: int | None, name: str = "year") -> int | None: ...
 def year(store: data.WebStore, value: int | None, name: str = "year") -> int | None:
+    """``value`` if the store covers that year (a given year stays an int), None if it was not given."""
     if value is None:
         return None
     lo, hi = store.year_range()
     if not lo <= value <= hi:
-        err = BadParameterError(f"{name}={value} is outside the years the store covers: allowed {lo}–{hi}.")
-        err.allowed = [lo, hi]
-        raise err
+        raise NotAllowedError(f"{name}={value} is outside the years the store covers: allowed {lo}–{hi}.", [lo, hi])
     return value
 
 
@@ -56,9 +75,7 @@ def years(store: data.WebStore, year_from: int | None, year_to: int | None) -> t
     year_from, year_to = year(store, year_from, "from"), year(store, year_to, "to")
     if year_from is not None and year_to is not None and year_from > year_to:
         lo, hi = store.year_range()
-        err = BadParameterError(f"from={year_from} is after to={year_to}; allowed years {lo}–{hi}, from ≤ to.")
-        err.allowed = [lo, hi]
-        raise err
+        raise NotAllowedError(f"from={year_from} is after to={year_to}; allowed years {lo}–{hi}, from ≤ to.", [lo, hi])
     return year_from, year_to
 
 
@@ -68,20 +85,17 @@ def measure(value: str, *, allow_all: bool = True) -> str:
         return "all"
     bad = [m for m in names if m not in data.VOTE_MEASURES]
     if bad or not names:
-        err = BadParameterError(
+        raise NotAllowedError(
             f"Unknown vote measure {', '.join(bad) or value!r}: choose {', '.join(data.VOTE_MEASURES)}"
-            + (", a comma-separated list or all." if allow_all else ".")
+            + (", a comma-separated list or all." if allow_all else "."),
+            list(data.VOTE_MEASURES),
         )
-        err.allowed = list(data.VOTE_MEASURES)
-        raise err
     return ",".join(names)
 
 
 def choice(value: str, allowed: tuple[str, ...], name: str) -> str:
     if value not in allowed:
-        err = BadParameterError(f"{name}={value!r} is not one of {', '.join(allowed)}.")
-        err.allowed = list(allowed)
-        raise err
+        raise NotAllowedError(f"{name}={value!r} is not one of {', '.join(allowed)}.", list(allowed))
     return value
 
 

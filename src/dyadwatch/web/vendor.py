@@ -45,7 +45,8 @@ def bundle() -> bytes:
             return path.read_bytes()
         import vl_convert as vlc
 
-        text = HEADER.format(v=_vlc_version()) + vlc.javascript_bundle()
+        # The stub says ``snippet: str``; the function's signature is ``snippet=None`` (the default snippet).
+        text = HEADER.format(v=_vlc_version()) + vlc.javascript_bundle()  # type: ignore[call-arg]
         data = text.encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
