@@ -62,7 +62,7 @@ def open_store(db: str | Path | None = None, engine: str | None = None) -> Chain
 
     from dyadwatch import engines
     from dyadwatch.errors import WarehouseNotFoundError
-    from dyadwatch.warehouse import ENV_DB, Warehouse, default_path
+    from dyadwatch.store import ENV_DB, default_path
 
     engine = engine or engines.from_env()
     if engine:
@@ -77,14 +77,17 @@ def open_store(db: str | Path | None = None, engine: str | None = None) -> Chain
             "warehouse (or the embedded pack when there is none)."
         )
     path = Path(db).expanduser() if db else default_path()
+    if not path.exists():  # a fresh machine: the pack alone (and neither DuckDB nor the warehouse module loaded)
+        return ChainStore(pack_store(), path=path)
     from dyadwatch import lake
 
     if path.is_dir() and lake.is_lake(path):  # --db names a lake folder: the same readers, over its Parquet
         from dyadwatch.engines.lakeviews import LakeStore
 
         return ChainStore(LakeStore(path), pack_store(), path=path)
-    wh = Warehouse(path, read_only=True) if path.exists() else None
-    return ChainStore(*([wh] if wh is not None else []), pack_store(), path=path)
+    from dyadwatch.warehouse import Warehouse
+
+    return ChainStore(Warehouse(path, read_only=True), pack_store(), path=path)
 
 
 def open_warehouse(db: str | Path | None = None) -> Warehouse | None:

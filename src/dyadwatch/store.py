@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,18 @@ class Store(Protocol):
     def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame: ...
 
     def describe(self) -> str: ...
+
+
+ENV_DB = "DYADWATCH_DB"
+
+
+def default_path() -> Path:
+    """``$DYADWATCH_DB`` if set, else ``warehouse.duckdb`` in the user's data directory."""
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("dyadwatch", appauthor=False)) / "warehouse.duckdb"
 
 
 def derived_spec(name: str) -> DerivedSpec:
@@ -149,17 +162,26 @@ class PackStore(DerivedMixin):
     basis = "pack"
 
     def __init__(self, folder: Path | None = None):
-        import duckdb
-
         self.folder = Path(folder) if folder else pack_dir()
         self.manifest = manifest(self.folder)
-        self.con = duckdb.connect(":memory:")
         self._names = sorted(self.manifest.get("tables", {}))
-        for name in self._names:
-            path = self.folder / f"{name}.parquet"
-            self.con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{_sql_path(path)}')")
         self.focus: tuple[str, ...] = tuple(self.manifest.get("focus", ()))
+        self._con: Any = None
         self._ibis = None
+
+    @property
+    def con(self) -> Any:
+        """The in-memory DuckDB over the pack's Parquet, opened on first use: derived tables are read with
+        pyarrow, so a command answered from them (assess, claims, the report) never loads DuckDB."""
+        if self._con is None:
+            import duckdb
+
+            con = duckdb.connect(":memory:")
+            for name in self._names:
+                path = self.folder / f"{name}.parquet"
+                con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{_sql_path(path)}')")
+            self._con = con
+        return self._con
 
     def __enter__(self) -> PackStore:
         return self
@@ -168,7 +190,9 @@ class PackStore(DerivedMixin):
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con, self._ibis = None, None
 
     @property
     def ibis(self) -> Any:

@@ -19,20 +19,9 @@ import duckdb
 from dyadwatch import schema
 from dyadwatch.errors import DyadwatchError, NoDataError, WarehouseBusyError, WarehouseFileError
 from dyadwatch.ingest import IngestResult, sha256, write_error
-from dyadwatch.store import DerivedMixin
+from dyadwatch.store import ENV_DB, DerivedMixin, default_path  # noqa: F401  (ENV_DB: where callers look)
 
 __all__ = ["IngestResult", "Warehouse", "default_path", "sha256"]
-
-ENV_DB = "DYADWATCH_DB"
-
-
-def default_path() -> Path:
-    """``$DYADWATCH_DB`` if set, else ``warehouse.duckdb`` in the user's data directory."""
-    if os.environ.get(ENV_DB):
-        return Path(os.environ[ENV_DB]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("dyadwatch", appauthor=False)) / "warehouse.duckdb"
 
 
 LOCK_WAIT_ENV = "DYADWATCH_LOCK_WAIT"  # seconds to wait for another process's write lock (default 60)

@@ -19,7 +19,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from dyadwatch.errors import SourceFormatError
@@ -57,6 +56,8 @@ def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
 
 
 def _country_codes(path: Path) -> dict[int, str | None]:
+    import duckdb  # here, not at the top: the source registry imports every loader (the report lists them)
+
     sniff(path, META.name, "BACI's country_codes CSV", records=True)
     con = duckdb.connect()
     try:
@@ -71,6 +72,8 @@ def _q(path: Path) -> str:
 
 
 def _read(path: Path, extra: dict[int, str | None]) -> pa.Table:
+    import duckdb  # here, not at the top: the source registry imports every loader (the report lists them)
+
     head = sniff(path, META.name, "a BACI CSV (t,i,j,k,v,q)", records=True)
     first = strip_bom(head).split(b"\n", 1)[0].decode("utf-8", "replace").strip().replace('"', "").replace(" ", "")
     if first != "t,i,j,k,v,q":

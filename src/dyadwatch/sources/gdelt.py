@@ -28,14 +28,17 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pyarrow as pa
 
 from dyadwatch import countries
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.sources import SourceMeta
 from dyadwatch.sources._files import encoding_of, sniff, strip_bom, warn
+
+if TYPE_CHECKING:
+    import duckdb
 
 META = SourceMeta(
     name="gdelt",
@@ -253,6 +256,8 @@ def check_bad(con: duckdb.DuckDBPyConnection, rel: str) -> None:
 
 
 def load(paths: Sequence[Path]) -> dict[str, pa.Table]:
+    import duckdb  # here, not at the top: the source registry imports every loader (the report lists them)
+
     paths = [Path(p) for p in paths]
     if not paths:
         raise SourceFormatError("gdelt needs one or more event files; none given.")
