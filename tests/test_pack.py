@@ -44,3 +44,19 @@ def test_pack_is_a_read_only_store_of_derived_tables():
 
     with pytest.raises(duckdb.Error):  # the tables are views over the package's Parquet files
         store.con.execute("INSERT INTO vote_measures SELECT * FROM vote_measures LIMIT 1")
+
+
+@pytest.mark.parametrize("argv", [["assess", "CHN", "RUS"], ["claims", "check"], ["votes", "CHN", "RUS"]])
+def test_commands_answered_from_the_pack_load_no_engine(fresh_machine, argv):
+    """The pack's derived tables are read with pyarrow: DuckDB, Ibis, scipy and Altair (a second or more of
+    imports on this machine) stay unloaded, so a first command on a fresh machine starts quickly."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom dyadwatch.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print('loaded:', *sorted(m for m in ('duckdb', 'ibis', 'scipy', 'altair') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "loaded:"
