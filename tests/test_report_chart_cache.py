@@ -68,21 +68,8 @@ def test_the_default_cache_is_the_user_cache_dir(tmp_path, monkeypatch):
 # ------------------------------------------------------------- recorded charts (report/altair_spec.py)
 
 
-def _recorded(values):
-    from dyadwatch.report.altair_spec import alt as rec
-
-    df = pd.DataFrame({"year": list(range(2000, 2000 + len(values))), "agreement": values, "dyad": "CHN–RUS"})
-    base_chart = rec.Chart(df)
-    band = (
-        base_chart.transform_filter(rec.datum.dyad == "CHN–RUS")
-        .mark_area(opacity=0.2)
-        .encode(x=rec.X("year:Q", axis=rec.Axis(format="d")), y="agreement:Q")
-    )
-    line = base_chart.mark_line().encode(x="year:Q", y=rec.Y("agreement:Q", title=None))
-    return rec.layer(band, line).properties(width=300, title="t") + base_chart.mark_point().encode(x="year:Q")
-
-
-def _direct(values):
+def _layered(alt, values):
+    """One chart with shared steps, layers, a datum filter and +, written once against either module."""
     df = pd.DataFrame({"year": list(range(2000, 2000 + len(values))), "agreement": values, "dyad": "CHN–RUS"})
     base_chart = alt.Chart(df)
     band = (
@@ -92,6 +79,16 @@ def _direct(values):
     )
     line = base_chart.mark_line().encode(x="year:Q", y=alt.Y("agreement:Q", title=None))
     return alt.layer(band, line).properties(width=300, title="t") + base_chart.mark_point().encode(x="year:Q")
+
+
+def _recorded(values):
+    from dyadwatch.report.altair_spec import alt as rec
+
+    return _layered(rec, values)
+
+
+def _direct(values):
+    return _layered(alt, values)
 
 
 def test_a_recorded_chart_replays_to_the_same_altair_spec():
