@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 class Store(Protocol):
     """What indicators may ask of the data."""
 
-    basis: str  # "warehouse" or "pack": said to the reader, never branched on by indicators
+    @property
+    def basis(self) -> str:  # "warehouse" or "pack": said to the reader, never branched on by indicators
+        ...
 
     def table(self, name: str) -> ir.Table: ...
 
@@ -49,6 +51,27 @@ class Store(Protocol):
     def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame: ...
 
     def describe(self) -> str: ...
+
+    # Every store has these (``DerivedMixin`` gives them to each concrete store; ``ChainStore`` has its own).
+    def basis_of(self, name: str) -> str: ...
+
+    def store_of(self, name: str) -> Store | None: ...
+
+    def cached(self, key: tuple[Any, ...], fn: Callable[[], T]) -> T: ...
+
+    def version(self) -> str: ...
+
+    # A concrete store's own (``DerivedMixin``); a ``ChainStore`` forwards it to its warehouse (``__getattr__``),
+    # so it is for code that reads raw rows, which only a warehouse (or lake) holds.
+    def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str: ...
+
+
+class PathStore(Store, Protocol):
+    """A store that says where its data is (``path``, named in messages): every store but the bare embedded pack
+    (``PackStore``), which indicators reach only through a ``ChainStore``."""
+
+    @property
+    def path(self) -> Path | str | None: ...
 
 
 def derived_spec(name: str) -> DerivedSpec:
