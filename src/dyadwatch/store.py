@@ -61,9 +61,12 @@ class Store(Protocol):
 
     def version(self) -> str: ...
 
-    # A concrete store's own (``DerivedMixin``); a ``ChainStore`` forwards it to its warehouse (``__getattr__``),
-    # so it is for code that reads raw rows, which only a warehouse (or lake) holds.
-    def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str: ...
+    if TYPE_CHECKING:
+        # A concrete store's own (``DerivedMixin``); a ``ChainStore`` forwards it to its warehouse (``__getattr__``),
+        # so it is for code that reads raw rows, which only a warehouse (or lake) holds. Declared for the type
+        # checker only: a chain without a warehouse has no ``pick_source``, and ``isinstance(chain, Store)`` (a
+        # runtime protocol check) must stay true for it.
+        def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str: ...
 
 
 class PathStore(Store, Protocol):
