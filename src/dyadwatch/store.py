@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 class Store(Protocol):
     """What indicators may ask of the data."""
 
-    basis: str  # "warehouse" or "pack": said to the reader, never branched on by indicators
+    @property
+    def basis(self) -> str:  # "warehouse" or "pack": said to the reader, never branched on by indicators
+        ...
 
     def table(self, name: str) -> ir.Table: ...
 
@@ -50,6 +52,30 @@ class Store(Protocol):
     def derived(self, name: str, states: Sequence[str] | None = None) -> pd.DataFrame: ...
 
     def describe(self) -> str: ...
+
+    # Every store has these (``DerivedMixin`` gives them to each concrete store; ``ChainStore`` has its own).
+    def basis_of(self, name: str) -> str: ...
+
+    def store_of(self, name: str) -> Store | None: ...
+
+    def cached(self, key: tuple[Any, ...], fn: Callable[[], T]) -> T: ...
+
+    def version(self) -> str: ...
+
+    if TYPE_CHECKING:
+        # A concrete store's own (``DerivedMixin``); a ``ChainStore`` forwards it to its warehouse (``__getattr__``),
+        # so it is for code that reads raw rows, which only a warehouse (or lake) holds. Declared for the type
+        # checker only: a chain without a warehouse has no ``pick_source``, and ``isinstance(chain, Store)`` (a
+        # runtime protocol check) must stay true for it.
+        def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str: ...
+
+
+class PathStore(Store, Protocol):
+    """A store that says where its data is (``path``, named in messages): every store but the bare embedded pack
+    (``PackStore``), which indicators reach only through a ``ChainStore``."""
+
+    @property
+    def path(self) -> Path | str | None: ...
 
 
 ENV_DB = "DYADWATCH_DB"

@@ -6,8 +6,16 @@ coverage a missing row means "no obligation" (0); outside it, NULL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import Store
 
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul", "entente")
 LABELS = {
@@ -24,30 +32,30 @@ SOURCE_PREFERENCE = ("atop", "cow_alliance")
 _HINT = "`dyadwatch ingest atop atop_alliance.rda` or `dyadwatch ingest cow_alliance cow_alliance.rda`"
 
 
-def pick_source(wh, source: str | None = None) -> str:
+def pick_source(wh: Store, source: str | None = None) -> str:
     """The alliance source to use: the one asked for, else ATOP, else COW."""
     return wh.pick_source("alliance_dyad_year", SOURCE_PREFERENCE, source, _HINT)
 
 
-def coverage(wh, source: str) -> dict:
+def coverage(wh: Store, source: str) -> dict[str, Any]:
     """The years a source covers and the obligations it measures (others are NULL)."""
     agg = coverage_expr(wh, source).to_pandas().iloc[0]
     return {"lo": int(agg["lo"]), "hi": int(agg["hi"]), "measured": [o for o in OBLIGATIONS if agg[o] > 0]}
 
 
-def coverage_expr(wh, source: str):
+def coverage_expr(wh: Store, source: str) -> ir.Table:
     """First and last year of a source, and per obligation the number of dyad-years measuring it."""
     t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
     return t.aggregate(lo=t.year.min(), hi=t.year.max(), **{o: t[o].count() for o in OBLIGATIONS})
 
 
-def obligations_expr(wh, a: str, b: str, source: str):
+def obligations_expr(wh: Store, a: str, b: str, source: str) -> ir.Table:
     """The listed dyad-years of a's obligations to b (``obligations`` fills the unlisted years)."""
     t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
     return t.filter((t.iso3_a == a) & (t.iso3_b == b)).select("year", *OBLIGATIONS)
 
 
-def fill_years(rows: pd.DataFrame, cov: dict, year_from: int | None, year_to: int | None) -> pd.DataFrame:
+def fill_years(rows: pd.DataFrame, cov: dict[str, Any], year_from: int | None, year_to: int | None) -> pd.DataFrame:
     """One row per year: listed rows as they are, 0 inside coverage, NULL outside or unmeasured."""
     lo, hi = cov["lo"], cov["hi"]
     first = year_from if year_from is not None else lo
@@ -72,7 +80,7 @@ def fill_years(rows: pd.DataFrame, cov: dict, year_from: int | None, year_to: in
 
 
 def obligations(
-    wh, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
+    wh: Store, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
     """One row per year in [year_from, year_to] (default: the source's coverage): a's obligations to b."""
     source = pick_source(wh, source)
@@ -83,13 +91,14 @@ def obligations(
 
 
 def dyad(
-    store, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
+    store: Store, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[pd.DataFrame, str]:
     """``obligations`` from the derived alliance tables, whichever store holds or builds them; (frame, basis)."""
     from dyadwatch.store import choose_source
 
     covs = store.derived("alliance_coverage").set_index("source")
-    own = store.store_of("alliance_coverage") if hasattr(store, "store_of") else store
+    # Not None: the derived table was just read, so some store holds or builds it.
+    own = cast("Store", store.store_of("alliance_coverage") if hasattr(store, "store_of") else store)
     src = choose_source(list(covs.index), SOURCE_PREFERENCE, source, "alliance_dyad_year", own.describe(), _HINT)
     row = covs.loc[src]
     cov = {"lo": int(row.lo), "hi": int(row.hi), "measured": str(row.measured).split()}
@@ -99,14 +108,14 @@ def dyad(
     return df, store.basis_of("alliance_panel")
 
 
-def panel(wh, states: list[str] | None, source: str) -> pd.DataFrame:
+def panel(wh: Store, states: list[str] | None, source: str) -> pd.DataFrame:
     """Listed (non-empty) dyad-years among ``states`` (all if None), both directions."""
     df = panel_expr(wh, states, source).to_pandas()
     df.insert(0, "source", source)
     return df
 
 
-def panel_expr(wh, states: list[str] | None, source: str):
+def panel_expr(wh: Store, states: list[str] | None, source: str) -> ir.Table:
     """The expression behind :func:`panel`."""
     t = wh.table("alliance_dyad_year").filter(lambda t: t.source == source)
     if states is not None:
@@ -114,18 +123,18 @@ def panel_expr(wh, states: list[str] | None, source: str):
     return t.select("iso3_a", "iso3_b", "year", *OBLIGATIONS).order_by(["iso3_a", "iso3_b", "year"])
 
 
-def _sources(wh) -> list[str]:
+def _sources(wh: Store) -> list[str]:
     """The alliance sources ``wh`` holds, preferred first."""
     have = wh.sources_of("alliance_dyad_year")
     return list(dict.fromkeys(s for s in (*SOURCE_PREFERENCE, *have) if s in have))
 
 
-def build_panel(wh, focus) -> pd.DataFrame:
+def build_panel(wh: Store, focus: Sequence[str] | None) -> pd.DataFrame:
     """Listed dyad-years among ``focus`` (every state if None) from every alliance source ``wh`` holds."""
     return pd.concat([panel(wh, list(focus) if focus else None, s) for s in _sources(wh)], ignore_index=True)
 
 
-def build_coverage(wh, focus) -> pd.DataFrame:
+def build_coverage(wh: Store, focus: Sequence[str] | None) -> pd.DataFrame:
     rows = []
     for s in _sources(wh):
         cov = coverage(wh, s)

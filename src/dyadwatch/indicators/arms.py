@@ -15,12 +15,14 @@ import pandas as pd
 from dyadwatch.errors import NoDataError
 
 if TYPE_CHECKING:
-    pass
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import PathStore
 
 SOURCE = "sipri"
 
 
-def _table(wh):
+def _table(wh: PathStore) -> ir.Table:
     if SOURCE not in wh.sources_of("arms_transfers"):
         raise NoDataError(
             f"No SIPRI arms-transfer data in {wh.path}. Fix: `dyadwatch ingest sipri trade_register.csv` "
@@ -30,18 +32,20 @@ def _table(wh):
     return t.filter(t.source == SOURCE)
 
 
-def coverage(wh) -> tuple[int, int]:
+def coverage(wh: PathStore) -> tuple[int, int]:
     """First and last delivery year in the ingested register."""
     row = coverage_expr(wh).to_pandas().iloc[0]
     return int(row["lo"]), int(row["hi"])
 
 
-def coverage_expr(wh):
+def coverage_expr(wh: PathStore) -> ir.Table:
     t = _table(wh)
     return t.aggregate(lo=t.delivery_year.min(), hi=t.delivery_year.max())
 
 
-def transfers(wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def transfers(
+    wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
+) -> pd.DataFrame:
     """Per delivery year: TIV delivered from a to b, deals, units, and the dyad's shares.
 
     ``share_of_a_exports``: b's share of a's exports (TIV) that year;
@@ -67,7 +71,7 @@ def transfers(wh, a: str, b: str, *, year_from: int | None = None, year_to: int 
     ].reset_index(drop=True)  # fmt: skip
 
 
-def transfers_expr(wh, a: str, b: str, lo: int, hi: int):
+def transfers_expr(wh: PathStore, a: str, b: str, lo: int, hi: int) -> ir.Table:
     """Per delivery year in [lo, hi]: the dyad's TIV, deals, units and each side's totals (NULL: none)."""
     import ibis
 
@@ -87,14 +91,18 @@ def transfers_expr(wh, a: str, b: str, lo: int, hi: int):
     return q.order_by("year")
 
 
-def by_category(wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def by_category(
+    wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
+) -> pd.DataFrame:
     """TIV from a to b per delivery year and SIPRI armament category (rows only where deliveries exist)."""
     df = by_category_expr(wh, a, b, year_from=year_from, year_to=year_to).to_pandas()
     df["year"] = df["year"].astype(int)
     return df
 
 
-def by_category_expr(wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None):
+def by_category_expr(
+    wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
+) -> ir.Table:
     t = _table(wh)
     t = t.filter((t.supplier == a) & (t.recipient == b))
     if year_from is not None:
@@ -106,7 +114,7 @@ def by_category_expr(wh, a: str, b: str, *, year_from: int | None = None, year_t
 
 
 def top_systems(
-    wh, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None
+    wh: PathStore, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
     """The weapon systems with the most TIV delivered from a to b, with units and years."""
     df = top_systems_expr(wh, a, b, n=n, year_from=year_from, year_to=year_to).to_pandas()
@@ -115,7 +123,9 @@ def top_systems(
     return df
 
 
-def top_systems_expr(wh, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None):
+def top_systems_expr(
+    wh: PathStore, a: str, b: str, *, n: int = 10, year_from: int | None = None, year_to: int | None = None
+) -> ir.Table:
     import ibis
 
     t = _table(wh)

@@ -17,10 +17,18 @@ dyad with no dispute listed had none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import Store
 
 RIVALRY_SOURCES = ("tss_rivalry", "td_rivalry")  # TSS reaches 2020, Thompson–Dreyer 2010
 MID_SOURCES = ("cow_mid", "gml_mid")  # COW MID5 reaches 2014, GML 2010
@@ -28,14 +36,16 @@ TYPES = ("spatial", "positional", "ideological", "interventionary")
 HOSTLEV = {1: "no militarized action", 2: "threat to use force", 3: "display of force", 4: "use of force", 5: "war"}
 
 
-def _pair(t, a: str, b: str):
+def _pair(t: ir.Table, a: str, b: str) -> ir.BooleanValue:
     return ((t.iso3_a == a) & (t.iso3_b == b)) | ((t.iso3_a == b) & (t.iso3_b == a))
 
 
 # --------------------------------------------------------------------- from a store
 
 
-def rivalry_spells(store, states: list[str] | None = None, a: str | None = None, b: str | None = None) -> pd.DataFrame:
+def rivalry_spells(
+    store: Store, states: list[str] | None = None, a: str | None = None, b: str | None = None
+) -> pd.DataFrame:
     """Rivalry spells (source, rivalry_id, name, iso3_a, iso3_b, start, end, types, data_end) from a store."""
     t = store.table("rivalries")
     if a and b:
@@ -49,7 +59,9 @@ def rivalry_spells(store, states: list[str] | None = None, a: str | None = None,
     return df.merge(ends, on="source", how="left")
 
 
-def mid_years(store, states: list[str] | None = None, a: str | None = None, b: str | None = None) -> pd.DataFrame:
+def mid_years(
+    store: Store, states: list[str] | None = None, a: str | None = None, b: str | None = None
+) -> pd.DataFrame:
     """Per source and undirected dyad-year (iso3_a < iso3_b): disputes, onset, highest hostility, fatal."""
     t = store.table("mids")
     t = t.filter(t.iso3_a < t.iso3_b)  # both directions are listed; one is enough for dyad totals
@@ -67,14 +79,14 @@ def mid_years(store, states: list[str] | None = None, a: str | None = None, b: s
     return agg.order_by(["source", "iso3_a", "iso3_b", "year"]).to_pandas()
 
 
-def coverage(store, table: str) -> pd.DataFrame:
+def coverage(store: Store, table: str) -> pd.DataFrame:
     """Per source of ``table``: first and last year it covers."""
     t = store.table(table)
     lo, hi = ("start", "end") if table == "rivalries" else ("year", "year")
     return t.group_by("source").aggregate(lo=t[lo].min(), hi=t[hi].max()).order_by("source").to_pandas()
 
 
-def power_years(store, states: list[str]) -> pd.DataFrame:
+def power_years(store: Store, states: list[str]) -> pd.DataFrame:
     """Per state-year: CINC and military spending (NMC) and ln GDP (SDP data), outer-joined."""
     frames = []
     if store.has("capabilities"):
@@ -97,7 +109,9 @@ def power_years(store, states: list[str]) -> pd.DataFrame:
     return out.astype({"year": int}).sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
-def igo_years(store, states: list[str] | None = None, a: str | None = None, b: str | None = None) -> pd.DataFrame:
+def igo_years(
+    store: Store, states: list[str] | None = None, a: str | None = None, b: str | None = None
+) -> pd.DataFrame:
     t = store.table("igo_dyad_year")
     if a and b:
         t = t.filter(_pair(t, a, b))
@@ -112,7 +126,7 @@ def igo_years(store, states: list[str] | None = None, a: str | None = None, b: s
 # ------------------------------------------------------- store, else the embedded pack
 
 
-def _load(derived: str, store, a: str, b: str) -> tuple[pd.DataFrame, str]:
+def _load(derived: str, store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """The dyad's rows of a derived table, whichever store builds or holds it; (frame, basis)."""
     p = store.derived(derived, (a, b))
     return p[((p.iso3_a == a) & (p.iso3_b == b)) | ((p.iso3_a == b) & (p.iso3_b == a))].reset_index(drop=True), (
@@ -120,21 +134,21 @@ def _load(derived: str, store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     )
 
 
-def dyad_rivalries(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
+def dyad_rivalries(store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """The dyad's rivalry spells (all sources) and the basis (warehouse or pack)."""
     return _load("conflict_rivalries", store, a, b)
 
 
-def dyad_mids(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
+def dyad_mids(store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """The dyad's dispute years per source and the basis."""
     return _load("conflict_mids", store, a, b)
 
 
-def dyad_igos(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
+def dyad_igos(store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     return _load("conflict_igos", store, a, b)
 
 
-def mid_coverage(store) -> pd.DataFrame:
+def mid_coverage(store: Store) -> pd.DataFrame:
     """Per dispute source: first and last year (the same for every dyad: once per store and ingest)."""
 
     def build() -> pd.DataFrame:
@@ -146,7 +160,7 @@ def mid_coverage(store) -> pd.DataFrame:
     return store.cached(("mid_coverage",), build).copy()
 
 
-def dyad_power(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
+def dyad_power(store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """Per year: both sides' CINC and GDP, ``cinc_ratio`` and ``gdp_ratio`` (a over b); NULL where one lacks it."""
     if store.has("capabilities") or store.has("economy_state_year"):
         df, basis = power_years(store, [a, b]), store.basis_of("capabilities")
@@ -163,23 +177,23 @@ def dyad_power(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
 # -------------------------------------------------------------------- embedded pack
 
 
-def build_rivalries(wh, focus) -> pd.DataFrame:
+def build_rivalries(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     return rivalry_spells(wh, states=list(focus))
 
 
-def build_mids(wh, focus) -> pd.DataFrame:
+def build_mids(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     return mid_years(wh, states=list(focus))
 
 
-def build_power(wh, focus) -> pd.DataFrame:
+def build_power(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     return power_years(wh, list(focus))
 
 
-def build_igos(wh, focus) -> pd.DataFrame:
+def build_igos(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     return igo_years(wh, states=list(focus))
 
 
-def build_coverage(wh, focus) -> pd.DataFrame:
+def build_coverage(wh: Store, focus: Sequence[str] | None) -> pd.DataFrame:
     parts = [coverage(wh, t).assign(table=t) for t in ("rivalries", "mids", "capabilities", "economy_state_year",
                                                          "igo_dyad_year")]  # fmt: skip
     return pd.concat(parts, ignore_index=True)[["table", "source", "lo", "hi"]]

@@ -17,11 +17,16 @@ finished in pandas.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import Period, parse_period
+
+if TYPE_CHECKING:
+    from dyadwatch.store import PathStore
 
 COMMODITIES = {"crude": "crude_oil", "crude_oil": "crude_oil", "gas": "pipeline_gas", "pipeline_gas": "pipeline_gas"}
 # The comparisons the article makes (capacity in bcm/y); the registry is searched for each.
@@ -32,7 +37,7 @@ ARTICLE_PIPELINES = {
 }
 
 
-def _monthly(wh, commodity: str, importer: str) -> pd.DataFrame:
+def _monthly(wh: PathStore, commodity: str, importer: str) -> pd.DataFrame:
     """Per month and origin: value, volume (rows with a quantity) and the value of those rows."""
     commodity = COMMODITIES.get(commodity, commodity)
     if not wh.has("energy_flows"):
@@ -76,7 +81,7 @@ def _select(df: pd.DataFrame, period: Period | None, freq: str) -> pd.DataFrame:
 
 
 def origin_shares(
-    wh, commodity: str, importer: str, period: str | Period | None = None, freq: str = "M"
+    wh: PathStore, commodity: str, importer: str, period: str | Period | None = None, freq: str = "M"
 ) -> pd.DataFrame:
     """Every origin's volume, value, shares and unit value per period (freq M: months; A: full years)."""
     p = parse_period(period) if isinstance(period, str | int) else period
@@ -95,7 +100,7 @@ def origin_shares(
 
 
 def crude(
-    wh, importer: str, origin: str, period: str | Period | None = None, *, benchmarks: tuple[str, ...] = (),
+    wh: PathStore, importer: str, origin: str, period: str | Period | None = None, *, benchmarks: tuple[str, ...] = (),
     freq: str = "M", commodity: str = "crude_oil",
 ) -> pd.DataFrame:  # fmt: skip
     """One origin's imports per period: volume (t), value (USD), shares, unit value, discount vs average.
@@ -119,7 +124,7 @@ def crude(
 
 
 def gains(
-    wh, importer: str, origin: str, start: str, end: str, *, benchmark: str = "average",
+    wh: PathStore, importer: str, origin: str, start: str, end: str, *, benchmark: str = "average",
     commodity: str = "crude_oil",
 ) -> pd.DataFrame:  # fmt: skip
     """Implied gains per month from ``start`` to ``end`` (YYYY-MM): (benchmark − origin unit value) × volume.
@@ -140,12 +145,12 @@ def gains(
     return m[["period", "volume", "unit_value", "benchmark", "benchmark_unit_value", "gain", "cumulative_gain"]]
 
 
-def gas(wh, importer: str, period: str | Period | None = None, freq: str = "A") -> pd.DataFrame:
+def gas(wh: PathStore, importer: str, period: str | Period | None = None, freq: str = "A") -> pd.DataFrame:
     """Pipeline-gas imports by origin with shares by value (volumes are NULL when the file derived them)."""
     return origin_shares(wh, "pipeline_gas", importer, period, freq)
 
 
-def pipelines(wh, country: str | None = None, name: str | None = None) -> pd.DataFrame:
+def pipelines(wh: PathStore, country: str | None = None, name: str | None = None) -> pd.DataFrame:
     """The pipeline registry (capacity bcm/y, status, start year), optionally for a country or a name."""
     if not wh.has("pipelines"):
         raise NoDataError(f"No pipelines in {wh.path}. Fix: `dyadwatch ingest gem gem_asia_gas_tracker_utf16.csv`.")
@@ -157,7 +162,7 @@ def pipelines(wh, country: str | None = None, name: str | None = None) -> pd.Dat
     return t.order_by([t.name]).to_pandas()
 
 
-def article_comparisons(wh) -> pd.DataFrame:
+def article_comparisons(wh: PathStore) -> pd.DataFrame:
     """Capacities the article compares, looked up in the registry (NULL and a note where not found).
 
     Registry rows are project units (phases, lines, branches): the largest per project is taken and

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,11 @@ import pandas as pd
 from dyadwatch.errors import DyadwatchError, NoDataError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import ibis
+
+    from dyadwatch.store import PathStore
 
 PERIODS = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}
 WEIGHTS = ("mentions", "articles", "none")
@@ -42,7 +47,9 @@ def _check(period: str, weight: str, direction: str) -> None:
             raise DyadwatchError(f"Unknown {name} {val!r}: use one of {', '.join(allowed)}.")
 
 
-def events_table(wh, source: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None):
+def events_table(
+    wh: PathStore, source: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> ibis.Table:
     have = wh.sources_of("events")
     if not have:
         raise NoDataError(
@@ -63,7 +70,7 @@ def events_table(wh, source: str | None = None, date_from: dt.date | None = None
     return t
 
 
-def _bounds(t, date_from: dt.date | None, date_to: dt.date | None):
+def _bounds(t: ibis.Table, date_from: dt.date | None, date_to: dt.date | None) -> ibis.Table:
     if date_from is not None:
         t = t.filter(t.date >= date_from)
     if date_to is not None:
@@ -83,12 +90,12 @@ def period_label(d: pd.Series, period: str) -> pd.Series:
     return d.dt.strftime("%Y-%m-%d")
 
 
-def _trunc(col, period: str):
+def _trunc(col: ibis.Value, period: str) -> ibis.Value:
     return col.truncate(PERIODS[period]) if period != "day" else col
 
 
 def dyad_events_expr(
-    wh,
+    wh: PathStore,
     a: str,
     b: str,
     *,
@@ -143,7 +150,7 @@ def dyad_events_expr(
     return out
 
 
-def _combined(t, a: str, b: str, in_dyad, period: str, weight: str) -> ibis.Table:
+def _combined(t: ibis.Table, a: str, b: str, in_dyad: ibis.Value, period: str, weight: str) -> ibis.Table:
     """The dyad and both volumes of :func:`dyad_events_expr` as one aggregate per period (with ``_periods``, two
     scans instead of four).
 
@@ -174,13 +181,13 @@ def _combined(t, a: str, b: str, in_dyad, period: str, weight: str) -> ibis.Tabl
     )
 
 
-def _periods(t, period: str) -> ibis.Table:
+def _periods(t: ibis.Table, period: str) -> ibis.Table:
     """Every period with an event: the distinct dates first (a few thousand), then their periods."""
     d = t.select("date").distinct()
     return d.select(p=_trunc(d.date, period)).distinct().order_by("p")
 
 
-def _weight(t, weight: str):
+def _weight(t: ibis.Table, weight: str) -> ibis.Value:
     import ibis
 
     return {"mentions": t.mentions, "articles": t.articles, "none": ibis.literal(1)}[weight].cast("float64")
@@ -197,7 +204,7 @@ def _parts(exprs: dict[str, ibis.Table]) -> tuple[pd.DataFrame, pd.DataFrame, li
 
 
 def dyad_events(
-    wh,
+    wh: PathStore,
     a: str,
     b: str,
     *,
@@ -233,7 +240,7 @@ def dyad_events(
 
 
 def index_expr(
-    wh, *, period: str = "month", date_from: dt.date | None = None, date_to: dt.date | None = None
+    wh: PathStore, *, period: str = "month", date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> ibis.Table:
     """Directed state pair × period sums over the ``events`` table: :func:`file_index` for a store.
 
@@ -281,13 +288,13 @@ def change_points(
     return [int(valid.index[e]) for e in ends[:-1]]
 
 
-def dyad_change_points(df: pd.DataFrame, column: str = "net_cooperation", **kw) -> list[str]:
+def dyad_change_points(df: pd.DataFrame, column: str = "net_cooperation", **kw: Any) -> list[str]:
     """The periods (labels of ``df.period``) at which ``column`` changes level."""
     return [df["period"].iloc[i] for i in change_points(df[column], **kw)]
 
 
 def top_event_codes_expr(
-    wh, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
+    wh: PathStore, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> ibis.Table:
     """The expression behind :func:`top_event_codes` (without the code descriptions)."""
     import ibis
@@ -300,7 +307,7 @@ def top_event_codes_expr(
 
 
 def top_event_codes(
-    wh, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
+    wh: PathStore, a: str, b: str, *, n: int = 10, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> pd.DataFrame:
     """The most frequent CAMEO root codes between a and b (both directions), with descriptions if ingested."""
     df = top_event_codes_expr(wh, a, b, n=n, date_from=date_from, date_to=date_to).to_pandas()
@@ -311,7 +318,9 @@ def top_event_codes(
     return df
 
 
-def file_index(paths, *, period: str = "month", memory_limit: str | None = "4GB", threads: int | None = None):
+def file_index(
+    paths: Sequence[Path], *, period: str = "month", memory_limit: str | None = "4GB", threads: int | None = None
+) -> pd.DataFrame:
     """Directed actor-pair × period aggregates straight from GDELT files, streamed by DuckDB.
 
     For indexing large file sets without ingesting every event: one pass over

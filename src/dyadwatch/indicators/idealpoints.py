@@ -26,16 +26,26 @@ reports the per-year correlation of the two.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NeedsIngestError, NoDataError
 
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from dyadwatch.store import PathStore, Store
+
 PRIOR_SD = {"theta": 1.0, "beta": 2.0, "alpha": 5.0, "delta": 2.0}
 ANCHORS = ("USA", "GBR", "FRA", "CAN")  # orientation: the first present gets a positive ideal point
 
 
-def objective(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_rc: int):
+def objective(
+    state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_rc: int
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
     """The negative log-posterior of one year and its analytic gradient, as one function of the parameter
     vector x = [θ (states), β, α, δ (roll calls)].
 
@@ -51,7 +61,7 @@ def objective(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n
 
     from scipy.special import expit, log_expit  # here, not at the top: the report and the CLI never fit
 
-    def fun(x):
+    def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
         theta, beta, alpha = x[:n_states], x[n_states : n_states + n_rc], x[n_states + n_rc : n_states + 2 * n_rc]
         gap = np.exp(x[-n_rc:])
         ll = 0.0
@@ -91,7 +101,9 @@ def objective(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n
     return fun
 
 
-def fit_year(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_rc: int, maxiter: int = 2000):
+def fit_year(
+    state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_rc: int, maxiter: int = 2000
+) -> tuple[np.ndarray, Any]:
     """MAP fit of one year: ``state``/``rc`` index arrays, ``y`` in {0 yes, 1 abstain, 2 no}; returns θ."""
     from scipy.optimize import minimize
 
@@ -105,17 +117,18 @@ def fit_year(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_
     return res.x[:n_states], res
 
 
-def _one_blas_thread():
+def _one_blas_thread() -> AbstractContextManager[object]:
     try:
         from threadpoolctl import threadpool_limits  # installed with scikit-learn
     except ImportError:  # pragma: no cover - only slower
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    limited: AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limited
 
 
-def _pca_start(state, rc, y, n_states, n_rc) -> np.ndarray:
+def _pca_start(state: np.ndarray, rc: np.ndarray, y: np.ndarray, n_states: int, n_rc: int) -> np.ndarray:
     """First principal component of the centred vote matrix (missing votes at the roll call's mean)."""
     m = np.full((n_states, n_rc), np.nan)
     m[state, rc] = y
@@ -123,7 +136,8 @@ def _pca_start(state, rc, y, n_states, n_rc) -> np.ndarray:
     m = np.nan_to_num(m)
     u, s, _ = np.linalg.svd(m, full_matrices=False)
     t = u[:, 0] * s[0]
-    return (t - t.mean()) / (t.std() or 1.0)
+    start: np.ndarray = (t - t.mean()) / (t.std() or 1.0)
+    return start
 
 
 def estimate_frames(
@@ -161,7 +175,7 @@ def estimate_frames(
 
 
 def estimate(
-    wh, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
+    wh: Store, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
     """dyadwatch's ideal points from the warehouse's votes (default source: voeten, else unvotes)."""
     from dyadwatch.indicators import votes as iv
@@ -173,7 +187,7 @@ def estimate(
     return estimate_frames(votes, rc).assign(source=src)
 
 
-def published(wh, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def published(wh: PathStore, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """The ingested published ideal points: iso3, year, ideal_point, ideal_point_lo/_hi (90%), n_votes."""
     if "idealpoints" not in wh.sources_of("ideal_points"):
         raise NoDataError(
@@ -218,7 +232,7 @@ def distance(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 
 def points(
-    store,
+    store: PathStore,
     *,
     estimate: bool = False,
     states: list[str] | None = None,
@@ -255,7 +269,7 @@ def points(
 _estimate_fn = estimate  # the parameter named `estimate` above shadows the function
 
 
-def build_pack(wh, focus) -> pd.DataFrame:
+def build_pack(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     df = published(wh)
     df = df[df.iso3.isin(list(focus))].copy()
     df.insert(0, "source", "idealpoints")

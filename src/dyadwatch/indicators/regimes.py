@@ -9,9 +9,15 @@ Regime similarity is one line of evidence in ``assess``, never the verdict.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+
+if TYPE_CHECKING:
+    from dyadwatch.store import PathStore
 
 MEASURES = ("polyarchy", "polity2", "uds")
 LABELS = {"polyarchy": "V-Dem polyarchy (0–1)", "polity2": "Polity2 (−10…10)", "uds": "Marquez UDS (latent)"}
@@ -23,7 +29,7 @@ POLYARCHY_DEMOCRACY = 0.5
 SOURCE = "democracy"
 
 
-def scores(wh, states: list[str], year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def scores(wh: PathStore, states: list[str], year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """Regime scores per state-year (iso3, year, polyarchy, polity2, uds); NULL where the scale has no value."""
     if not wh.has("regimes"):
         raise NoDataError(f"No regime scores in {wh.path}. Fix: `dyadwatch ingest democracy ccode_democracy.rda`.")
@@ -39,7 +45,7 @@ def scores(wh, states: list[str], year_from: int | None = None, year_to: int | N
 
 
 def load_scores(
-    states: list[str], *, wh, year_from: int | None = None, year_to: int | None = None
+    states: list[str], *, wh: PathStore, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[pd.DataFrame, str]:
     """Scores from the store's ``regimes`` table, else the derived focus table; returns (frame, basis)."""
     if wh.has("regimes"):
@@ -101,6 +107,6 @@ def democratic_since(
     return int(start)
 
 
-def build_pack(wh, focus) -> pd.DataFrame:
+def build_pack(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     df = scores(wh, list(focus), year_from=1946)
     return df.astype({"year": int})

@@ -24,12 +24,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
 from dyadwatch import yamlfile
 from dyadwatch.errors import DyadwatchError, NoDataError
+
+if TYPE_CHECKING:
+    from dyadwatch.store import PathStore
 
 PER = 10_000
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -193,7 +197,9 @@ class Doc:
         return sum(1 for _ in self._scan(concept))
 
 
-def _speeches(wh, iso3s: Sequence[str], year_from: int | None, year_to: int | None, kinds: Sequence[str] | None):
+def _speeches(
+    wh: PathStore, iso3s: Sequence[str], year_from: int | None, year_to: int | None, kinds: Sequence[str] | None
+) -> pd.DataFrame:
     if not wh.sources_of("speeches"):
         raise NoDataError(
             f"No speeches in {wh.path}. Fix: `dyadwatch ingest ungdc UNGDC_FOLDER` (the UN General Debate "
@@ -218,7 +224,7 @@ def count_concepts(text: str, concepts: Sequence[Concept]) -> tuple[int, dict[st
 
 
 def rates(
-    wh,
+    wh: PathStore,
     iso3s: Sequence[str],
     *,
     terms: Iterable[str] | None = None,
@@ -251,7 +257,7 @@ def rates(
 
 
 def kwic(
-    wh,
+    wh: PathStore,
     iso3s: Sequence[str],
     term: str,
     *,
@@ -328,7 +334,7 @@ def log_odds(target: Counter, reference: Counter, prior: Counter | None = None, 
 
 
 def collocates(
-    wh,
+    wh: PathStore,
     targets: Sequence[str],
     reference: str,
     term: str,

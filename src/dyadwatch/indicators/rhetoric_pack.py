@@ -21,7 +21,8 @@ The build tokenises each focus speech once and reuses it for counts and collocat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ import pandas as pd
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import rhetoric as rh
 from dyadwatch.indicators import textsim
+
+if TYPE_CHECKING:
+    from dyadwatch.store import PathStore, Store
 
 SOURCE = "ungdc"
 KIND = textsim.KIND
@@ -39,7 +43,7 @@ COLLOCATES_FROM = 1992  # after the USSR: Russia and Central Asia as states, not
 # ---------------------------------------------------------------- build (from a warehouse)
 
 
-def _docs(wh, focus: Sequence[str]) -> pd.DataFrame:
+def _docs(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     """Every UNGD speech of the focus countries and the reference, tokenised once: iso3, year, doc."""
 
     def read() -> pd.DataFrame:
@@ -49,7 +53,7 @@ def _docs(wh, focus: Sequence[str]) -> pd.DataFrame:
     return wh.cached(("speech_docs", tuple(focus)), read)  # shared by the four builds of one store
 
 
-def build_concepts(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_concepts(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     """Focus country-years: words and each concept's count (several texts of a year pooled, as ``rates``)."""
     concepts = rh.lexicon().pick(None)
     d = _docs(wh, focus)
@@ -61,7 +65,7 @@ def build_concepts(wh, focus: Sequence[str]) -> pd.DataFrame:
     return df.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
-def _similarities(wh, focus: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _similarities(wh: PathStore, focus: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(focus dyad-years, focus country-years) from one similarity matrix per year among all speakers."""
 
     def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -92,15 +96,15 @@ def _similarities(wh, focus: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]
     return wh.cached(("speech_similarity", tuple(focus)), compute)
 
 
-def build_similarity(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_similarity(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     return _similarities(wh, focus)[0]
 
 
-def build_peers(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_peers(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     return _similarities(wh, focus)[1]
 
 
-def build_collocates(wh, focus: Sequence[str]) -> pd.DataFrame:
+def build_collocates(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     """Each focus country (not the USA) against the USA, per key term, speeches since COLLOCATES_FROM."""
     d = _docs(wh, focus)
     d = d[d.year >= COLLOCATES_FROM]
@@ -125,7 +129,7 @@ def build_collocates(wh, focus: Sequence[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------- load (from the pack)
 
 
-def _concepts(store, iso3s: Sequence[str]) -> pd.DataFrame:
+def _concepts(store: Store, iso3s: Sequence[str]) -> pd.DataFrame:
     df = store.derived("speech_concepts", iso3s)
     have = set(df["lexicon"].astype(str))
     if have and have != {rh.lexicon().version}:
@@ -137,7 +141,12 @@ def _concepts(store, iso3s: Sequence[str]) -> pd.DataFrame:
 
 
 def rates(
-    store, iso3s: Sequence[str], *, terms=None, year_from: int | None = None, year_to: int | None = None
+    store: Store,
+    iso3s: Sequence[str],
+    *,
+    terms: Iterable[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """``rhetoric.rates(..., kinds=["ungd"])`` from the pack: iso3, year, kind, term, count, words, per_10k."""
     concepts = rh.lexicon().pick(terms)
@@ -159,7 +168,9 @@ def rates(
     return out
 
 
-def dyad_similarity(store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def dyad_similarity(
+    store: Store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
+) -> pd.DataFrame:
     """``textsim.dyad_similarity`` from the pack (similarities to 4 decimals)."""
     lo, hi = sorted((a, b))
     s = store.derived("speech_similarity", (a, b))
@@ -179,7 +190,7 @@ def dyad_similarity(store, a: str, b: str, *, year_from: int | None = None, year
     return s[cols].sort_values("year").reset_index(drop=True)
 
 
-def collocates(store, target: str, term: str) -> pd.DataFrame:
+def collocates(store: Store, target: str, term: str) -> pd.DataFrame:
     """Words near ``term`` distinguishing ``target``'s speeches from the USA's since ``year_from`` (in the rows).
 
     Columns as ``rhetoric.collocates``: term, word, count_target, count_reference, log_odds, z, side; plus year_from.

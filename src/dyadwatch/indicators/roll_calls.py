@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dyadwatch.errors import SubsetError
 from dyadwatch.indicators import votes_sources
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import Store
 
 ISSUE_AREAS = {
     "me": "Palestinian conflict (Middle East)",
@@ -18,7 +25,7 @@ ISSUE_AREAS = {
 SOURCE_PREFERENCE = ("unvotes", "voeten")  # unvotes reaches 2019; voeten keeps absences
 
 
-def pick_source(wh, source: str | None = None) -> str:
+def pick_source(wh: Store, source: str | None = None) -> str:
     """The vote source to use: the one asked for, else the first ingested of SOURCE_PREFERENCE
     (combined with the UN Digital Library file when it is ingested too: see ``votes_sources``)."""
     combined = votes_sources.pick(wh, source)
@@ -34,7 +41,7 @@ def pick_source(wh, source: str | None = None) -> str:
 
 
 def roll_calls_expr(
-    wh,
+    wh: Store,
     source: str,
     year_from: int | None = None,
     year_to: int | None = None,
@@ -42,7 +49,7 @@ def roll_calls_expr(
     issue: str | None = None,
     important: bool = False,
     match: str | None = None,
-):
+) -> ir.Table:
     """The roll calls of ``source`` in a subset: period, issue area, important votes, description keyword."""
     rc = votes_sources.rows(wh, "roll_calls", source)
     if year_from is not None:

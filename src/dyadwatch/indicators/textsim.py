@@ -11,16 +11,22 @@ are joined. Years with fewer speakers (before 2010 the shared corpus holds only
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from dyadwatch.store import PathStore
+
 KIND = "ungd"
 
 
-def vectorizer():
+def vectorizer() -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     # Sublinear tf: a word said 20 times is not 20 times as telling; min_df=2 drops one-off tokens (names, typos).
@@ -45,7 +51,7 @@ def similarity_matrix(texts: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame(sim, index=keys, columns=keys)
 
 
-def _year_texts(wh, year_from: int | None, year_to: int | None, kind: str) -> pd.DataFrame:
+def _year_texts(wh: PathStore, year_from: int | None, year_to: int | None, kind: str) -> pd.DataFrame:
     if not wh.sources_of("speeches"):
         raise NoDataError(f"No speeches in {wh.path}. Fix: `dyadwatch ingest ungdc UNGDC_FOLDER`.")
     t = wh.table("speeches")
@@ -65,7 +71,7 @@ def _rank(row: pd.Series, who: str, other: str) -> int:
 
 
 def dyad_similarity(
-    wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None, kind: str = KIND
+    wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None, kind: str = KIND
 ) -> pd.DataFrame:
     """Per year both spoke: similarity, b's rank among a's nearest speakers and a's among b's, n_speakers."""
     texts = _year_texts(wh, year_from, year_to, kind)
@@ -86,7 +92,7 @@ def dyad_similarity(
     return pd.DataFrame(rows, columns=cols)
 
 
-def nearest(wh, a: str, year: int, *, n: int = 10, kind: str = KIND) -> pd.DataFrame:
+def nearest(wh: PathStore, a: str, year: int, *, n: int = 10, kind: str = KIND) -> pd.DataFrame:
     """The ``n`` speakers whose speech in ``year`` is most similar to a's."""
     texts = _year_texts(wh, year, year, kind)
     if a not in set(texts.iso3):

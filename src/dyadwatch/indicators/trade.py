@@ -26,12 +26,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError, PeriodError
 from dyadwatch.units import DIRECTED, check_join, unit_of
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import PathStore, Store
 
 # IMF, Direction of Trade Statistics: a 6% CIF/FOB margin is the standard factor used to
 # derive mirror figures (IMF DOTS Guide, 2018, "c.i.f./f.o.b. factor"). See docs/trade.md.
@@ -106,7 +112,7 @@ def parse_period(text: str | int | None) -> Period | None:
 # --------------------------------------------------------------------------- COW: every dyad
 
 
-def _cow_directed(wh, source: str = "cow_trade"):
+def _cow_directed(wh: Store, source: str = "cow_trade") -> ir.Table:
     """Directed dyad-years (a, b) from the undirected COW table: both orders, one expression."""
     t = wh.table("trade_dyad_year").filter(lambda t: t.source == source)
     fwd = t.select(a=t.iso3_a, b=t.iso3_b, year=t.year, imports=t.flow1, exports=t.flow2)
@@ -115,8 +121,8 @@ def _cow_directed(wh, source: str = "cow_trade"):
 
 
 def cow_all_dyads_expr(
-    wh, year_from: int | None = None, year_to: int | None = None, source: str = "cow_trade", a: str | None = None
-):
+    wh: Store, year_from: int | None = None, year_to: int | None = None, source: str = "cow_trade", a: str | None = None
+) -> ir.Table:
     """The Ibis expression behind :func:`cow_all_dyads` (for backends other than DuckDB).
 
     ``a`` keeps only dyads with that first state: ranks are within (a, year), so this filter is exact.
@@ -159,7 +165,7 @@ def cow_all_dyads_expr(
     )  # fmt: skip
 
 
-def cow_all_dyads(wh, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def cow_all_dyads(wh: PathStore, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """Shares, asymmetry and rank for every directed dyad-year of COW trade (million USD)."""
     _need(wh, "trade_dyad_year", "cow_trade", "cow_trade_ndy.rda")
     _need(wh, "trade_state_year", "cow_trade", "cow_trade_sy.rda")
@@ -167,7 +173,7 @@ def cow_all_dyads(wh, year_from: int | None = None, year_to: int | None = None) 
     return cow_all_dyads_expr(wh, year_from, year_to).to_pyarrow().to_pandas()
 
 
-def cow_dyad(wh, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def cow_dyad(wh: PathStore, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """One row per year of COW trade between a and b, in the columns of :data:`OUT_COLUMNS`."""
     _need(wh, "trade_dyad_year", "cow_trade", "cow_trade_ndy.rda")
     # Read one year before the window: growth compares with the previous year, and a window never changes a
@@ -199,13 +205,13 @@ def cow_dyad(wh, a: str, b: str, year_from: int | None = None, year_to: int | No
     return df[OUT_COLUMNS]
 
 
-def _growth(now, before) -> float:
+def _growth(now: float | None, before: float | None) -> float:
     if before is None or now is None or pd.isna(now) or pd.isna(before) or before == 0:
         return np.nan
     return float(now) / float(before) - 1.0
 
 
-def _need(wh, table: str, source: str, file: str) -> None:
+def _need(wh: PathStore, table: str, source: str, file: str) -> None:
     if not wh.has(table, source):
         raise NoDataError(f"No {table!r} rows from {source!r} in {wh.path}. Fix: `dyadwatch ingest {source} {file}`.")
 
@@ -216,7 +222,7 @@ def _need(wh, table: str, source: str, file: str) -> None:
 SOURCE_PREFERENCE = ("comtrade", "china_tables", "baci")
 
 
-def _dyad_rows(wh, a: str, b: str) -> pd.DataFrame:
+def _dyad_rows(wh: Store, a: str, b: str) -> pd.DataFrame:
     """Total-trade rows (one per source/basis/reporter/partner/period/flow) for a, b and their world totals."""
     t = wh.table("trade_flows")
     t = t.filter(t.reporter.isin([a, b]) & (t.partner.isin([a, b, WORLD])) & (t.reporter != t.partner))
@@ -234,7 +240,9 @@ def _dyad_rows(wh, a: str, b: str) -> pd.DataFrame:
     return df.groupby(keys, dropna=False, as_index=False).value_usd.sum(min_count=1)
 
 
-def _value(rows: pd.DataFrame, period: Period, reporter: str, partner: str, flow: str, basis: str):
+def _value(
+    rows: pd.DataFrame, period: Period, reporter: str, partner: str, flow: str, basis: str
+) -> tuple[float, str | None]:
     """Value of one flow in ``period`` (summing months when needed) and the source it came from."""
     r = rows[(rows.reporter == reporter) & (rows.partner == partner) & (rows.flow == flow) & (rows.basis == basis)]
     if r.empty:
@@ -251,7 +259,9 @@ def _value(rows: pd.DataFrame, period: Period, reporter: str, partner: str, flow
     return np.nan, None
 
 
-def _direction(rows, period, reporter, partner, flow, cif_margin):
+def _direction(
+    rows: pd.DataFrame, period: Period, reporter: str, partner: str, flow: str, cif_margin: float
+) -> tuple[float, str | None, str | None, float]:
     """A's flow as reported, else as mirrored from the partner's report; with the reporter-vs-mirror gap."""
     own, src = _value(rows, period, reporter, partner, flow, "reported")
     mirror_flow = "M" if flow == "X" else "X"
@@ -275,7 +285,7 @@ def _direction(rows, period, reporter, partner, flow, cif_margin):
     return np.nan, None, None, np.nan
 
 
-def _total(rows, period, who, wh=None, estimated: bool = False) -> float:
+def _total(rows: pd.DataFrame, period: Period, who: str, wh: Store | None = None, estimated: bool = False) -> float:
     """A state's total trade (X + M with the world): reported, else the partners' mirror totals.
 
     With ``estimated`` (the dyad's flows came from a reconciled dataset such as BACI), the total is
@@ -304,7 +314,7 @@ def _periods(rows: pd.DataFrame, period: Period | None, lo: int | None = None, h
 
 
 def bilateral(
-    wh, a: str, b: str, period: str | Period | None = None, *, cif_margin: float = CIF_MARGIN,
+    wh: PathStore, a: str, b: str, period: str | Period | None = None, *, cif_margin: float = CIF_MARGIN,
     rank: bool = True, year_from: int | None = None, year_to: int | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """A's trade with B per period from reported flows, with mirror figures where A or B is silent.
@@ -345,7 +355,7 @@ def bilateral(
     return df[OUT_COLUMNS].reset_index(drop=True)
 
 
-def _row(rows, p: Period, a: str, b: str, cif_margin: float, wh=None) -> dict:
+def _row(rows: pd.DataFrame, p: Period, a: str, b: str, cif_margin: float, wh: Store | None = None) -> dict[str, Any]:
     x, bx, sx, gx = _direction(rows, p, a, b, "X", cif_margin)
     m, bm, sm, gm = _direction(rows, p, a, b, "M", cif_margin)
     turnover = x + m if not (np.isnan(x) or np.isnan(m)) else np.nan
@@ -365,7 +375,7 @@ def _row(rows, p: Period, a: str, b: str, cif_margin: float, wh=None) -> dict:
     }  # fmt: skip
 
 
-def partner_turnover(wh, a: str, period: Period, *, cif_margin: float = CIF_MARGIN) -> pd.DataFrame:
+def partner_turnover(wh: Store, a: str, period: Period, *, cif_margin: float = CIF_MARGIN) -> pd.DataFrame:
     """A's turnover with each partner in ``period``: A's own report, else the partner's (mirror)."""
     import ibis
 
@@ -402,7 +412,7 @@ def partner_turnover(wh, a: str, period: Period, *, cif_margin: float = CIF_MARG
     return out.dropna(subset=["turnover"]).sort_values("turnover", ascending=False).reset_index(drop=True)
 
 
-def _estimated_partner_turnover(wh, a: str, period: Period) -> pd.DataFrame:
+def _estimated_partner_turnover(wh: Store, a: str, period: Period) -> pd.DataFrame:
     """A's turnover with each partner from a reconciled dataset (BACI: exporter → importer flows)."""
     import ibis
 
@@ -415,7 +425,7 @@ def _estimated_partner_turnover(wh, a: str, period: Period) -> pd.DataFrame:
     return g.sort_values("turnover", ascending=False).reset_index(drop=True)
 
 
-def partner_rank(wh, a: str, b: str, period: Period, *, cif_margin: float = CIF_MARGIN) -> float:
+def partner_rank(wh: Store, a: str, b: str, period: Period, *, cif_margin: float = CIF_MARGIN) -> float:
     """B's rank (1 = largest) among A's partners by turnover in ``period``; NULL if B is not among them."""
     pt = partner_turnover(wh, a, period, cif_margin=cif_margin)
     if pt.empty or b not in set(pt.partner):
@@ -425,7 +435,7 @@ def partner_rank(wh, a: str, b: str, period: Period, *, cif_margin: float = CIF_
 
 
 def trade(
-    wh, a: str, b: str, period: str | Period | None = None, *, year_from: int | None = None,
+    wh: PathStore, a: str, b: str, period: str | Period | None = None, *, year_from: int | None = None,
     year_to: int | None = None, source: str | None = None, cif_margin: float = CIF_MARGIN, rank: bool = True,
 ) -> pd.DataFrame:  # fmt: skip
     """The ``dyadwatch trade`` table: reported/mirror flows where ingested, COW trade for other years.
@@ -486,7 +496,7 @@ def trade(
     return df
 
 
-def _no_trade_in_window(wh, a: str, b: str, year_from: int | None, year_to: int | None) -> None:
+def _no_trade_in_window(wh: PathStore, a: str, b: str, year_from: int | None, year_to: int | None) -> None:
     raise NoDataError(
         f"No trade between {a} and {b} in {year_from or '…'}–{year_to or '…'} in {wh.path}: COW trade ends in "
         "2014 and the ingested flows hold no later report of this dyad. Fix: choose earlier years, or ingest "
@@ -536,7 +546,7 @@ def _next(p: str) -> str | None:
     return None
 
 
-def reporting_notes(wh, df: pd.DataFrame, a: str, b: str) -> list[str]:
+def reporting_notes(wh: Store, df: pd.DataFrame, a: str, b: str) -> list[str]:
     """Who stopped reporting and what the figures after that rest on, in words."""
     notes: list[str] = []
     if df.empty or not wh.has("trade_flows"):
@@ -558,7 +568,7 @@ def reporting_notes(wh, df: pd.DataFrame, a: str, b: str) -> list[str]:
     return notes
 
 
-def last_reported(wh, reporter: str) -> str | None:
+def last_reported(wh: Store, reporter: str) -> str | None:
     """The last period in which ``reporter`` reported any flow itself (None: never, in this warehouse)."""
     if not wh.has("trade_flows"):
         return None

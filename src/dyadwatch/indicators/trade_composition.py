@@ -17,11 +17,18 @@ BACI benchmark runs it on ~8 million HS6 flows).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import CIF_MARGIN, SOURCE_PREFERENCE, Period, parse_period
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import Store
 
 # The HS sections by chapter range (the nomenclature itself, identical in every HS vintage since 1988).
 SECTIONS = [
@@ -57,7 +64,7 @@ def hhi(values: pd.Series) -> tuple[float, float]:
     return h, (float((h - 1 / n) / (1 - 1 / n)) if n > 1 else 1.0)
 
 
-def _product_rows(wh, a: str, b: str, p: Period | None, flow: str) -> tuple[pd.DataFrame, str]:
+def _product_rows(wh: Store, a: str, b: str, p: Period | None, flow: str) -> tuple[pd.DataFrame, str]:
     """Product rows of A's flow with B in period p: A's report, else B's (mirror), else a reconciled dataset."""
     t = wh.table("trade_flows")
     if p is None:  # "" (or None) parses to no period: the AttributeError `p.annual` always gave, saying why
@@ -85,7 +92,7 @@ def _product_rows(wh, a: str, b: str, p: Period | None, flow: str) -> tuple[pd.D
 
 
 def composition(
-    wh, a: str, b: str, period: str | Period, *, level: str = "chapter", flow: str = "X", top: int | None = None
+    wh: Store, a: str, b: str, period: str | Period, *, level: str = "chapter", flow: str = "X", top: int | None = None
 ) -> pd.DataFrame:
     """A's exports to (flow X) or imports from (flow M) B by HS section, chapter, heading or HS6, with shares."""
     p = parse_period(period) if not isinstance(period, Period) else period
@@ -120,7 +127,7 @@ def composition(
     return g.head(top) if top else g
 
 
-def _descriptions(wh, level: str) -> dict[str, str]:
+def _descriptions(wh: Store, level: str) -> dict[str, str]:
     if level == "section":
         return {s: name for s, _, _, name in SECTIONS}
     if not wh.has("hs_codes"):
@@ -130,7 +137,9 @@ def _descriptions(wh, level: str) -> dict[str, str]:
     return dict(zip(df.hs_code, df.description, strict=True))
 
 
-def concentration(wh, a: str, b: str, period: str | Period, *, flow: str = "X", level: str = "hs6") -> dict:
+def concentration(
+    wh: Store, a: str, b: str, period: str | Period, *, flow: str = "X", level: str = "hs6"
+) -> dict[str, Any]:
     """Product concentration of A's flow with B: HHI and normalised HHI over products at ``level``."""
     c = composition(wh, a, b, period, level=level, flow=flow)
     h, hn = hhi(c.value_usd)
@@ -140,12 +149,12 @@ def concentration(wh, a: str, b: str, period: str | Period, *, flow: str = "X", 
 # --------------------------------------------------------------------------- all dyads (BACI-style data)
 
 
-def _div(num, den):
+def _div(num: ir.NumericValue, den: ir.NumericValue) -> ir.NumericValue:
     """num / den, NULL when den is 0 or NULL on every engine (DuckDB gives NULL, ANSI Spark would raise)."""
     return num / den.nullif(0)
 
 
-def _flows_expr(wh, period: str, source: str | None, level: int):
+def _flows_expr(wh: Store, period: str, source: str | None, level: int) -> ir.Table:
     """Exporter → importer product flows (FOB): exporters' X rows as reported, the layout BACI has."""
     t = wh.table("trade_flows")
     t = t.filter((t.period == period) & (t.flow == "X") & (t.hs_level == level))
@@ -154,7 +163,9 @@ def _flows_expr(wh, period: str, source: str | None, level: int):
     return t.select(i=t.reporter, j=t.partner, k=t.hs_code, v=t.value_usd)
 
 
-def all_dyad_indices_expr(wh, period: str, *, source: str | None = "baci", level: int = 6, coded=None):
+def all_dyad_indices_expr(
+    wh: Store, period: str, *, source: str | None = "baci", level: int = 6, coded: ir.Table | None = None
+) -> tuple[ir.Table, ir.Table]:
     """Ibis expressions: per dyad TII, Grubel–Lloyd, HHI, shares, asymmetry, rank; RCA per exporter-product.
 
     ``coded`` is the flows table with small-integer country codes (see :func:`all_dyad_indices`), which
@@ -213,7 +224,7 @@ def all_dyad_indices_expr(wh, period: str, *, source: str | None = "baci", level
 
 
 def all_dyad_indices(
-    wh, period: str, *, source: str | None = "baci", level: int = 6
+    wh: Store, period: str, *, source: str | None = "baci", level: int = 6
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(dyads: i, j, x_ij, tii, hhi, hhi_normalised, grubel_lloyd, shares, asymmetry, rank; products: i, k, x_ik, rca).
 
@@ -246,7 +257,7 @@ def all_dyad_indices(
     return dd[["i", "j", *[c for c in dd.columns if c not in ("i", "j")]]], rr
 
 
-def complementarity(wh, i: str, j: str, period: str, *, source: str | None = "baci", level: int = 2) -> float:
+def complementarity(wh: Store, i: str, j: str, period: str, *, source: str | None = "baci", level: int = 2) -> float:
     """TCI of j's exports with i's imports (0 = no overlap, 100 = perfect match), on HS ``level`` shares."""
     f = _flows_expr(wh, period, source, 6 if level == 6 else _finest(wh, period, source))
     f = f.mutate(k=f.k.substr(0, level))
@@ -259,7 +270,7 @@ def complementarity(wh, i: str, j: str, period: str, *, source: str | None = "ba
     return float(100 * (1 - (s.m - s.x).abs().sum() / 2))
 
 
-def _finest(wh, period, source) -> int:
+def _finest(wh: Store, period: str, source: str | None) -> int:
     t = wh.table("trade_flows")
     t = t.filter(t.period == period)
     if source:

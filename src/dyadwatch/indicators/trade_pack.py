@@ -11,6 +11,9 @@ columns, so report sections and claims read the same frame either way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 import pandas as pd
 
@@ -19,6 +22,9 @@ from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_region as trg
 from dyadwatch.store import derived_spec, pack_store
+
+if TYPE_CHECKING:
+    from dyadwatch.store import ChainStore, PackStore, PathStore, Store
 
 COW_FILES = ("trade/cow_trade_ndy.rda", "trade/cow_trade_sy.rda")
 CRUDE_FILE = "energy/china_crude_imports_by_origin_monthly_2020_2023.csv"
@@ -37,7 +43,7 @@ PIPE_COLUMNS = ["name", "countries", "capacity_bcm_y", "status", "start_year", "
 # --------------------------------------------------------------------------- pack builds
 
 
-def build_trade_cow(wh, focus) -> pd.DataFrame:
+def build_trade_cow(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     """Focus dyads, one row per unordered pair (a < b) and year: flows, shares and both sides' ranks.
 
     Ranks are computed over all of COW's dyads (as :func:`trade.cow_all_dyads` does) before the
@@ -55,13 +61,13 @@ def build_trade_cow(wh, focus) -> pd.DataFrame:
     return out.sort_values(["a", "b", "year"]).reset_index(drop=True)
 
 
-def _crude_origins(wh, importer: str, focus) -> list[str]:
+def _crude_origins(wh: PathStore, importer: str, focus: Sequence[str] | None) -> list[str]:
     s = en.origin_shares(wh, "crude_oil", importer, None, "A")
     top = s.groupby("origin").value.sum().sort_values(ascending=False).head(TOP_ORIGINS).index
     return sorted(set(top) | (set(s.origin) & set(focus or ())))
 
 
-def _importers(wh, commodity: str, focus, derived: str) -> list[str]:
+def _importers(wh: Store, commodity: str, focus: Sequence[str] | None, derived: str) -> list[str]:
     t = wh.table("energy_flows")
     have = t.filter(t.commodity == commodity).importer.name("i").to_pandas().unique()
     if not len(have):  # energy_flows may hold only another commodity (crude but no gas)
@@ -72,7 +78,7 @@ def _importers(wh, commodity: str, focus, derived: str) -> list[str]:
     return sorted(set(have) & set(focus or have))
 
 
-def build_energy_crude(wh, focus) -> pd.DataFrame:
+def build_energy_crude(wh: PathStore, focus: Sequence[str] | None) -> pd.DataFrame:
     frames = []
     for imp in _importers(wh, "crude_oil", focus, "energy_crude"):
         for org in _crude_origins(wh, imp, focus):
@@ -99,7 +105,7 @@ def build_energy_crude(wh, focus) -> pd.DataFrame:
     return out.sort_values(["importer", "origin", "freq", "period"]).reset_index(drop=True)
 
 
-def build_energy_gas(wh, focus) -> pd.DataFrame:
+def build_energy_gas(wh: PathStore, focus: Sequence[str] | None) -> pd.DataFrame:
     frames = []
     for imp in _importers(wh, "pipeline_gas", focus, "energy_gas"):
         for freq in ("M", "A"):
@@ -115,12 +121,12 @@ def build_energy_gas(wh, focus) -> pd.DataFrame:
     return out[cols].sort_values(["importer", "freq", "period", "origin"]).reset_index(drop=True)
 
 
-def build_pipelines(wh, focus) -> pd.DataFrame:
+def build_pipelines(wh: PathStore, focus: Sequence[str] | None) -> pd.DataFrame:
     df = en.pipelines(wh)
     return df[PIPE_COLUMNS].astype({"start_year": "Int64"}).reset_index(drop=True)
 
 
-def build_facts(wh, focus) -> pd.DataFrame:
+def build_facts(wh: Store, focus: Sequence[str] | None) -> pd.DataFrame:
     return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS]
 
 
@@ -140,15 +146,17 @@ def pack_note(source_names: list[str]) -> str:
 # --------------------------------------------------------------------------- trade
 
 
-def _has_cow(wh) -> bool:
+def _has_cow(wh: Store) -> bool:
     return wh.has("trade_dyad_year", "cow_trade")
 
 
-def _has_trade(wh) -> bool:
+def _has_trade(wh: Store) -> bool:
     return wh.has("trade_flows") or _has_cow(wh)
 
 
-def cow_dyad_from_pack(store, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def cow_dyad_from_pack(
+    store: Store, a: str, b: str, year_from: int | None = None, year_to: int | None = None
+) -> pd.DataFrame:
     """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
     # The whole series once per dyad and store (a report's claims and Central Asia table ask for it ~30 times).
     d = store.cached(("cow_dyad_from_pack", a, b), lambda: _cow_dyad_series(store, a, b))
@@ -161,7 +169,7 @@ def cow_dyad_from_pack(store, a: str, b: str, year_from: int | None = None, year
     return d[tr.OUT_COLUMNS].reset_index(drop=True).copy()  # callers change columns: never the cached frame
 
 
-def _cow_dyad_series(store, a: str, b: str) -> pd.DataFrame:
+def _cow_dyad_series(store: Store, a: str, b: str) -> pd.DataFrame:
     p = store.derived("trade_cow", (a, b))
     lo, hi = sorted((a, b))
     d = p[(p.a == lo) & (p.b == hi)].copy()
@@ -186,7 +194,7 @@ def _cow_dyad_series(store, a: str, b: str) -> pd.DataFrame:
 
 
 def load_trade(
-    wh, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
+    wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[pd.DataFrame, str]:
     """:func:`trade.trade` (USD) from the warehouse when it holds trade data, else COW trade from the pack."""
     if _has_trade(wh):
@@ -199,14 +207,18 @@ def load_trade(
 
 
 def load_region(
-    wh, a: str, b: str, states: list[str], *, year_from: int | None = None, year_to: int | None = None
+    wh: ChainStore, a: str, b: str, states: list[str], *, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[pd.DataFrame, str]:
     """:func:`trade_region.region` from the warehouse, else from the pack's COW trade (to 2014)."""
     if _has_trade(wh):
         return trg.region(wh, a, b, states, year_from=year_from, year_to=year_to), "warehouse"
-    wh.pack.require(a, b, *states)
+    # Not None: every chain ``api`` opens ends with the embedded pack (a bare pack is never a ChainStore here).
+    cast("PackStore", wh.pack).require(a, b, *states)
 
-    def from_pack(_wh, s, who, _period, *, year_from=None, year_to=None, **_kw):
+    def from_pack(
+        _wh: object, s: str, who: str, _period: object, *, year_from: int | None = None,
+        year_to: int | None = None, **_kw: object,
+    ) -> pd.DataFrame:  # fmt: skip
         return load_trade(wh, s, who, year_from=year_from, year_to=year_to)[0]
 
     return trg.region(None, a, b, states, year_from=year_from, year_to=year_to, trade_fn=from_pack), "pack"
@@ -215,7 +227,7 @@ def load_region(
 # --------------------------------------------------------------------------- facts
 
 
-def load_facts(wh) -> tuple[pd.DataFrame, str]:
+def load_facts(wh: Store) -> tuple[pd.DataFrame, str]:
     """The whole facts table: the warehouse's when it has one, else the pack's."""
     if wh.has("facts"):
         return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS], "warehouse"
@@ -224,13 +236,13 @@ def load_facts(wh) -> tuple[pd.DataFrame, str]:
     return df[FACT_COLUMNS], "pack"
 
 
-def facts_for(wh, entities: list[str], prefix: str | None = None) -> tuple[pd.DataFrame, str]:
+def facts_for(wh: Store, entities: list[str], prefix: str | None = None) -> tuple[pd.DataFrame, str]:
     """:func:`trade_region.facts_for` with the pack fallback."""
     df, basis = load_facts(wh)
     return trg.filter_facts(df, entities, prefix), basis
 
 
-def currency_shares(wh, entities: list[str]) -> tuple[pd.DataFrame, str]:
+def currency_shares(wh: Store, entities: list[str]) -> tuple[pd.DataFrame, str]:
     """:func:`trade_region.currency_shares` with the pack fallback."""
     df, basis = facts_for(wh, entities)
     return trg.currency_rows(df), basis
@@ -239,14 +251,14 @@ def currency_shares(wh, entities: list[str]) -> tuple[pd.DataFrame, str]:
 # --------------------------------------------------------------------------- energy
 
 
-def _has_commodity(wh, commodity: str) -> bool:
+def _has_commodity(wh: Store, commodity: str) -> bool:
     if not wh.has("energy_flows"):
         return False
     t = wh.table("energy_flows")
     return bool(t.filter(t.commodity == commodity).count().to_pandas())
 
 
-def _energy_pack(store, name: str, importer: str, freq: str) -> pd.DataFrame:
+def _energy_pack(store: Store, name: str, importer: str, freq: str) -> pd.DataFrame:
     p = store.derived(name).copy()
     p["period"] = p.period.astype(str)  # years alone would read as integers
     p = p[(p.importer == importer) & (p.freq == freq)]
@@ -256,7 +268,7 @@ def _energy_pack(store, name: str, importer: str, freq: str) -> pd.DataFrame:
 
 
 def load_crude(
-    wh, importer: str, origin: str, *, benchmarks: tuple[str, ...] = (), freq: str = "M"
+    wh: PathStore, importer: str, origin: str, *, benchmarks: tuple[str, ...] = (), freq: str = "M"
 ) -> tuple[pd.DataFrame, str]:
     """:func:`energy.crude` (every period) from the warehouse, else from the pack (its origins only)."""
     if _has_commodity(wh, "crude_oil"):
@@ -278,7 +290,7 @@ def load_crude(
 
 
 def load_gains(
-    wh, importer: str, origin: str, start: str, end: str, *, benchmark: str = "others"
+    wh: PathStore, importer: str, origin: str, start: str, end: str, *, benchmark: str = "others"
 ) -> tuple[pd.DataFrame, str]:
     """:func:`energy.gains` from the warehouse, else the pack's monthly gains (benchmark average or others)."""
     if _has_commodity(wh, "crude_oil"):
@@ -296,7 +308,7 @@ def load_gains(
     return m[["period", "unit_value", "benchmark", "benchmark_unit_value", "gain", "cumulative_gain"]], "pack"
 
 
-def load_gas(wh, importer: str, freq: str = "A") -> tuple[pd.DataFrame, str]:
+def load_gas(wh: PathStore, importer: str, freq: str = "A") -> tuple[pd.DataFrame, str]:
     """:func:`energy.gas` (shares by origin) from the warehouse, else from the pack."""
     if _has_commodity(wh, "pipeline_gas"):
         return en.gas(wh, importer, None, freq=freq), "warehouse"
@@ -305,7 +317,7 @@ def load_gas(wh, importer: str, freq: str = "A") -> tuple[pd.DataFrame, str]:
     return p.drop(columns=["importer", "freq"]).reset_index(drop=True), "pack"
 
 
-def load_pipelines(wh, name: str | None = None) -> tuple[pd.DataFrame, str]:
+def load_pipelines(wh: PathStore, name: str | None = None) -> tuple[pd.DataFrame, str]:
     """The pipeline registry (optionally names containing ``name``) from the warehouse, else from the pack."""
     if wh.has("pipelines"):
         return en.pipelines(wh, None, name), "warehouse"
@@ -315,7 +327,7 @@ def load_pipelines(wh, name: str | None = None) -> tuple[pd.DataFrame, str]:
     return df.reset_index(drop=True), "pack"
 
 
-def load_comparisons(wh) -> tuple[pd.DataFrame, str]:
+def load_comparisons(wh: PathStore) -> tuple[pd.DataFrame, str]:
     """:func:`energy.article_comparisons` over the warehouse's registry, else the pack's."""
     reg, basis = load_pipelines(wh)
     return en.comparisons(reg), basis

@@ -6,16 +6,23 @@ their shares of its trade, from reported or mirror flows (and COW trade to 2014)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import CIF_MARGIN, Period, trade
 
+if TYPE_CHECKING:
+    from dyadwatch.store import PathStore, Store
+
 
 def region(
-    wh, a: str, b: str, states: list[str], period: str | Period | None = None, *, year_from: int | None = None,
-    year_to: int | None = None, cif_margin: float = CIF_MARGIN, trade_fn=None,
+    wh: PathStore | None, a: str, b: str, states: list[str], period: str | Period | None = None, *,
+    year_from: int | None = None, year_to: int | None = None, cif_margin: float = CIF_MARGIN,
+    trade_fn: Callable[..., pd.DataFrame] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """For each third state S: A's and B's turnover with S and their shares of S's trade, per period.
 
@@ -23,7 +30,8 @@ def region(
     still show who trades more with S. ``basis_a``/``basis_b`` say reported or mirror.
     ``trade_fn`` (default :func:`trade.trade`, same signature) lets the embedded pack stand in for ``wh``.
     """
-    trade_fn = trade_fn or trade
+    # ``trade`` needs a store: ``wh`` is None only with a ``trade_fn`` that ignores it (``trade_pack.load_region``).
+    trade_fn = trade_fn or cast("Callable[..., pd.DataFrame]", trade)
     frames = []
     for s in states:
         per = {}
@@ -56,7 +64,7 @@ def region(
     return out[cols].sort_values(["state", "period"]).reset_index(drop=True)
 
 
-def facts_for(wh, entities: list[str], prefix: str | None = None) -> pd.DataFrame:
+def facts_for(wh: Store, entities: list[str], prefix: str | None = None) -> pd.DataFrame:
     """Published facts about any of ``entities`` (optionally metrics starting with ``prefix``)."""
     if not wh.has("facts"):
         return pd.DataFrame(columns=["metric", "entity_a", "entity_b", "period", "value", "unit", "publisher", "url"])
@@ -99,7 +107,7 @@ def region_trend(df: pd.DataFrame) -> pd.DataFrame:
 CURRENCY_METRICS = r"settlements|fx"
 
 
-def currency_shares(wh, entities: list[str]) -> pd.DataFrame:
+def currency_shares(wh: Store, entities: list[str]) -> pd.DataFrame:
     """Published settlement-currency and exchange-turnover shares (facts) about ``entities``, by period."""
     return currency_rows(facts_for(wh, entities))
 

@@ -10,12 +10,19 @@ Years outside the files are absent, not zero.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
-def _vetoes(store, year_from: int | None, year_to: int | None):
+    from dyadwatch.store import Store
+
+
+def _vetoes(store: Store, year_from: int | None, year_to: int | None) -> ir.Table:
     if not store.has("vetoes"):
         raise NoDataError(
             "No veto list in the warehouse. Fix: `dyadwatch update unsc` (or `dyadwatch ingest unsc "
@@ -29,7 +36,7 @@ def _vetoes(store, year_from: int | None, year_to: int | None):
     return t
 
 
-def drafts(store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def drafts(store: Store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """Every draft vetoed by a or b: date, draft, agenda, who vetoed, and kind (joint, a only, b only)."""
     t = _vetoes(store, year_from, year_to)
     rows = t.filter(t.iso3.isin([a, b])).to_pandas()
@@ -44,7 +51,7 @@ def drafts(store, a: str, b: str, *, year_from: int | None = None, year_to: int 
     return g.sort_values(["date"]).reset_index(drop=True)
 
 
-def summary(store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+def summary(store: Store, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """Per year: joint vetoes, a's alone, b's alone (0 inside the veto list's years, NULL outside), and, where
     the SC voting file is ingested, ``sc_shared`` adopted resolutions both voted on and ``sc_agreement``."""
     span = _vetoes(store, None, None).year
@@ -65,7 +72,7 @@ def summary(store, a: str, b: str, *, year_from: int | None = None, year_to: int
     return out.reset_index(drop=True)
 
 
-def _sc_agreement(store, a: str, b: str) -> pd.DataFrame:
+def _sc_agreement(store: Store, a: str, b: str) -> pd.DataFrame:
     v = store.table("sc_votes")
     va = v.filter(v.iso3 == a).select(rcid="rcid", year="year", vote_a="vote")
     vb = v.filter(v.iso3 == b).select(rcid="rcid", vote_b="vote")

@@ -12,6 +12,9 @@ All dyads at once: ``votes_panel``; ideal points: ``idealpoints``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -26,10 +29,15 @@ from dyadwatch.indicators.roll_calls import (  # noqa: F401  (re-exported: the v
     roll_calls_expr,
 )
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import Store
+
 
 def dyad_votes_expr(
-    wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None, **subset
-):
+    wh: Store, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None, **subset: Any
+) -> ir.Table:
     """Roll calls on which both a and b cast a yes/abstain/no vote: columns rcid, year, vote_a, vote_b."""
     votes = votes_sources.rows(wh, "votes", source)
     rc = roll_calls_expr(wh, source, year_from, year_to, **subset)
@@ -40,7 +48,7 @@ def dyad_votes_expr(
 
 
 def agreement(
-    wh, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
+    wh: Store, a: str, b: str, *, source: str | None = None, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
     """Per year: ``n`` shared roll calls and ``agreement``, the share with identical votes."""
     source = pick_source(wh, source)
@@ -50,7 +58,9 @@ def agreement(
     return df.reset_index(drop=True)
 
 
-def agreement_expr(wh, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None):
+def agreement_expr(
+    wh: Store, a: str, b: str, source: str, year_from: int | None = None, year_to: int | None = None
+) -> ir.Table:
     """The expression behind :func:`agreement`, for a source already picked."""
     import ibis
 
@@ -69,7 +79,7 @@ def agreement_expr(wh, a: str, b: str, source: str, year_from: int | None = None
     return out.order_by("year")
 
 
-def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.DataFrame:
+def agreement_panel(wh: Store, states: list[str], *, source: str | None = None) -> pd.DataFrame:
     """Undirected dyad-years (iso3_a < iso3_b) among ``states``: every roll-call year, n and agreement."""
     source = pick_source(wh, source)
     df = agreement_panel_expr(wh, states, source).to_pandas()
@@ -77,7 +87,7 @@ def agreement_panel(wh, states: list[str], *, source: str | None = None) -> pd.D
     return df.astype({"year": int, "n": int})
 
 
-def agreement_panel_expr(wh, states: list[str], source: str):
+def agreement_panel_expr(wh: Store, states: list[str], source: str) -> ir.Table:
     """The expression behind :func:`agreement_panel`, for a source already picked."""
     import ibis
 
@@ -102,7 +112,7 @@ def agreement_panel_expr(wh, states: list[str], source: str):
     return out.order_by(["iso3_a", "iso3_b", "year"])
 
 
-def _cells_expr(pair):
+def _cells_expr(pair: ir.Table) -> ir.Table:
     """Per year, the nine counts c{k}{l}: shared roll calls with a voting k and b voting l (1 yes .. 3 no)."""
     aggs = {
         f"c{k}{j}": ((pair.vote_a == k) & (pair.vote_b == j)).cast("int64").sum() for k in (1, 2, 3) for j in (1, 2, 3)
@@ -114,7 +124,7 @@ CELL_COLS = [f"c{k}{j}" for k in (1, 2, 3) for j in (1, 2, 3)]
 
 
 def measures(
-    wh,
+    wh: Store,
     a: str,
     b: str,
     *,
@@ -155,7 +165,7 @@ def measures(
 
 
 def issue_breakdown(
-    wh, a: str, b: str, *, source: str | None = None, period: int = 10, measure: str = "agreement"
+    wh: Store, a: str, b: str, *, source: str | None = None, period: int = 10, measure: str = "agreement"
 ) -> pd.DataFrame:
     """Per issue area and period (decades by default): n and ``measure`` for the dyad, plus all roll calls."""
     source = pick_source(wh, source)
@@ -177,7 +187,7 @@ def issue_breakdown(
     return pd.concat(rows).sort_values(["issue", "period"]).reset_index(drop=True)
 
 
-def add_percentiles(wh, df: pd.DataFrame, a: str, b: str, *, source: str, **subset) -> pd.DataFrame:
+def add_percentiles(wh: Store, df: pd.DataFrame, a: str, b: str, *, source: str, **subset: Any) -> pd.DataFrame:
     """``df`` (from ``measures``) with ``<m>_pct``: the dyad's percentile among all dyads each year."""
     from dyadwatch.indicators import votes_panel as vp
 
@@ -188,7 +198,7 @@ def add_percentiles(wh, df: pd.DataFrame, a: str, b: str, *, source: str, **subs
 
 
 def dyad(
-    store,
+    store: Store,
     a: str,
     b: str,
     *,
@@ -206,7 +216,7 @@ def dyad(
     """The dyad's measures per year from the roll calls when the store holds them, else from the derived
     ``votes`` table (focus dyads; no subsets; 95% intervals with seed 0). Returns (frame, basis, sources)."""
     if store.has("votes"):
-        own = store.store_of("votes")
+        own = cast("Store", store.store_of("votes"))  # not None: a store holds "votes" (has, above)
         src = pick_source(own, source)
         df = measures(
             own, a, b, measure=measure, source=src, year_from=year_from, year_to=year_to,
@@ -247,7 +257,7 @@ def dyad(
 PACK_CI, PACK_SEED, PACK_REPS = 0.95, 0, 500
 
 
-def build_votes(wh, focus) -> pd.DataFrame:
+def build_votes(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     """Focus dyad-years (every roll-call year): n, every measure, its percentile among all dyads that
     year, and 95% bootstrap bounds — the same numbers ``measures(..., ci=0.95, seed=0, reps=300)`` gives."""
     from dyadwatch.indicators import votes_panel as vp
@@ -279,7 +289,7 @@ def build_votes(wh, focus) -> pd.DataFrame:
     return df.astype({"year": int, "n": int}).reset_index(drop=True)
 
 
-def build_neighbours(wh, focus) -> pd.DataFrame:
+def build_neighbours(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     """Each focus country's ten nearest voting neighbours (all states) in the latest year, by agreement and kappa."""
     from dyadwatch.indicators import votes_panel as vp
 
@@ -313,7 +323,7 @@ def issue_panel(votes: pd.DataFrame, roll_calls: pd.DataFrame, period: int = 10)
     return pd.concat(out, ignore_index=True)
 
 
-def build_issues(wh, focus) -> pd.DataFrame:
+def build_issues(wh: Store, focus: Sequence[str]) -> pd.DataFrame:
     """Focus dyads: agreement by issue area and decade (the report's issue breakdown)."""
     from dyadwatch.indicators import votes_panel as vp
 

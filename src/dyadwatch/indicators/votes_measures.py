@@ -81,10 +81,12 @@ def measures_from_cells(cells: np.ndarray) -> dict[str, np.ndarray]:
     po = np.trace(p, axis1=-2, axis2=-1)
 
     def dist(d: np.ndarray) -> np.ndarray:  # observed mean distance
-        return (p * d).sum(axis=(-2, -1))
+        out: np.ndarray = (p * d).sum(axis=(-2, -1))
+        return out
 
     def chance(x: np.ndarray, y: np.ndarray, d: np.ndarray) -> np.ndarray:  # expected distance if independent
-        return np.einsum("...k,...l,kl->...", x, y, d)
+        out: np.ndarray = np.einsum("...k,...l,kl->...", x, y, d)
+        return out
 
     out = {
         "n": n.astype(np.int64),

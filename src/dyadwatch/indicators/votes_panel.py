@@ -15,6 +15,7 @@ a state's nearest voting neighbours, and a clustered similarity matrix.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,12 +23,15 @@ import pandas as pd
 from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.indicators.votes_measures import MEASURES, measures_from_cells
 
+if TYPE_CHECKING:
+    from dyadwatch.store import Store
 
-def year_cells(codes: np.ndarray, state_idx: np.ndarray, rc_idx: np.ndarray, n_states: int, n_rc: int):
+
+def year_cells(codes: np.ndarray, state_idx: np.ndarray, rc_idx: np.ndarray, n_states: int, n_rc: int) -> np.ndarray:
     """The (S, S, 3, 3) joint-vote tables of one year from coded votes (0 yes, 1 abstain, 2 no)."""
     ind = np.zeros((3, n_states, n_rc), dtype=np.float32)  # float32 is exact for counts < 2**24
     ind[codes, state_idx, rc_idx] = 1.0
-    cells = np.einsum("ksr,ltr->stkl", ind, ind, optimize=True)
+    cells: np.ndarray = np.einsum("ksr,ltr->stkl", ind, ind, optimize=True)
     return cells
 
 
@@ -85,7 +89,7 @@ def panel_from_frames(votes: pd.DataFrame, roll_calls: pd.DataFrame, measures: l
     return index
 
 
-def load_frames(wh, source: str, **subset) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_frames(wh: Store, source: str, **subset: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Votes (rcid, iso3, vote) and selected roll calls (rcid, year) of one source, as pandas."""
     from dyadwatch.indicators.roll_calls import roll_calls_expr
     from dyadwatch.indicators.votes_sources import rows
@@ -96,7 +100,9 @@ def load_frames(wh, source: str, **subset) -> tuple[pd.DataFrame, pd.DataFrame]:
     return v.to_pyarrow().to_pandas(), rc
 
 
-def all_dyads(wh, *, source: str | None = None, measures: list[str] | None = None, **subset) -> pd.DataFrame:
+def all_dyads(
+    wh: Store, *, source: str | None = None, measures: list[str] | None = None, **subset: Any
+) -> pd.DataFrame:
     """Every undirected dyad-year with n and every measure, from the warehouse; subsets as in ``votes.measures``."""
     from dyadwatch.indicators.roll_calls import pick_source
 
@@ -261,7 +267,7 @@ def average_linkage_order(dist: np.ndarray) -> list[int]:
 
 
 def neighbours_of(
-    store,
+    store: Store,
     iso3: str,
     year: int | None = None,
     *,
@@ -293,7 +299,7 @@ def neighbours_of(
 
 
 def matrix_of(
-    store, year: int, *, measure: str = "agreement", states: list[str] | None = None, source: str | None = None
+    store: Store, year: int, *, measure: str = "agreement", states: list[str] | None = None, source: str | None = None
 ) -> tuple[pd.DataFrame, str, list[str], list[str]]:
     """The clustered similarity ``matrix`` for a year; (frame, basis, sources, notes). Pack: focus states only."""
     from dyadwatch.indicators.roll_calls import pick_source

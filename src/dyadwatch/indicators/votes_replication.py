@@ -16,15 +16,24 @@ Computed for all dyads at once with ``votes_panel``'s vote-matrix products.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from dyadwatch.errors import DyadwatchError, NoDataError
 from dyadwatch.indicators import votes_panel as vp
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from dyadwatch.store import Store
+
 SESSION_OFFSET = 1945
 
 
-def session_frames(store, source: str | None = None, drop_unanimous: bool = True):
+def session_frames(
+    store: Store, source: str | None = None, drop_unanimous: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Votes (rcid, iso3, vote) and roll calls (rcid, year = session + 1945), unanimous ones dropped."""
     from dyadwatch.indicators.votes import pick_source
 
@@ -43,13 +52,15 @@ def session_frames(store, source: str | None = None, drop_unanimous: bool = True
     return v, rc, source
 
 
-def session_panel(store, *, source: str | None = None, drop_unanimous: bool = True) -> pd.DataFrame:
+def session_panel(store: Store, *, source: str | None = None, drop_unanimous: bool = True) -> pd.DataFrame:
     """Every undirected iso3 dyad-year (session years): n shared roll calls and agreement (identical votes)."""
     v, rc, source = session_frames(store, source, drop_unanimous)
     return vp.panel_from_frames(v, rc, ["agreement"])
 
 
-def agreement_with(store, partner: str, *, source: str | None = None, drop_unanimous: bool = True) -> pd.DataFrame:
+def agreement_with(
+    store: Store, partner: str, *, source: str | None = None, drop_unanimous: bool = True
+) -> pd.DataFrame:
     """Per state and session year: agreement with ``partner`` (the QSS ``PctAgreeUS`` layout: iso3, year)."""
     p = session_panel(store, source=source, drop_unanimous=drop_unanimous)
     a = p[p.iso3_a == partner].rename(columns={"iso3_b": "iso3"})
@@ -62,7 +73,7 @@ QSS_COLUMNS = ["Year", "CountryAbb", "CountryName", "PctAgreeUS", "PctAgreeRUSSI
 TOLERANCE = 1e-6  # the published file rounds to 7 significant digits
 
 
-def read_published(path) -> pd.DataFrame:
+def read_published(path: str | Path) -> pd.DataFrame:
     """The QSS ``unvoting`` CSV (Year, CountryAbb, CountryName, idealpoint, PctAgreeUS, PctAgreeRUSSIA) with iso3."""
     from pathlib import Path
 
@@ -87,7 +98,7 @@ def read_published(path) -> pd.DataFrame:
     return df.assign(iso3=iso)
 
 
-def compare_published(store, path, *, source: str = "voeten") -> pd.DataFrame:
+def compare_published(store: Store, path: str | Path, *, source: str = "voeten") -> pd.DataFrame:
     """Per country-year of the published file: its agreement with the USA and Russia beside the computed one.
 
     ``status`` is ``equal`` (within TOLERANCE), ``differs`` or ``not computed`` (the state cast no vote

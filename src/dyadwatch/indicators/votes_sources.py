@@ -26,10 +26,17 @@ between the parts is an error rather than a silent merge.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.sources.undl import symbol_key
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from dyadwatch.store import Store
 
 EXTENSION = "undl"
 BASES = ("unvotes", "voeten")
@@ -47,7 +54,7 @@ def parts(source: str) -> tuple[str, str] | None:
     return base, ext
 
 
-def pick(wh, requested: str | None) -> str | None:
+def pick(wh: Store, requested: str | None) -> str | None:
     """The combined source to use, or None to let the plain rules pick."""
     have = wh.sources_of("votes")
     if requested:
@@ -68,13 +75,13 @@ def pick(wh, requested: str | None) -> str | None:
     return combined_name(base) if base else None
 
 
-def cutover(wh, base: str) -> int:
+def cutover(wh: Store, base: str) -> int:
     """The last year of the older source: ``undl`` is used from the year after."""
     rc = wh.table("roll_calls")
     return int(rc.filter(rc.source == base).year.max().to_pyarrow().as_py())
 
 
-def rows(wh, table: str, source: str):
+def rows(wh: Store, table: str, source: str) -> ir.Table:
     """``table`` (roll_calls or votes) restricted to ``source``, plain or combined, as an Ibis expression.
 
     Combined rows carry the combined name in ``source`` so downstream filters and labels see one source.
@@ -96,7 +103,7 @@ def rows(wh, table: str, source: str):
     return out.mutate(source=ibis.literal(source))
 
 
-def check_ids(wh, source: str) -> None:
+def check_ids(wh: Store, source: str) -> None:
     """Fail if a roll-call id is used by both parts of a combined source."""
     p = parts(source)
     if p is None:
@@ -109,7 +116,7 @@ def check_ids(wh, source: str) -> None:
         raise NoDataError(f"{n} roll-call ids are used by both {p[0]} and {p[1]}; they cannot be combined.")
 
 
-def coverage(wh) -> pd.DataFrame:
+def coverage(wh: Store) -> pd.DataFrame:
     """Per year: roll calls of each vote source, undl roll calls matching an older one, the source used."""
     rc = wh.table("roll_calls").select("source", "rcid", "date", "year", "resolution").to_pandas()
     if rc.empty:
