@@ -52,6 +52,23 @@ def similarity_matrix(texts: Mapping[str, str]) -> pd.DataFrame:
 
 
 def _year_texts(wh: PathStore, year_from: int | None, year_to: int | None, kind: str) -> pd.DataFrame:
+    """One text per speaker and year (a report and its verdict ask twice: read once per store and ingest)."""
+    frame: pd.DataFrame = wh.cached(
+        ("speech_year_texts", year_from, year_to, kind), lambda: _read_year_texts(wh, year_from, year_to, kind)
+    )
+    return frame
+
+
+def _year_matrix(wh: PathStore, kind: str, year: int, sub: pd.DataFrame) -> pd.DataFrame:
+    """A year's similarity matrix, computed once per store and ingest (TF-IDF over every speech of the year is
+    most of a full warehouse's report; any window that holds the year has the same matrix)."""
+    m: pd.DataFrame = wh.cached(
+        ("speech_similarity_matrix", kind, year), lambda: similarity_matrix(dict(zip(sub.iso3, sub.text, strict=True)))
+    )
+    return m
+
+
+def _read_year_texts(wh: PathStore, year_from: int | None, year_to: int | None, kind: str) -> pd.DataFrame:
     if not wh.sources_of("speeches"):
         raise NoDataError(f"No speeches in {wh.path}. Fix: `dyadwatch ingest ungdc UNGDC_FOLDER`.")
     t = wh.table("speeches")
@@ -80,8 +97,7 @@ def dyad_similarity(
     for year, codes in have.items():
         if a not in codes or b not in codes:
             continue
-        sub = texts[texts.year == year]
-        m = similarity_matrix(dict(zip(sub.iso3, sub.text, strict=True)))
+        m = _year_matrix(wh, kind, int(year), texts[texts.year == year])
         rows.append(
             (int(year), float(m.loc[a, b]), _rank(m.loc[a], a, b), _rank(m.loc[b], b, a), len(codes) - 1,
              float(m.loc[a].drop(a).mean()), float(m.loc[b].drop(b).mean()))
@@ -97,7 +113,7 @@ def nearest(wh: PathStore, a: str, year: int, *, n: int = 10, kind: str = KIND) 
     texts = _year_texts(wh, year, year, kind)
     if a not in set(texts.iso3):
         raise NoDataError(f"{a} has no {kind!r} speech in {year} in {wh.path}.")
-    m = similarity_matrix(dict(zip(texts.iso3, texts.text, strict=True)))
+    m = _year_matrix(wh, kind, year, texts)
     s = m.loc[a].drop(a).sort_values(ascending=False).head(n)
     return pd.DataFrame({"rank": range(1, len(s) + 1), "iso3": s.index, "similarity": s.to_numpy()})
 

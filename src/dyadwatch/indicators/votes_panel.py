@@ -107,10 +107,19 @@ def all_dyads(
     from dyadwatch.indicators.roll_calls import pick_source
 
     source = pick_source(wh, source)
-    votes, rc = load_frames(wh, source, **subset)
-    out = panel_from_frames(votes, rc, measures)
-    out.insert(0, "source", source)
-    return out
+
+    def build(measures: list[str] | None) -> pd.DataFrame:
+        votes, rc = load_frames(wh, source, **subset)
+        out = panel_from_frames(votes, rc, measures)
+        out.insert(0, "source", source)
+        return out
+
+    if any(subset.values()):
+        return build(measures)
+    # The whole panel once per store and ingest: a report's verdict, votes section and reference dyads all
+    # read it (every measure costs little more than one: the joint-vote tables are the work).
+    full: pd.DataFrame = wh.cached(("all_dyads", source), lambda: build(None))
+    return full[["source", "iso3_a", "iso3_b", "year", "n", *(measures or MEASURES)]]
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:
