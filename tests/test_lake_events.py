@@ -9,6 +9,7 @@ content (its part and its aggregate replaced), and every index option the aggreg
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -201,3 +202,46 @@ def _bad_line() -> str:
               "QuadClass": "1", "GoldsteinScale": "11", "NumMentions": "1", "NumSources": "1", "NumArticles": "1",
               "AvgTone": "0"}  # fmt: skip
     return "\t".join(values.get(c, "") for c in gdelt.V2_COLUMNS) + "\n"
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_reads_the_aggregate_with_the_same_figures(days, tmp_path):
+    """``SparkStore`` shares the lake's reader: its index from the aggregate equals its index from the rows and
+    DuckDB's (the same Ibis expressions, compiled to Spark SQL)."""
+    import shutil
+
+    if shutil.which("java") is None or importlib.util.find_spec("pyspark") is None:
+        pytest.skip("no Java runtime or no pyspark on this machine (pip install dyadwatch[spark])")
+    from pyspark.sql import SparkSession
+
+    from dyadwatch.engines.spark import SparkStore, local_session
+
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, days[:2])
+    had = SparkSession.getActiveSession()
+    # As tests/test_engine_spark.py: C1-only JIT and the serial GC start a short-lived JVM sooner on two cores.
+    session = local_session({"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+                             "spark.sql.shuffle.partitions": "2"})  # fmt: skip
+    try:
+        spark, duck = SparkStore(root, session), LakeStore(root)
+        assert spark.aggregate_current and duck.aggregate_current
+        for kw in (OPTIONS[0], OPTIONS[1], OPTIONS[-1]):
+            assert _spark_reads_aggregate(spark, **kw)
+            got = ie.dyad_events(spark, "CHN", "RUS", **kw)
+            spark.use_aggregates = False
+            rows = ie.dyad_events(spark, "CHN", "RUS", **kw)
+            spark.use_aggregates = True
+            want = ie.dyad_events(duck, "CHN", "RUS", **kw)
+            pd.testing.assert_frame_equal(got, rows, rtol=1e-9, atol=1e-12, check_dtype=False)
+            pd.testing.assert_frame_equal(got, want, rtol=1e-9, atol=1e-12, check_dtype=False)
+        spark.close()
+        duck.close()
+    finally:
+        if had is None:
+            session.stop()
+
+
+def _spark_reads_aggregate(store, **kw) -> bool:
+    combined = ie.dyad_events_expr(store, "CHN", "RUS", **kw)["combined"]
+    return "dw_" + lake.DYAD_MONTH in str(store.ibis.compile(combined))
