@@ -12,12 +12,18 @@ sizes share files, so the largest is generated once):
    ``LakeStore``, versus a bare scan: one hand-written DuckDB query over the same Parquet files reading the
    columns the index reads (date, actors, QuadClass, Goldstein, mentions, tone), keeping the rows it keeps
    (CHN or RUS an actor) and grouping by month (time after start-up, each in its own subprocess) → ratio
-   index / scan (target ≤ 1.5).
+   index / scan (target ≤ 1.5). The index reads the lake's dyad-month aggregate, which the ingest writes (its
+   time is inside the ingest figure); *rows s* is the same index with the aggregate off (``use_aggregates``),
+   reading the events rows, for comparison.
+4. **Spark** (``--spark``, once per size, after the repeats): one ``local[2]`` session in a subprocess (its start
+   printed apart, not counted); then the same index through ``SparkStore`` from the aggregate and from the rows,
+   and the same bare scan as Spark SQL over the same Parquet files: each one warm-up run, then the median of
+   ``--spark-repeat``.
 
 Medians of ``--repeat`` runs for sizes up to 6 M, one run above (unless ``--repeat-large``).
 
-    python bench/bench_scale.py                  # 6, 30 and 60 M events (25 GB of CSV at 60 M)
-    python bench/bench_scale.py --sizes 1,6      # quick
+    python bench/bench_scale.py                  # 6, 30 and 60 M events (25 GB of CSV at 60 M), with Spark
+    python bench/bench_scale.py --sizes 1,6 --no-spark   # quick
 """
 
 from __future__ import annotations
@@ -57,9 +63,53 @@ from dyadwatch.engines.lakeviews import LakeStore
 countries.all_countries()
 store = LakeStore(sys.argv[1], memory_limit="1GB")
 store.con.execute("SET enable_progress_bar = false")  # a query over 2 s would print it to stdout
+store.ibis  # the Ibis backend's import and set-up: start-up, once per process (the scan's is `import duckdb`)
+store.use_aggregates = sys.argv[2] == "aggregate"
+assert store.aggregate_current or not store.use_aggregates, "the lake's dyad-month aggregate is not current"
 t0 = time.perf_counter()
 df = ie.dyad_events(store, "CHN", "RUS")
 print(time.perf_counter() - t0, int(df.events.sum()))
+"""
+
+_SPARK = """
+import statistics, sys, time
+from dyadwatch import countries, lake
+from dyadwatch.indicators import events as ie
+from dyadwatch.engines.spark import SparkStore, local_session
+root, reps = sys.argv[1], int(sys.argv[2])
+countries.all_countries()
+t0 = time.perf_counter()
+session = local_session()
+session.range(1).collect()  # the JVM and the executors are up
+start = time.perf_counter() - t0
+store = SparkStore(root, session)
+files = [str(f) for f in lake.files(root, "events")]
+session.read.parquet(*files).createOrReplaceTempView("bench_events")
+scan_sql = ("SELECT date_trunc('month', date) AS p, count(*), sum(goldstein * mentions), sum(avg_tone * mentions), "
+            "sum(quad_class), count(DISTINCT actor_a), count(DISTINCT actor_b) FROM bench_events "
+            "WHERE actor_a IN ('CHN', 'RUS') OR actor_b IN ('CHN', 'RUS') GROUP BY 1")
+
+def timed(fn):
+    fn()  # warm-up: plans, JIT, file listing
+    runs = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+def index(aggregate):
+    store.use_aggregates = aggregate
+    return ie.dyad_events(store, "CHN", "RUS")
+
+assert store.aggregate_current
+agg = timed(lambda: index(True))
+rows = timed(lambda: index(False))
+scan = timed(lambda: session.sql(scan_sql).collect())
+a, r = index(True), index(False)
+assert a.events.tolist() == r.events.tolist(), "Spark: the index from the aggregate differs from the rows"
+print(start, agg, rows, scan)
+session.stop()
 """
 
 _SCAN = """
@@ -109,13 +159,24 @@ def _one(files: list[Path], work: Path) -> dict:
     b_wall, b_rss, _ = _run([py, "-c", _BARE, str(bare), *map(str, files)])
     ingest = [py, "-m", "dyadwatch", "-q", "ingest", "gdelt", *map(str, files), "--lake", str(lake_dir)]
     i_wall, i_rss, _ = _run(ingest)
-    _, x_rss, out = _run([py, "-c", _INDEX, str(lake_dir)])
-    x_time = float(out.split()[0])
+    _, x_rss, out = _run([py, "-c", _INDEX, str(lake_dir), "aggregate"])
+    x_time, x_events = float(out.split()[0]), int(out.split()[1])
+    _, _, out = _run([py, "-c", _INDEX, str(lake_dir), "rows"])
+    r_time, r_events = float(out.split()[0]), int(out.split()[1])
+    if x_events != r_events:
+        raise SystemExit(f"the index from the aggregate counts {x_events} events, from the rows {r_events}")
     _, _, out = _run([py, "-c", _SCAN, str(lake_dir)])
     s_time, rows = float(out.split()[0]), int(out.split()[1])
     return {"bare_start": b_start, "ingest_start": i_start, "bare_s": b_wall, "bare_rss": b_rss,
             "ingest_s": i_wall, "ingest_rss": i_rss, "index_s": x_time, "index_rss": x_rss,
-            "scan_s": s_time, "rows": rows}  # fmt: skip
+            "rows_s": r_time, "scan_s": s_time, "rows": rows}  # fmt: skip
+
+
+def _spark(work: Path, reps: int) -> dict:
+    """Spark local[2] over the lake the last run left: session start, index (aggregate, rows), scan."""
+    _, _, out = _run([sys.executable, "-c", _SPARK, str(work / "lake"), str(reps)])
+    start, agg, rows, scan = map(float, out.split()[-4:])
+    return {"spark_start": start, "spark_index_s": agg, "spark_rows_s": rows, "spark_scan_s": scan}
 
 
 def main() -> None:
@@ -124,6 +185,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per size up to 6 M (median)")
     ap.add_argument("--repeat-large", type=int, default=1, help="runs per size above 6 M")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one, removed)")
+    ap.add_argument("--no-spark", dest="spark", action="store_false", help="leave out the Spark local[2] runs")
+    ap.add_argument("--spark-repeat", type=int, default=3, help="Spark runs per workload after one warm-up (median)")
     a = ap.parse_args()
     sizes = [float(s) for s in a.sizes.split(",")]
     work = a.work or Path(tempfile.mkdtemp(prefix="dyadwatch-bench-scale-"))
@@ -147,10 +210,16 @@ def main() -> None:
             runs = [_one(chosen, work) for _ in range(reps)]
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             med.update(size=size, repeats=reps, gb=sum(f.stat().st_size for f in chosen) / 1e9)
-            rows.append(med)
             print(_line(med), flush=True)
+            if a.spark:
+                med.update(_spark(work, a.spark_repeat))
+                print("  " + _spark_line(med), flush=True)
+            rows.append(med)
         print()
         print(_table(rows))
+        if a.spark:
+            print()
+            print(_spark_table(rows))
     finally:
         if a.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -159,9 +228,34 @@ def main() -> None:
 def _line(r: dict) -> str:
     return (
         f"{r['size']:g} M: ingest {r['ingest_s']:.1f} s ({r['ingest_rss']:.0f} MB) vs bare COPY {r['bare_s']:.1f} s "
-        f"→ {r['bare_s'] / r['ingest_s']:.2f}× ({_net(r):.2f}× without start-up); index {r['index_s']:.2f} s vs "
-        f"scan {r['scan_s']:.2f} s"
+        f"→ {r['bare_s'] / r['ingest_s']:.2f}× ({_net(r):.2f}× without start-up); index {r['index_s']:.2f} s "
+        f"(rows {r['rows_s']:.2f} s) vs scan {r['scan_s']:.2f} s"
     )
+
+
+def _spark_line(r: dict) -> str:
+    return (
+        f"Spark local[2] (session start {r['spark_start']:.1f} s, not counted): index {r['spark_index_s']:.2f} s "
+        f"(rows {r['spark_rows_s']:.2f} s) vs scan {r['spark_scan_s']:.2f} s"
+    )
+
+
+def _spark_table(rows: list[dict]) -> str:
+    head = (
+        f"{'events':>8} {'start s':>8} {'index s':>8} {'rows s':>7} {'scan s':>7} {'index/scan':>10} "
+        f"{'rows/scan':>9} {'vs DuckDB index':>15} {'vs DuckDB rows':>14} {'vs DuckDB scan':>14}"
+    )
+    out = ["Spark local[2], time after session start (medians after one warm-up)", head, "-" * len(head)]
+    for r in rows:
+        out.append(
+            f"{r['size']:>7g}M {r['spark_start']:>8.1f} {r['spark_index_s']:>8.2f} {r['spark_rows_s']:>7.2f} "
+            f"{r['spark_scan_s']:>7.2f} {r['spark_index_s'] / r['spark_scan_s']:>10.2f} "
+            f"{r['spark_rows_s'] / r['spark_scan_s']:>9.2f} {r['spark_index_s'] / r['index_s']:>14.1f}x "
+            f"{r['spark_rows_s'] / r['rows_s']:>13.1f}x {r['spark_scan_s'] / r['scan_s']:>13.1f}x"
+        )
+    out.append("index: from the dyad-month aggregate; rows: the same index from the events rows; vs DuckDB: Spark s / "
+               "DuckDB s of the same workload (LakeStore, the DuckDB scan)")  # fmt: skip
+    return "\n".join(out)
 
 
 def _net(r: dict) -> float:
@@ -173,7 +267,7 @@ def _table(rows: list[dict]) -> str:
     head = (
         f"{'events':>8} {'CSV GB':>7} {'runs':>4} {'ingest s':>9} {'bare COPY s':>11} {'ratio':>6} "
         f"{'net':>5} {'start s':>7} {'ingest RSS MB':>13} {'bare RSS MB':>11} {'index s':>8} {'scan s':>7} "
-        f"{'ratio':>6} {'index RSS MB':>12}"
+        f"{'ratio':>6} {'index RSS MB':>12} {'rows s':>7} {'ratio':>6}"
     )
     out = [head, "-" * len(head)]
     for r in rows:
@@ -181,9 +275,12 @@ def _table(rows: list[dict]) -> str:
             f"{r['size']:>7g}M {r['gb']:>7.1f} {r['repeats']:>4} {r['ingest_s']:>9.1f} {r['bare_s']:>11.1f} "
             f"{r['bare_s'] / r['ingest_s']:>6.2f} {_net(r):>5.2f} {r['ingest_start']:>7.1f} {r['ingest_rss']:>13.0f} "
             f"{r['bare_rss']:>11.0f} "
-            f"{r['index_s']:>8.2f} {r['scan_s']:>7.2f} {r['index_s'] / r['scan_s']:>6.2f} {r['index_rss']:>12.0f}"
+            f"{r['index_s']:>8.2f} {r['scan_s']:>7.2f} {r['index_s'] / r['scan_s']:>6.2f} {r['index_rss']:>12.0f} "
+            f"{r['rows_s']:>7.2f} {r['rows_s'] / r['scan_s']:>6.2f}"
         )
-    out.append("net: the ratio without each child's start-up (start s: the ingest CLI's, measured alone)")
+    out.append("net: the ratio without each child's start-up (start s: the ingest CLI's, measured alone); ingest s "
+               "includes writing the dyad-month aggregate")  # fmt: skip
+    out.append("index s: the index from the dyad-month aggregate; rows s: the same index from the events rows")
     out.append("targets: throughput ratio (bare COPY s / ingest s) ≥ 0.7; ingest peak RSS ≤ 1.5 GB and flat; "
                "index / scan ≤ 1.5")  # fmt: skip
     return "\n".join(out)

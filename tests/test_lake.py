@@ -55,15 +55,17 @@ def _row(cols: list[str], **values) -> str:
 
 
 def _content(root: Path) -> tuple:
-    """What a reader sees: the current entries and a digest of every live row."""
+    """What a reader sees: the current entries and a digest of every live row and of the live dyad-month sums."""
     found = lake.files(root, "events")
     if not found:
-        return lake.current(root), None
+        return lake.current(root), None, lake.files(root, lake.DYAD_MONTH)
     lst = "[" + ", ".join(f"'{f}'" for f in found) + "]"
     digest = duckdb.sql(
         f"SELECT count(*), sum(hash(event_id, date, actor_a, actor_b, goldstein, file)) FROM read_parquet({lst})"
     ).fetchone()
-    return lake.current(root), digest
+    aggs = "[" + ", ".join(f"'{f}'" for f in lake.files(root, lake.DYAD_MONTH)) + "]"
+    summed = duckdb.sql(f"SELECT count(*), sum(events), sum(g_num_mentions) FROM read_parquet({aggs})").fetchone()
+    return lake.current(root), digest, summed
 
 
 def _index(store, a: str, b: str) -> pd.DataFrame:
@@ -352,6 +354,7 @@ def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(synth, tmp
     p.send_signal(signal.SIGKILL)
     p.communicate(timeout=30)
     assert lake.current(tmp_path / "lake2") == {} and lake.files(tmp_path / "lake2", "events") == []
+    assert lake.files(tmp_path / "lake2", lake.DYAD_MONTH) == []  # its staged aggregate is not live either
     # The next ingest removes what the killed ones left and lands.
     res = lake_ingest.ingest(root, gdelt, synth[1:])
     assert res.skipped or lake.current(root)["gdelt"].rows["events"] > before[0]["gdelt"].rows["events"]

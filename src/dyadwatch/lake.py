@@ -12,6 +12,11 @@ Each Parquet file has exactly the table's canonical columns (``tables.TABLES``),
 needs no partition discovery. A part is what one ingest wrote for one table: a whole source (mode replace) or
 one file of it (mode add, ``PART`` the file's label). Parts are never modified; they are only added.
 
+Beside each events part, the streamed ingest writes its **dyad-month aggregate** (``DYAD_MONTH``): the part's
+rows summed per source, month, actor pair and root flag, in the same commit, at the same relative name under
+``events_dyad_month/`` (``aggregate_of``). Only the aggregate's reader (``engines/_lakebase.py``) uses it, and
+only while every live events part has its own (``LakeBacked.aggregate_current``): otherwise it reads the rows.
+
 What is *current* is what the log says: the newest entry of each source lists its live parts per table
 (``live``) and the files they were read from (``inputs``: identity, sha256, rows, parts). Committing is the
 rename of one log entry into ``_log/``: a process killed before that leaves only parts no entry names, which
@@ -39,6 +44,12 @@ from dyadwatch.errors import DyadwatchError
 LOG = "_log"
 _STAGE = "_staging"
 _ENTRY = re.compile(r"^(\d{8})\.json$")
+DYAD_MONTH = "events_dyad_month"
+# The aggregate's columns: the group keys, then per group the sums the events index needs (``engines/_lakebase``).
+# ``g_*``/``t_*``: Goldstein/tone numerators and denominators for each weight (mentions, articles, none), each over
+# the rows where both the value and the weight are known, as the index computes them from the rows.
+DYAD_MONTH_KEYS = ("source", "month", "actor_a", "actor_b", "is_root")
+DYAD_MONTH_WEIGHTS = ("mentions", "articles", "none")
 
 
 class LakeError(DyadwatchError):
@@ -284,6 +295,14 @@ def clean(root: Path, stage_dir: Path, *, keep_superseded: bool = True) -> list[
         shutil.rmtree(scratch, ignore_errors=True)  # spill files and unpacked zips of a killed ingest
         removed.append(scratch)
     return removed
+
+
+def aggregate_of(events_part: str) -> str:
+    """The relative folder of an events part's dyad-month aggregate: the same part name under ``DYAD_MONTH``."""
+    head, _, rest = events_part.partition("/")
+    if head != "events" or not rest:
+        raise LakeError(f"{events_part!r} is not an events part (events/source=SRC/part=NAME).")
+    return f"{DYAD_MONTH}/{rest}"
 
 
 def _rel(root: Path, p: Path) -> str:

@@ -15,8 +15,14 @@ Same semantics as the warehouse ingest of the same files:
   COPY through DuckDB's ``error()``; a second pass, on the error path only, finds its line and counts its kind;
 * duplicate event ids kept once: within a file, and against the source's other live parts and the files read
   before in this command (files in name order, first kept, as the warehouse's loader orders them);
+  which copy of an id repeated within one file is kept is, as in the warehouse's loader, not specified;
 * mode add: a file read again replaces its own earlier part; files already live with the same sha256 are
   skipped; a re-read that would lose more than ``META.max_shrink`` of the source's rows needs ``allow_shrink``.
+
+Each file is parsed once, into a temporary table (DuckDB spills it past ``memory_limit``), so the duplicate
+removal is a hash pass over its ids and the one Parquet write is of the kept rows only. From the same kept rows
+the part's dyad-month aggregate (``lake.DYAD_MONTH``) is written beside it and committed with it: the lake
+store answers the events index from those sums while every live part has its aggregate.
 
 Unlike the warehouse ingest, actor codes unknown to the crosswalk are not listed in a note (that is a
 second pass over the file); they become NULL as there.
@@ -112,12 +118,14 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
             return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
         scratch = stage_dir / f"run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         scratch.mkdir()
-        written: list[Path] = []
+        written: dict[str, list[Path]] = {"events": [], lake.DYAD_MONTH: []}
         try:
             con = _connect(scratch, memory_limit, threads)
             try:
                 replaced = [p for r in todo for p in known.get(r.identity, {}).get("parts", [])]
                 others = [root / p for p in (prev.live.get("events", []) if prev else []) if p not in replaced]
+                # A re-read file's old aggregates go with its old parts (absent for parts older than aggregates).
+                replaced += [lake.aggregate_of(p) for p in replaced]
                 inputs, notes = [], []
                 # Name order, as the warehouse's loader keeps the first of a repeated event id by file name.
                 for r in sorted(todo, key=lambda r: (r.path.name, r.identity)):
@@ -126,9 +134,11 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
                     parts, n, more = _stream_file(con, root, scratch, meta.name, r, others, written)
                     others += parts
                     notes += more
+                    rel = [lake._rel(root, p) for p in parts]
                     inputs.append(
                         {"identity": r.identity, "path": str(r.path), "sha256": _digest(r), "size": r.size,
-                         "mtime_ns": r.mtime_ns, "rows": n, "parts": [lake._rel(root, p) for p in parts]}
+                         "mtime_ns": r.mtime_ns, "rows": n, "parts": rel,
+                         "aggregates": [lake.aggregate_of(p) for p in rel]}
                     )  # fmt: skip
             finally:
                 con.close()
@@ -139,13 +149,13 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
             test_pause()
             with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
                 entry = lake.commit(
-                    root, meta.name, "add", {"events": written}, replaced=replaced,
+                    root, meta.name, "add", written, replaced=replaced,
                     files_=[r.given for r in refs], rows={"events": after}, notes=notes, inputs=inputs, base=base,
                 )  # fmt: skip
         except BaseException as e:
             if not (isinstance(e, KeyboardInterrupt) and signals.committed()):
-                for p in written:  # never named by an entry: invisible anyway, removed to save the space
-                    shutil.rmtree(p, ignore_errors=True)
+                for p in (p for ps in written.values() for p in ps):  # never named by an entry: invisible
+                    shutil.rmtree(p, ignore_errors=True)  # anyway, removed to save the space
             raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -265,8 +275,10 @@ def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
     """
 
 
-def _stream_file(con, root: Path, scratch: Path, source: str, r: _File, others: list[Path], written: list[Path]):
-    """Write one file's part(s); returns (part folders, rows, notes)."""
+def _stream_file(
+    con, root: Path, scratch: Path, source: str, r: _File, others: list[Path], written: dict[str, list[Path]]
+):
+    """Write one file's part(s) and their aggregates; returns (part folders, rows, notes)."""
     from dyadwatch.sources import gdelt
 
     branches, _ = _checks_sql()
@@ -274,71 +286,104 @@ def _stream_file(con, root: Path, scratch: Path, source: str, r: _File, others: 
     parts, total, notes = [], 0, []
     for path, label in _unpacked(r, scratch):
         part = lake.stage(root, "events", source, Path(label).name)
-        written.append(part)
-        target = part / "data.parquet"
+        written["events"].append(part)
+        agg = root / lake.aggregate_of(lake._rel(root, part))
+        agg.mkdir(parents=True)
+        written[lake.DYAD_MONTH].append(agg)
         # One CASE, so the optimizer cannot split it: parse errors are checked on every row (as the loader
         # does), the declared ranges on the rows kept (as validate.py sees them).
         keep = (
             f"CASE WHEN bad THEN error('{_MARK}{_SEP}parse{_SEP}' || coalesce(raw_id, '')) "
             f"WHEN NOT kept THEN false {branches} ELSE true END"
         )
-        sql = f"""
-            SELECT {", ".join(cols)}, {_q(label)} AS file, {_q(source)} AS source
-            FROM ({_mapped_sql(gdelt, path)}) WHERE {keep}
-        """
+        # The file is parsed once, into a table (spilled past memory_limit): the dedupe then needs no second
+        # read of the CSV and no rewrite of a Parquet part, and the aggregate reads the same kept rows.
+        sql = f"SELECT {', '.join(cols)} FROM ({_mapped_sql(gdelt, path)}) WHERE {keep}"
         try:
-            n = con.execute(f"COPY ({sql}) TO {_q(target)} (FORMAT parquet)").fetchone()[0]
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _rows AS {sql}")
         except duckdb.Error as e:
             if _MARK in str(e):
                 raise _bad_value(con, gdelt, path, r.given, str(e)) from None
             if signals.received():
                 raise KeyboardInterrupt from None
             raise gdelt.read_error(e, [path]) from e
-        n, note = _dedupe(con, target, others, r.given)
+        try:
+            kept, note = _dedupe(con, others, r.given)
+            n = con.execute(
+                f"COPY (SELECT {', '.join(cols)}, {_q(label)} AS file, {_q(source)} AS source FROM ({kept})) "
+                f"TO {_q(part / 'data.parquet')} (FORMAT parquet)"
+            ).fetchone()[0]
+            con.execute(f"COPY ({_aggregate_sql(kept, source)}) TO {_q(agg / 'data.parquet')} (FORMAT parquet)")
+        finally:
+            con.execute("DROP TABLE IF EXISTS _rows")  # frees its memory (or spill) before the next file
         notes += note
         parts.append(part)
         total += n
     return parts, total, notes
 
 
-def _dedupe(con, target: Path, others: list[Path], given: str) -> tuple[int, list[str]]:
-    """Keep each event id once: within the part, and against the source's other parts (pruned by id range).
+def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
+    """The rows of ``_rows`` to keep, as SQL: each event id once, within the file and against ``others``.
 
-    The checks read only the ``event_id`` column of the new part and of the other parts (within the new
-    part's id range, pushed into the Parquet scan). A rewrite runs only when a repeat exists, and the window
-    that picks one row per repeated id runs on those few ids only, not on the whole part.
+    One hash pass over the ids finds the repeats within the file (the copy with the lowest rowid is kept: a
+    fixed choice, so the part and its aggregate see the same rows); the other parts are read only for their
+    ``event_id`` column within this file's id range (pushed into the Parquet scan). Both land in ``_drop``
+    (id, row to keep or NULL for none), a few rows, which the part's and the aggregate's queries anti-join.
     """
-    part = f"read_parquet({_q(target)})"
-    n, lo, hi = con.execute(f"SELECT count(*), min(event_id), max(event_id) FROM {part}").fetchone()
-    # The one pass over the ids that finds repeats (a count(DISTINCT) would be the same pass, for a yes/no).
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id FROM {part} GROUP BY event_id HAVING count(*) > 1"
-    )
-    repeats = con.execute("SELECT count(*) FROM _repeated").fetchone()[0]
-    seen = [f for p in others for f in sorted(Path(p).glob("*.parquet"))]
+    n, lo, hi = con.execute("SELECT count(*), min(event_id), max(event_id) FROM _rows").fetchone()
     con.execute("CREATE OR REPLACE TEMP TABLE _earlier (event_id BIGINT)")
+    seen = [f for p in others for f in sorted(Path(p).glob("*.parquet"))]
     if seen and n:
         con.execute(
-            f"INSERT INTO _earlier SELECT DISTINCT event_id FROM {part} SEMI JOIN (SELECT event_id AS e FROM "
+            f"INSERT INTO _earlier SELECT DISTINCT event_id FROM _rows SEMI JOIN (SELECT event_id AS e FROM "
             f"read_parquet([{', '.join(map(_q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi}) ON event_id = e"
         )
-    overlap = con.execute("SELECT count(*) FROM _earlier").fetchone()[0]
-    if not repeats and not overlap:
-        return n, []
-    tmp = target.with_name("dedupe.parquet.tmp")
-    kept = con.execute(
-        f"""COPY (
-              SELECT * FROM {part} ANTI JOIN _earlier USING (event_id) ANTI JOIN _repeated USING (event_id)
-              UNION ALL
-              SELECT * FROM (SELECT * FROM {part} SEMI JOIN _repeated USING (event_id)
-                             ANTI JOIN _earlier USING (event_id))
-              QUALIFY row_number() OVER (PARTITION BY event_id) = 1
-            ) TO {_q(tmp)} (FORMAT parquet)"""
-    ).fetchone()[0]
-    os.replace(tmp, target)
-    return kept, [
-        f"{given}: {n - kept} GDELT event rows repeat an event id already read (overlapping files); kept once."
-    ]
+    # One pass: the ids repeated within the file, with their count and the row to keep.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id, count(*) AS c, min(rowid) AS first_row "
+        "FROM _rows GROUP BY event_id HAVING count(*) > 1"
+    )
+    # An id read before is dropped whole (the earlier file's copy is the first); one repeated only within this
+    # file keeps one row. ``dropped``: how many of the file's rows that removes.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _drop AS
+           SELECT coalesce(r.event_id, e.event_id) AS event_id,
+                  CASE WHEN e.event_id IS NULL THEN r.first_row END AS keep_row,
+                  coalesce(r.c, 1) - (e.event_id IS NULL)::BIGINT AS dropped
+           FROM _repeated r FULL JOIN _earlier e ON r.event_id = e.event_id"""
+    )
+    dropped = con.execute("SELECT coalesce(sum(dropped), 0) FROM _drop").fetchone()[0]
+    if not dropped:
+        return "SELECT * FROM _rows", []
+    kept = (
+        "SELECT r.* FROM _rows r LEFT JOIN _drop d ON r.event_id = d.event_id "
+        "WHERE d.event_id IS NULL OR r.rowid = d.keep_row"
+    )
+    note = f"{given}: {dropped} GDELT event rows repeat an event id already read (overlapping files); kept once."
+    return kept, [note]
+
+
+def _aggregate_sql(kept: str, source: str) -> str:
+    """The dyad-month aggregate (``lake.DYAD_MONTH``) of the kept rows: what the events index sums per period.
+
+    Per (month, actor pair, root flag): the rows, the known QuadClasses and each class, and for each weight the
+    Goldstein and tone numerators and denominators over the rows where value and weight are both known, exactly
+    the sums ``indicators.events`` takes over the rows (so a period's figures are sums of these).
+    """
+    weights = {"mentions": "mentions::DOUBLE", "articles": "articles::DOUBLE", "none": "1.0::DOUBLE"}
+    assert tuple(weights) == lake.DYAD_MONTH_WEIGHTS
+    sums = []
+    for name, w in weights.items():
+        for col, key in (("goldstein", "g"), ("avg_tone", "t")):
+            known = f"{col} IS NOT NULL AND {w} IS NOT NULL"
+            sums.append(f"sum({col} * {w}) FILTER (WHERE {known}) AS {key}_num_{name}")
+            sums.append(f"sum({w}) FILTER (WHERE {known}) AS {key}_den_{name}")
+    q = ", ".join(f"count(*) FILTER (WHERE quad_class = {k}) AS q{k}" for k in (1, 2, 3, 4))
+    return f"""
+        SELECT {_q(source)} AS source, date_trunc('month', date)::DATE AS month, actor_a, actor_b, is_root,
+               count(*) AS events, count(quad_class) AS n_quad, {q}, {", ".join(sums)}
+        FROM ({kept}) GROUP BY ALL
+    """
 
 
 def _bad_value(con, gdelt, path: Path, given: str, message: str) -> SourceFormatError:
