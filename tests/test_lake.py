@@ -140,6 +140,16 @@ def test_cli_ingest_and_events_over_the_lake(synth, tmp_path):
     assert r.stdout.startswith("a,b,a_cow,b_cow,period,events") and "2024-01" in r.stdout
 
 
+def test_a_relative_lake_folder_is_read_from_anywhere(shared, tmp_path, monkeypatch):
+    """`--lake lake/` (the README's example): the log held part paths under the relative root, which readers
+    could then not find (a lake store read no events at all)."""
+    monkeypatch.chdir(tmp_path)
+    lake_ingest.ingest(Path("lake"), gdelt, [shared / REAL[0]])
+    monkeypatch.chdir(tmp_path.parent)
+    with LakeStore(tmp_path / "lake") as ls:
+        assert ls.con.execute("SELECT count(*) FROM events").fetchone()[0] > 600
+
+
 # --- mode add, sha256 skip, re-read, vacuum --------------------------------------------------------------
 
 

@@ -37,30 +37,20 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from dyadwatch import lake, signals
-from dyadwatch.errors import DyadwatchError, InvalidValueError, ShrinkError, SourceFormatError
-from dyadwatch.ingest import IngestResult, sha256, shrinks, test_pause
+from dyadwatch import lake, lake_files, signals
+from dyadwatch.errors import DyadwatchError, InvalidValueError, SourceFormatError
+from dyadwatch.ingest import IngestResult, test_pause
+from dyadwatch.lake_files import File, q
 from dyadwatch.tables import TABLES
 
 STREAMED = ("gdelt", "baci")  # baci: lake_trade.py (trade_flows); the rest of this module is GDELT's
 _MARK = "dyadwatch-bad"
 _SEP = "\x1f"
-
-
-@dataclass
-class _File:
-    given: str
-    path: Path
-    identity: str
-    size: int
-    mtime_ns: int
-    sha: cf.Future | str
 
 
 def can_stream(source) -> bool:
@@ -94,7 +84,8 @@ def ingest(
     with signals.guard():
         signals.target("lake")
         try:
-            return _ingest(Path(root), source, paths, force, allow_shrink, progress, memory_limit, threads)
+            # Resolved: the log records part paths, which readers in other folders must find.
+            return _ingest(Path(root).resolve(), source, paths, force, allow_shrink, progress, memory_limit, threads)
         except KeyboardInterrupt:
             raise
         except Exception:
@@ -112,7 +103,7 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
         base = lake.last_id(root)
         prev = lake.current(root).get(meta.name)
         known = {i["identity"]: i for i in (prev.inputs if prev else [])}
-        refs = _refs(paths, known, force, hasher)
+        refs = lake_files.files(paths, known, force, hasher)
         todo = [r for r in refs if force or known.get(r.identity, {}).get("sha256") != r.sha]
         if not todo:
             return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
@@ -136,7 +127,7 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
                     notes += more
                     rel = [lake._rel(root, p) for p in parts]
                     inputs.append(
-                        {"identity": r.identity, "path": str(r.path), "sha256": _digest(r), "size": r.size,
+                        {"identity": r.identity, "path": str(r.path), "sha256": r.digest(), "size": r.size,
                          "mtime_ns": r.mtime_ns, "rows": n, "parts": rel,
                          "aggregates": [lake.aggregate_of(p) for p in rel]}
                     )  # fmt: skip
@@ -145,7 +136,7 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
             before = sum(i.get("rows", 0) for i in known.values())
             lost = sum(known[r.identity].get("rows", 0) for r in todo if r.identity in known)
             after = before - lost + sum(i["rows"] for i in inputs)
-            _refuse_shrink(meta, [r.given for r in todo], before, after, allow_shrink)
+            lake_files.refuse_shrink(meta, "events", [r.given for r in todo], before, after, allow_shrink)
             test_pause()
             with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
                 entry = lake.commit(
@@ -165,25 +156,6 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
     res.removed = removed
     res.entry = entry.id  # type: ignore[attr-defined]
     return res
-
-
-def _refs(paths: Sequence[Path], known: dict[str, dict], force: bool, hasher: cf.Executor) -> list[_File]:
-    out: dict[str, _File] = {}
-    for p in map(Path, paths):
-        if not p.is_file():
-            raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
-        rp = p.resolve()
-        if str(rp) in out:
-            continue
-        st = rp.stat()
-        # A file the lake already holds is hashed now (it may be skipped); a new one while DuckDB reads it.
-        sha: cf.Future | str = sha256(rp) if str(rp) in known and not force else hasher.submit(sha256, rp)
-        out[str(rp)] = _File(str(p), rp, str(rp), st.st_size, st.st_mtime_ns, sha)
-    return list(out.values())
-
-
-def _digest(r: _File) -> str:
-    return r.sha if isinstance(r.sha, str) else r.sha.result()
 
 
 def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
@@ -212,7 +184,7 @@ def _country_map(gdelt) -> dict[str, str]:
     return mapping
 
 
-def _unpacked(r: _File, scratch: Path) -> list[tuple[Path, str]]:
+def _unpacked(r: File, scratch: Path) -> list[tuple[Path, str]]:
     """(file to read, its ``file`` label): a zip's members streamed out to the scratch folder."""
     if r.path.suffix.lower() != ".zip":
         return [(r.path, r.identity)]
@@ -228,10 +200,6 @@ def _unpacked(r: _File, scratch: Path) -> list[tuple[Path, str]]:
     except zipfile.BadZipFile as e:
         raise SourceFormatError(f"{r.given}: not a readable zip archive ({e}). Fix: download it again.") from e
     return out
-
-
-def _q(s: str | Path) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
 
 
 def _checks_sql() -> tuple[str, dict[str, str]]:
@@ -276,7 +244,7 @@ def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
 
 
 def _stream_file(
-    con, root: Path, scratch: Path, source: str, r: _File, others: list[Path], written: dict[str, list[Path]]
+    con, root: Path, scratch: Path, source: str, r: File, others: list[Path], written: dict[str, list[Path]]
 ):
     """Write one file's part(s) and their aggregates; returns (part folders, rows, notes)."""
     from dyadwatch.sources import gdelt
@@ -310,10 +278,10 @@ def _stream_file(
         try:
             kept, note = _dedupe(con, others, r.given)
             n = con.execute(
-                f"COPY (SELECT {', '.join(cols)}, {_q(label)} AS file, {_q(source)} AS source FROM ({kept})) "
-                f"TO {_q(part / 'data.parquet')} (FORMAT parquet)"
+                f"COPY (SELECT {', '.join(cols)}, {q(label)} AS file, {q(source)} AS source FROM ({kept})) "
+                f"TO {q(part / 'data.parquet')} (FORMAT parquet)"
             ).fetchone()[0]
-            con.execute(f"COPY ({_aggregate_sql(kept, source)}) TO {_q(agg / 'data.parquet')} (FORMAT parquet)")
+            con.execute(f"COPY ({_aggregate_sql(kept, source)}) TO {q(agg / 'data.parquet')} (FORMAT parquet)")
         finally:
             con.execute("DROP TABLE IF EXISTS _rows")  # frees its memory (or spill) before the next file
         notes += note
@@ -336,7 +304,7 @@ def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
     if seen and n:
         con.execute(
             f"INSERT INTO _earlier SELECT DISTINCT event_id FROM _rows SEMI JOIN (SELECT event_id AS e FROM "
-            f"read_parquet([{', '.join(map(_q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi}) ON event_id = e"
+            f"read_parquet([{', '.join(map(q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi}) ON event_id = e"
         )
     # One pass: the ids repeated within the file, with their count and the row to keep.
     con.execute(
@@ -378,10 +346,10 @@ def _aggregate_sql(kept: str, source: str) -> str:
             known = f"{col} IS NOT NULL AND {w} IS NOT NULL"
             sums.append(f"sum({col} * {w}) FILTER (WHERE {known}) AS {key}_num_{name}")
             sums.append(f"sum({w}) FILTER (WHERE {known}) AS {key}_den_{name}")
-    q = ", ".join(f"count(*) FILTER (WHERE quad_class = {k}) AS q{k}" for k in (1, 2, 3, 4))
+    quads = ", ".join(f"count(*) FILTER (WHERE quad_class = {k}) AS q{k}" for k in (1, 2, 3, 4))
     return f"""
-        SELECT {_q(source)} AS source, date_trunc('month', date)::DATE AS month, actor_a, actor_b, is_root,
-               count(*) AS events, count(quad_class) AS n_quad, {q}, {", ".join(sums)}
+        SELECT {q(source)} AS source, date_trunc('month', date)::DATE AS month, actor_a, actor_b, is_root,
+               count(*) AS events, count(quad_class) AS n_quad, {quads}, {", ".join(sums)}
         FROM ({kept}) GROUP BY ALL
     """
 
@@ -414,14 +382,4 @@ def _bad_value(con, gdelt, path: Path, given: str, message: str) -> SourceFormat
         f"{where}, column {col!r}: {row[5]!r} is not {chk.why} ({row[-1]:,} value(s) like it; checked as "
         f"events.{col}). No publisher of 'gdelt' writes this: the file is damaged or was edited. Nothing was "
         "committed. Fix: download it again (see `dyadwatch cite gdelt`), or correct that line."
-    )
-
-
-def _refuse_shrink(meta, given: list[str], before: int, after: int, allow_shrink: bool) -> None:
-    if allow_shrink or not shrinks(before, after, meta):
-        return
-    raise ShrinkError(
-        f"Ingesting {', '.join(given)} would delete {before - after:,} of the {before:,} events rows of source "
-        f"{meta.name!r} in the lake, leaving {after:,}. Nothing was committed. Fix: if the new file is right, run "
-        "again with --allow-shrink; if not, check it: it may be an incomplete download."
     )

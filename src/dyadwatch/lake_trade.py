@@ -40,35 +40,21 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from dyadwatch import lake, signals
-from dyadwatch.errors import DyadwatchError, EmptyInputError, InvalidValueError, ShrinkError, SourceFormatError
-from dyadwatch.ingest import IngestResult, sha256, shrinks, test_pause
+from dyadwatch import lake, lake_files, signals
+from dyadwatch.errors import DyadwatchError, EmptyInputError, InvalidValueError, SourceFormatError
+from dyadwatch.ingest import IngestResult, test_pause
+from dyadwatch.lake_files import File, q
 from dyadwatch.tables import TABLES
 
 STREAMED = ("baci",)
 TABLE = "trade_flows"
 _MARK = "dyadwatch-bad-trade"
 _CSV_TYPES = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
-
-
-@dataclass
-class _File:
-    """One file given on the command line (a copy of ``lake_ingest._File``, which this module may not import:
-    ``lake_ingest`` imports this module to hand BACI over, and the siblings must not form an import cycle)."""
-
-    given: str
-    path: Path
-    identity: str
-    size: int
-    mtime_ns: int
-    sha: cf.Future | str
-    codes: bool  # BACI's country_codes_V*.csv: a mapping for the data files, no rows of its own
 
 
 def can_stream(source) -> bool:
@@ -111,12 +97,12 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
         base = lake.last_id(root)
         prev = lake.current(root).get(meta.name)
         known = {i["identity"]: i for i in (prev.inputs if prev else [])}
-        refs = _refs(paths, known, force, hasher)
+        refs = lake_files.files(paths, known, force, hasher, _is_codes)
         data = [r for r in refs if not r.codes]
         if not data:
             raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
         # A file the lake does not hold is new whatever its sha256: its hash keeps running while DuckDB reads it.
-        changed = [r for r in refs if force or r.identity not in known or known[r.identity]["sha256"] != _digest(r)]
+        changed = [r for r in refs if force or r.identity not in known or known[r.identity]["sha256"] != r.digest()]
         if not changed:
             return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
         # A new or changed country list changes the mapping of every data file given with it: all are re-read
@@ -147,7 +133,7 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
             new_rows = sum(i["rows"] for i in inputs)
             after = before - lost + new_rows
             _refuse_empty(meta, [r.given for r in todo], new_rows, allow_shrink)
-            _refuse_shrink(meta, [r.given for r in todo], before, after, allow_shrink)
+            lake_files.refuse_shrink(meta, TABLE, [r.given for r in todo], before, after, allow_shrink)
             test_pause()
             with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
                 entry = lake.commit(
@@ -169,36 +155,13 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
     return res
 
 
-def _input(r: _File, rows: int, parts: list[str]) -> dict:
-    return {"identity": r.identity, "path": str(r.path), "sha256": _digest(r), "size": r.size,
+def _input(r: File, rows: int, parts: list[str]) -> dict:
+    return {"identity": r.identity, "path": str(r.path), "sha256": r.digest(), "size": r.size,
             "mtime_ns": r.mtime_ns, "rows": rows, "parts": parts}  # fmt: skip
 
 
 def _is_codes(name: str) -> bool:
     return name.lower().startswith("country_codes")  # the loader's rule for BACI's country list
-
-
-def _refs(paths: Sequence[Path], known: dict[str, dict], force: bool, hasher: cf.Executor) -> list[_File]:
-    out: dict[str, _File] = {}
-    for p in map(Path, paths):
-        if not p.is_file():
-            raise SourceFormatError(f"{p}: no such file. Check the path (see `dyadwatch sources`).")
-        rp = p.resolve()
-        if str(rp) in out:
-            continue
-        st = rp.stat()
-        # A file the lake already holds is hashed now (it may be skipped); a new one while DuckDB reads it.
-        sha: cf.Future | str = sha256(rp) if str(rp) in known and not force else hasher.submit(sha256, rp)
-        out[str(rp)] = _File(str(p), rp, str(rp), st.st_size, st.st_mtime_ns, sha, _is_codes(rp.name))
-    return list(out.values())
-
-
-def _digest(r: _File) -> str:
-    return r.sha if isinstance(r.sha, str) else r.sha.result()
-
-
-def _q(s: str | Path) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
 
 
 def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
@@ -238,7 +201,7 @@ def _code_map(extra: dict[int, str | None] | None) -> dict[int, str | None]:
 # --- one file ------------------------------------------------------------------------------------------------
 
 
-def _members(r: _File, scratch: Path) -> list[tuple[str, Callable[[], Path]]]:
+def _members(r: File, scratch: Path) -> list[tuple[str, Callable[[], Path]]]:
     """(``file`` label, a callable giving the file to read): a zip's BACI members, each unpacked only when read.
 
     One member at a time: a BACI release holds some 30 yearly CSVs (10 GB unpacked); unpacking them all
@@ -271,7 +234,7 @@ def _members(r: _File, scratch: Path) -> list[tuple[str, Callable[[], Path]]]:
     return [(f"{r.identity}!{Path(n).name}", unpack(n)) for n in sorted(data, key=lambda n: Path(n).name)]
 
 
-def _zip_codes(r: _File, scratch: Path) -> dict[int, str | None] | None:
+def _zip_codes(r: File, scratch: Path) -> dict[int, str | None] | None:
     """The country list inside a BACI release zip, which belongs to that release's data files."""
     if r.path.suffix.lower() != ".zip":
         return None
@@ -288,7 +251,7 @@ def _zip_codes(r: _File, scratch: Path) -> dict[int, str | None] | None:
 
 def _csv(path: Path) -> str:
     # The loader's reader, exactly: the same types and the same NULL strings (BACI pads its NA).
-    return f"read_csv({_q(path)}, header=true, columns={_CSV_TYPES}, nullstr=['NA', '', '           NA'])"
+    return f"read_csv({q(path)}, header=true, columns={_CSV_TYPES}, nullstr=['NA', '', '           NA'])"
 
 
 def _header(path: Path, where: str) -> str:
@@ -323,14 +286,14 @@ def _checks() -> dict[str, str]:
         if chk.allowed:
             conds.append(f"{col} NOT IN ({', '.join(_lit(a) for a in chk.allowed)})")
         if chk.pattern and pa.types.is_string(typ):
-            conds.append(f"NOT regexp_full_match({col}, {_q(chk.pattern)})")
+            conds.append(f"NOT regexp_full_match({col}, {q(chk.pattern)})")
         if conds:
             preds[col] = f"({col} IS NOT NULL AND ({' OR '.join(conds)}))"
     return preds
 
 
 def _lit(v) -> str:
-    return _q(v) if isinstance(v, str) else repr(v)
+    return q(v) if isinstance(v, str) else repr(v)
 
 
 # The loader's row checks, on the raw columns (k trimmed, q as the loader casts it).
@@ -373,18 +336,18 @@ def _mapped(path: Path, label: str, hs_version: str, line: bool = False) -> str:
                    AS reporter,
                CASE WHEN ci.iso3 IS NOT NULL AND cj.iso3 IS NOT NULL THEN cj.iso3 ELSE CAST(r.j AS VARCHAR) END
                    AS partner,
-               CAST(r.t AS VARCHAR) AS period, 'A' AS freq, 'X' AS flow, {_q(hs_version)} AS hs_version,
+               CAST(r.t AS VARCHAR) AS period, 'A' AS freq, 'X' AS flow, {q(hs_version)} AS hs_version,
                CAST(6 AS TINYINT) AS hs_level, lpad(r.k, 6, '0') AS hs_code,
                CASE WHEN isnan(r.v) THEN NULL ELSE r.v * 1000.0 END AS value_usd,
                CASE WHEN isnan(r.qd) THEN NULL ELSE r.qd END AS quantity,
-               't' AS unit, 'FOB' AS valuation, {_q(label)} AS file
+               't' AS unit, 'FOB' AS valuation, {q(label)} AS file
         FROM (SELECT * EXCLUDE (k, q), trim(k) AS k, TRY_CAST(trim(q) AS DOUBLE) AS qd FROM ({src})) r
         LEFT JOIN _codes ci ON r.i = ci.code
         LEFT JOIN _codes cj ON r.j = cj.code
     """
 
 
-def _stream_file(con, root: Path, scratch: Path, source: str, r: _File, extra, written: list[Path]):
+def _stream_file(con, root: Path, scratch: Path, source: str, r: File, extra, written: list[Path]):
     """Write one data file's part(s) (a zip: one per member); returns (part folders, rows, notes)."""
     own = _zip_codes(r, scratch) if extra is None else None
     mapping = _code_map(extra if extra is not None else own)
@@ -408,10 +371,10 @@ def _stream_file(con, root: Path, scratch: Path, source: str, r: _File, extra, w
         # on the kept rows (as validate.py sees the loaded table). Rows not kept go to the `kept=false` file.
         keep = f"""CASE WHEN {_NEG} OR {_BADK} OR {_UNKNOWN} THEN error('{_MARK}')
                         WHEN NOT kept THEN true {ranges} ELSE true END"""
-        sql = f"""SELECT {", ".join(cols)}, {_q(source)} AS source, kept
+        sql = f"""SELECT {", ".join(cols)}, {q(source)} AS source, kept
                   FROM ({_mapped(path, label, hs_version)}) WHERE {keep}"""
         try:
-            con.execute(f"COPY ({sql}) TO {_q(out)} (FORMAT parquet, PARTITION_BY (kept))")
+            con.execute(f"COPY ({sql}) TO {q(out)} (FORMAT parquet, PARTITION_BY (kept))")
         except duckdb.Error as e:
             if signals.received():
                 raise KeyboardInterrupt from None
@@ -436,10 +399,10 @@ def _place(con, target: Path, kept_files: list[Path], cols: list[str], source: s
         return
     if not kept_files:
         typed = ", ".join(f"CAST(NULL AS {_duck(TABLES[TABLE].schema.field(c).type)}) AS {c}" for c in cols)
-        con.execute(f"COPY (SELECT {typed}, {_q(source)} AS source WHERE false) TO {_q(target)} (FORMAT parquet)")
+        con.execute(f"COPY (SELECT {typed}, {q(source)} AS source WHERE false) TO {q(target)} (FORMAT parquet)")
         return
-    listing = ", ".join(map(_q, kept_files))
-    con.execute(f"COPY (SELECT * FROM read_parquet([{listing}])) TO {_q(target)} (FORMAT parquet)")
+    listing = ", ".join(map(q, kept_files))
+    con.execute(f"COPY (SELECT * FROM read_parquet([{listing}])) TO {q(target)} (FORMAT parquet)")
 
 
 def _duck(t: pa.DataType) -> str:
@@ -457,12 +420,12 @@ def _after_copy(con, path: Path, where: str, kept_files, other_files, mapping) -
     files = [*kept_files, *other_files]
     if not files:
         return 0, []
-    listing = f"read_parquet([{', '.join(map(_q, files))}])"
+    listing = f"read_parquet([{', '.join(map(q, files))}])"
     n, n_distinct = con.execute(
         f"SELECT count(*), count(DISTINCT hash(period, reporter, partner, hs_code)) FROM {listing}"
     ).fetchone()
     kept_n = (
-        con.execute(f"SELECT count(*) FROM read_parquet([{', '.join(map(_q, kept_files))}])").fetchone()[0]
+        con.execute(f"SELECT count(*) FROM read_parquet([{', '.join(map(q, kept_files))}])").fetchone()[0]
         if kept_files
         else 0
     )
@@ -472,7 +435,7 @@ def _after_copy(con, path: Path, where: str, kept_files, other_files, mapping) -
             raise err
     notes = []
     if other_files:
-        side = f"read_parquet([{', '.join(map(_q, other_files))}])"
+        side = f"read_parquet([{', '.join(map(q, other_files))}])"
         codes = {
             int(c)
             for (c,) in con.execute(f"SELECT reporter FROM {side} UNION SELECT partner FROM {side}").fetchall()
@@ -600,14 +563,4 @@ def _refuse_empty(meta, given: list[str], rows: int, allow_shrink: bool) -> None
         f"{', '.join(given)}: no data rows for {TABLE} (a header without rows: a failed export or download?). "
         f"Nothing was committed: the lake keeps the {meta.name!r} rows it has. Fix: download or export the file "
         "again; to empty the source on purpose, use --allow-shrink."
-    )
-
-
-def _refuse_shrink(meta, given: list[str], before: int, after: int, allow_shrink: bool) -> None:
-    if allow_shrink or not shrinks(before, after, meta):
-        return
-    raise ShrinkError(
-        f"Ingesting {', '.join(given)} would delete {before - after:,} of the {before:,} {TABLE} rows of source "
-        f"{meta.name!r} in the lake, leaving {after:,}. Nothing was committed. Fix: if the new file is right, run "
-        "again with --allow-shrink; if not, check it: it may be an incomplete download."
     )

@@ -37,6 +37,10 @@ class LakeBacked(DerivedMixin):
         self.path = self.root  # messages say "in {store.path}", as they do for a warehouse
         self.refresh()
 
+    def table(self, name: str) -> Any:
+        """The live parts of ``name`` as an Ibis table: each engine reads them its own way."""
+        raise NotImplementedError(f"{type(self).__name__} reads no tables (a bug in dyadwatch)")
+
     def refresh(self) -> None:
         """Read the log: from now on the store answers from the lake's current committed state.
 

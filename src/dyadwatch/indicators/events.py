@@ -121,7 +121,8 @@ def dyad_events_expr(
     kw = dict(period=period, weight=weight, root_only=root_only, direction=direction, date_from=date_from,
               date_to=date_to, source=source)  # fmt: skip
     if agg is not None and (got := agg(a, b, **kw)) is not None:
-        return got
+        parts: dict[str, Any] = got
+        return parts
     ab = (t.actor_a == a) & (t.actor_b == b)
     ba = (t.actor_a == b) & (t.actor_b == a)
     if getattr(wh, "unique_event_ids", False):
