@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dyadwatch import signals
 from dyadwatch.errors import ShrinkError, SourceFormatError
-from dyadwatch.ingest import sha256, shrinks
+from dyadwatch.ingest import IngestResult, sha256, shrinks
 
 
 @dataclass
@@ -65,3 +66,18 @@ def refuse_shrink(meta, table: str, given: list[str], before: int, after: int, a
         f"{meta.name!r} in the lake, leaving {after:,}. Nothing was committed. Fix: if the new file is right, run "
         "again with --allow-shrink; if not, check it: it may be an incomplete download."
     )
+
+
+def guarded(root: str | Path, run: Callable[[Path], IngestResult]) -> IngestResult:
+    """``run(root)`` with Ctrl-C and SIGTERM as a clean interrupt of a lake ingest; the root resolved first,
+    because the log records part paths that readers in other folders must find."""
+    with signals.guard():
+        signals.target("lake")
+        try:
+            return run(Path(root).resolve())
+        except KeyboardInterrupt:
+            raise
+        except Exception:
+            if signals.received():  # DuckDB turns the interrupt into "Query interrupted"
+                raise KeyboardInterrupt from None
+            raise

@@ -81,17 +81,9 @@ def ingest(
             f"Source {source.META.name!r} cannot be ingested into a lake yet (streamed: {', '.join(STREAMED)}). "
             "Fix: ingest it into a warehouse (leave out --lake), then `lake.export` it."
         )
-    with signals.guard():
-        signals.target("lake")
-        try:
-            # Resolved: the log records part paths, which readers in other folders must find.
-            return _ingest(Path(root).resolve(), source, paths, force, allow_shrink, progress, memory_limit, threads)
-        except KeyboardInterrupt:
-            raise
-        except Exception:
-            if signals.received():  # DuckDB turns the interrupt into "Query interrupted"
-                raise KeyboardInterrupt from None
-            raise
+    return lake_files.guarded(
+        root, lambda r: _ingest(r, source, paths, force, allow_shrink, progress, memory_limit, threads)
+    )
 
 
 def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, threads) -> IngestResult:

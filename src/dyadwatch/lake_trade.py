@@ -75,17 +75,9 @@ def ingest(
     """Stream BACI ``paths`` into the lake at ``root``: one part per data file, one commit for all."""
     if not can_stream(source):
         raise DyadwatchError(f"Source {source.META.name!r} is not a streamed trade source ({', '.join(STREAMED)}).")
-    with signals.guard():
-        signals.target("lake")
-        try:
-            # Resolved: part paths are stored relative to the root, which a relative root would break.
-            return _ingest(Path(root).resolve(), source, paths, force, allow_shrink, progress, memory_limit, threads)
-        except KeyboardInterrupt:
-            raise
-        except Exception:
-            if signals.received():  # DuckDB turns the interrupt into "Query interrupted"
-                raise KeyboardInterrupt from None
-            raise
+    return lake_files.guarded(
+        root, lambda r: _ingest(r, source, paths, force, allow_shrink, progress, memory_limit, threads)
+    )
 
 
 def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, threads) -> IngestResult:
