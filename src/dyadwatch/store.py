@@ -133,6 +133,15 @@ def choose_source(
     raise NoDataError(f"No {table!r} data in {where}. Fix: {hint}.")
 
 
+def memoized(owner: object, key: tuple, fn: Callable[[], T]) -> T:
+    """``fn()`` once per ``key`` for the life of ``owner`` (a store: callers put its version in the key)."""
+    memo = owner.__dict__.setdefault("_derived_memo", {})
+    if key not in memo:
+        memo[key] = fn()
+    value: T = memo[key]
+    return value
+
+
 class DerivedMixin:
     """``derived`` for any store: read the table if the store holds it, else build it from canonical tables."""
 
@@ -149,12 +158,9 @@ class DerivedMixin:
                 f"{self.describe()} holds no {', '.join(missing)} data, which {spec.name!r} is computed from. "  # type: ignore[attr-defined]
                 f"Fix: {spec.hint}."
             )
-        memo = self.__dict__.setdefault("_derived_memo", {})
+        build = build_function(spec)
         key = (name, states_key, self.version())
-        if key not in memo:
-            df = build_function(spec)(self, states_key)
-            memo[key] = restrict(df, spec, states_key)
-        return memo[key].copy()
+        return memoized(self, key, lambda: restrict(build(self, states_key), spec, states_key)).copy()
 
     def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
         """The source to read ``table`` from: ``requested`` if held, else the first of ``preference`` held, else
@@ -170,12 +176,7 @@ class DerivedMixin:
 
     def cached(self, key: tuple, fn: Callable[[], T]) -> T:
         """``fn()`` once per key and content version of this store (a new ingest invalidates it)."""
-        memo = self.__dict__.setdefault("_derived_memo", {})
-        k = ("cached", key, self.version())
-        if k not in memo:
-            memo[k] = fn()
-        value: T = memo[k]
-        return value
+        return memoized(self, ("cached", key, self.version()), fn)
 
     def version(self) -> str:
         """Changes whenever the content changes (the last ingest); keys caches such as ETags and derived tables."""
@@ -267,11 +268,8 @@ class PackStore(DerivedMixin):
             return super().derived(name, states)
         # One filter per table and states for the life of the process: a report asks for the same few dyads'
         # rows dozens of times (the verdict of each reference dyad reads eight tables).
-        key = (name, tuple(sorted(set(states))) if states is not None and spec.states else None)
-        memo = self.__dict__.setdefault("_restricted", {})
-        if key not in memo:
-            memo[key] = restrict(_frame(self.folder, name), spec, key[1])
-        return memo[key].copy()
+        held = tuple(sorted(set(states))) if states is not None and spec.states else None
+        return memoized(self, ("pack", name, held), lambda: restrict(_frame(self.folder, name), spec, held)).copy()
 
     def version(self) -> str:
         return str(self.manifest.get("digest", "pack"))
@@ -405,12 +403,7 @@ class ChainStore:
 
     def cached(self, key: tuple, fn: Callable[[], T]) -> T:
         """``fn()`` once per key and content version of the chain (any store's new ingest invalidates it)."""
-        memo = self.__dict__.setdefault("_memo", {})
-        k = (key, self.version())
-        if k not in memo:
-            memo[k] = fn()
-        value: T = memo[k]
-        return value
+        return memoized(self, (key, self.version()), fn)
 
     def describe(self) -> str:
         return " or ".join(s.describe() for s in self.stores) or "no store"

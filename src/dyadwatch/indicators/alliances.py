@@ -98,7 +98,7 @@ def dyad(
 
     covs = store.derived("alliance_coverage").set_index("source")
     # Not None: the derived table was just read, so some store holds or builds it.
-    own = cast("Store", store.store_of("alliance_coverage") if hasattr(store, "store_of") else store)
+    own = cast("Store", store.store_of("alliance_coverage"))
     src = choose_source(list(covs.index), SOURCE_PREFERENCE, source, "alliance_dyad_year", own.describe(), _HINT)
     row = covs.loc[src]
     cov = {"lo": int(row.lo), "hi": int(row.hi), "measured": str(row.measured).split()}

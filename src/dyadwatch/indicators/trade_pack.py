@@ -166,7 +166,7 @@ def cow_dyad_from_pack(
         d = d[d.year <= year_to]
     if d.empty:
         raise NoDataError(f"The embedded pack has no COW trade between {a} and {b} in the selected years.")
-    return d[tr.OUT_COLUMNS].reset_index(drop=True).copy()  # callers change columns: never the cached frame
+    return d[tr.OUT_COLUMNS].reset_index(drop=True)  # selecting columns copies: callers never change the cached frame
 
 
 def _cow_dyad_series(store: Store, a: str, b: str) -> pd.DataFrame:
