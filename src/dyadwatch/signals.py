@@ -74,6 +74,13 @@ def install() -> None:
         sys.unraisablehook = _unraisable
 
 
+def ended() -> None:
+    """For the CLI process once its command is over: later signals are ignored, the exit code stands."""
+    if installed():  # only a process that install()ed: a test calling the CLI in-process keeps its Ctrl-C
+        for s in _SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+
+
 def received() -> bool:
     """True if SIGINT or SIGTERM arrived inside the current guard."""
     return bool(_received)

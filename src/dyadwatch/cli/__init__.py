@@ -109,9 +109,20 @@ except KeyboardInterrupt:  # Ctrl-C while the command groups load: nothing was t
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; DyadwatchError becomes a message on stderr and its exit code."""
+    _notes_for_warnings()
+    try:
+        _run(argv)
+    except KeyboardInterrupt:  # in the few instructions between the command's end and ended()
+        _interrupted()
+    finally:
+        # The command is over (its transaction committed or rolled back): a signal now, while the interpreter
+        # closes the warehouse and frees memory, must not kill the process by signal instead of exiting cleanly.
+        signals.ended()
+
+
+def _run(argv: list[str] | None) -> None:
     from dyadwatch.errors import DyadwatchError
 
-    _notes_for_warnings()
     # SIGTERM (a closed terminal, `kill`, a CI timeout) ends a command like Ctrl-C: cleanly, exit 130.
     with signals.guard(clear=False):
         try:
