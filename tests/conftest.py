@@ -45,6 +45,13 @@ def _no_user_warehouse(tmp_path_factory):
             os.environ[k] = v
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Each test computes its results afresh: kept results (``caches.persisted``) go to a folder of the test's
+    own, so no test reads what another computed (tests change warehouses by hand, behind the ingest log)."""
+    monkeypatch.setenv("DYADWATCH_RESULT_CACHE", str(tmp_path_factory.mktemp("results")))
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The shared real data folder (../shared/data)."""

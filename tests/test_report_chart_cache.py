@@ -61,6 +61,7 @@ def test_the_cache_is_pruned_oldest_first(cache, monkeypatch):
 
 def test_the_default_cache_is_the_user_cache_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("DYADWATCH_CHART_CACHE", raising=False)
+    monkeypatch.delenv("DYADWATCH_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert base.chart_cache_dir() == tmp_path / "dyadwatch" / "charts"
 

@@ -15,6 +15,7 @@ the embedded pack on a fresh machine, from the warehouse when it has the data.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,10 +103,7 @@ def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str, 
 
     src = iv.pick_source(wh)
     # All dyads, all years: computed once per open warehouse and ingest (the dashboard keeps one open).
-    panel = wh.cached(
-        ("vote_percentiles", src, tuple(names)),
-        lambda: vp.with_percentiles(vp.all_dyads(wh, source=src, measures=names), names),
-    )
+    panel = vp.all_dyads_percentiles(wh, names, source=src)
     rows = vp.dyad_rows(panel, a, b)
     cols = ["year", "n", *names, *[f"{m}_pct" for m in names]]
     return rows[[c for c in cols if c in rows]].reset_index(drop=True), src, "warehouse"
@@ -221,7 +219,11 @@ def assess(a: str, b: str, *, year: int | None = None, wh=None, db: str | Path |
     from dyadwatch import api
 
     with api.using(db, wh) as store:
-        return _assess(a, b, year, store)
+        # The verdict reads seven dimensions' tables: once per store content (a report asks for it from three
+        # sections, and for ten reference dyads), kept for the next process; a copy out, callers may annotate it.
+        a, b = countries.resolve(a).iso3, countries.resolve(b).iso3
+        kept = store.cached(("assess", a, b, year), lambda: _assess(a, b, year, store), persist=True)
+        return copy.deepcopy(kept)
 
 
 def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
@@ -369,7 +371,9 @@ def scorecard(a: str, b: str, *, wh=None, db=None) -> pd.DataFrame:
     from dyadwatch import api
 
     with api.using(db, wh) as store:
-        return _scorecard(a, b, store)
+        a, b = countries.resolve(a).iso3, countries.resolve(b).iso3
+        out: pd.DataFrame = store.cached(("scorecard", a, b), lambda: _scorecard(a, b, store), persist=True)
+        return out.copy()
 
 
 def _scorecard(a: str, b: str, wh) -> pd.DataFrame:

@@ -15,18 +15,22 @@ A third (Ibis over Spark or BigQuery) is one more class with the same five metho
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from dyadwatch.derived import DERIVED, DerivedSpec
 from dyadwatch.errors import NeedsIngestError, NoDataError
 
 T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S", bound="Store")
+P = ParamSpec("P")
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -58,7 +62,9 @@ class Store(Protocol):
 
     def store_of(self, name: str) -> Store | None: ...
 
-    def cached(self, key: tuple[Any, ...], fn: Callable[[], T]) -> T: ...
+    def cached(self, key: tuple[Any, ...], fn: Callable[[], T], persist: bool = False) -> T: ...
+
+    def cache_identity(self) -> str | None: ...
 
     def version(self) -> str: ...
 
@@ -133,13 +139,61 @@ def choose_source(
     raise NoDataError(f"No {table!r} data in {where}. Fix: {hint}.")
 
 
-def memoized(owner: object, key: tuple, fn: Callable[[], T]) -> T:
-    """``fn()`` once per ``key`` for the life of ``owner`` (a store: callers put its version in the key)."""
+def memoized(owner: object, key: tuple, fn: Callable[[], T], persist: bool = False) -> T:
+    """``fn()`` once per ``key`` for the life of ``owner`` (a store: callers put its version in the key).
+
+    ``persist``: also kept on disk for the next process (``caches.persisted``), under the owner's
+    ``cache_identity()`` — for results that take seconds to compute and whose key says all they depend on.
+    """
     memo = owner.__dict__.setdefault("_derived_memo", {})
     if key not in memo:
-        memo[key] = fn()
+        if persist:
+            from dyadwatch import caches
+
+            identity = getattr(owner, "cache_identity", lambda: None)()
+            memo[key] = caches.persisted(identity, key, fn)
+        else:
+            memo[key] = fn()
     value: T = memo[key]
     return value
+
+
+def kept(fn: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """An indicator whose result depends only on the store's content and its arguments: computed once per store
+    content and arguments, and kept on disk for the next process (``memoized``, ``caches.persisted``).
+
+    For the results a report asks for from several sections (a dyad's trade, its vote measures, its speech
+    similarity), each a full pass over a large table on a warehouse. Frames are copied out: callers may change
+    what they get. Arguments must have a stable ``repr`` (states, years, names); anything else is computed anew.
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(store: S, /, *args: P.args, **kw: P.kwargs) -> R:
+        try:
+            key = (name, _plain(args), _plain(tuple(sorted(kw.items()))))
+        except TypeError:  # an argument that is not plain data (a frame, a function): computed each time
+            return fn(store, *args, **kw)
+        out: R = store.cached(key, lambda: fn(store, *args, **kw), persist=True)
+        copy = getattr(out, "copy", None)  # a frame (or list) the caller may change
+        return copy() if callable(copy) else out  # type: ignore[no-any-return]
+
+    return wrapper
+
+
+def _plain(x: Any) -> Any:
+    """``x`` as a hashable key with a faithful ``repr``: plain values, sequences of them (as tuples), frozen
+    dataclasses of them; anything else (a frame, whose ``repr`` is a truncated view) raises TypeError."""
+    if x is None or isinstance(x, str | int | float | bool):
+        return x
+    if isinstance(x, tuple | list):
+        return tuple(_plain(v) for v in x)
+    if isinstance(x, set | frozenset):
+        return tuple(sorted((_plain(v) for v in x), key=repr))
+    params = getattr(x, "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        return (type(x).__qualname__, *(_plain(v) for v in x.__dict__.values()))
+    raise TypeError(f"not a plain key: {type(x).__name__}")
 
 
 class DerivedMixin:
@@ -160,7 +214,8 @@ class DerivedMixin:
             )
         build = build_function(spec)
         key = (name, states_key, self.version())
-        return memoized(self, key, lambda: restrict(build(self, states_key), spec, states_key)).copy()
+        # Kept on disk: a warehouse's derived tables are seconds to build, and the same until the next ingest.
+        return memoized(self, key, lambda: restrict(build(self, states_key), spec, states_key), persist=True).copy()
 
     def pick_source(self, table: str, preference: tuple[str, ...], requested: str | None, hint: str) -> str:
         """The source to read ``table`` from: ``requested`` if held, else the first of ``preference`` held, else
@@ -174,13 +229,19 @@ class DerivedMixin:
     def store_of(self, name: str) -> Any:
         return self
 
-    def cached(self, key: tuple, fn: Callable[[], T]) -> T:
-        """``fn()`` once per key and content version of this store (a new ingest invalidates it)."""
-        return memoized(self, ("cached", key, self.version()), fn)
+    def cached(self, key: tuple, fn: Callable[[], T], persist: bool = False) -> T:
+        """``fn()`` once per key and content version of this store (a new ingest invalidates it); ``persist``:
+        also for later processes (``memoized``)."""
+        return memoized(self, ("cached", key, self.version()), fn, persist)
 
     def version(self) -> str:
         """Changes whenever the content changes (the last ingest); keys caches such as ETags and derived tables."""
         return "0"
+
+    def cache_identity(self) -> str | None:
+        """A digest of this store's whole content, the same in every process, or None (results not kept on
+        disk): what ``caches.persisted`` files results under."""
+        return None
 
 
 class PackStore(DerivedMixin):
@@ -273,6 +334,10 @@ class PackStore(DerivedMixin):
 
     def version(self) -> str:
         return str(self.manifest.get("digest", "pack"))
+
+    def cache_identity(self) -> str | None:
+        digest = self.manifest.get("digest")
+        return f"pack:{digest}" if digest else None
 
     def describe(self) -> str:
         return "dyadwatch's embedded pack"
@@ -401,9 +466,13 @@ class ChainStore:
     def version(self) -> str:
         return "+".join(getattr(s, "version", lambda: "0")() for s in self.stores)
 
-    def cached(self, key: tuple, fn: Callable[[], T]) -> T:
+    def cached(self, key: tuple, fn: Callable[[], T], persist: bool = False) -> T:
         """``fn()`` once per key and content version of the chain (any store's new ingest invalidates it)."""
-        return memoized(self, (key, self.version()), fn)
+        return memoized(self, (key, self.version()), fn, persist)
+
+    def cache_identity(self) -> str | None:
+        ids = [s.cache_identity() for s in self.stores]
+        return "+".join(i for i in ids if i is not None) if ids and None not in ids else None
 
     def describe(self) -> str:
         return " or ".join(s.describe() for s in self.stores) or "no store"

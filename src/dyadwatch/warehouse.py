@@ -7,11 +7,12 @@ never replays an uncommitted transaction.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -83,6 +84,9 @@ class Warehouse(DerivedMixin):
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_path()
+        # Read-only, the file cannot change while open (DuckDB's lock keeps writers out): its version and
+        # identity are read once. Open for writing, they are read each time (an ingest changes them).
+        self._fixed: dict[str, str | None] | None = {} if read_only else None
         # A file this open creates and no ingest fills is removed again on a failed exit: a mistyped or bad
         # first ingest must not leave an empty warehouse that later commands would take for the user's data.
         self._created = not read_only and not self.path.exists()
@@ -149,11 +153,36 @@ class Warehouse(DerivedMixin):
     def describe(self) -> str:
         return f"the warehouse {self.path}"
 
+    def _stamp(self, what: str, read: Callable[[], str | None]) -> str | None:
+        if self._fixed is None:
+            return read()
+        if what not in self._fixed:
+            self._fixed[what] = read()
+        return self._fixed[what]
+
     def version(self) -> str:
         """The id of the last ingest: derived tables and caches built before it are stale after it."""
-        if "ingests" not in self.tables():
-            return "0"
-        return str(self.con.execute("SELECT coalesce(max(id), 0) FROM ingests").fetchall()[0][0])  # one row
+
+        def read() -> str:
+            if "ingests" not in self.tables():
+                return "0"
+            return str(self.con.execute("SELECT coalesce(max(id), 0) FROM ingests").fetchall()[0][0])  # one row
+
+        return str(self._stamp("version", read))
+
+    def cache_identity(self) -> str | None:
+        """A digest of the ingest log (ids, sources, files' sha256, rows, times): every change of content is an
+        ingest, so two warehouses with the same log hold the same rows, and a new ingest is a new identity."""
+
+        def read() -> str | None:
+            if "ingests" not in self.tables():
+                return None
+            rows = self.con.execute(
+                "SELECT id, source, sha256, rows, CAST(ingested_at AS VARCHAR) FROM ingests ORDER BY id"
+            ).fetchall()
+            return f"warehouse:{schema.version_of(self.con)}:" + hashlib.sha256(repr(rows).encode()).hexdigest()
+
+        return self._stamp("identity", read)
 
     def covers(self, states, years=None) -> bool:
         """True: a warehouse holds whatever states its files hold (indicators say "no data" per state)."""

@@ -1,4 +1,4 @@
-"""Data commands: `sources`, `cite`, `ingest`, `ingests`, `countries`, `pack build`."""
+"""Data commands: `sources`, `cite`, `ingest`, `ingests`, `countries`, `pack`, `cache`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ def register(app: typer.Typer) -> None:
     pack_app.command("build")(pack_build)
     pack_app.command("show")(pack_show)
     app.add_typer(pack_app, name="pack", rich_help_panel="Data")
+    cache_app = typer.Typer(
+        help="dyadwatch's cache: computed results, rendered charts, downloads (all can be deleted).",
+        no_args_is_help=True,
+    )
+    cache_app.command("show")(cache_show)
+    cache_app.command("clear")(cache_clear)
+    app.add_typer(cache_app, name="cache", rich_help_panel="Data")
 
 
 _MODES = {"replace": "replace its rows", "add": "add to its rows", "update": "update its rows"}
@@ -254,3 +261,25 @@ def pack_show(fmt: FormatOpt = Format.table) -> None:
         for t, v in m["tables"].items()
     ]
     emit(pd.DataFrame(rows), fmt, title="Embedded pack", notes=[f"Focus countries: {', '.join(m['focus'])}"])
+
+
+def cache_show(fmt: FormatOpt = Format.table) -> None:
+    """Where dyadwatch keeps computed results, rendered charts and downloads, and how much each holds."""
+    from dyadwatch import caches
+
+    rows = pd.DataFrame(caches.usage())
+    rows["MB"] = (rows.pop("bytes") / 1e6).round(1)
+    emit(rows, fmt, title="Cache", notes=[
+        "Results are keyed by the store's content and dyadwatch's version: a new ingest never reads an old one.",
+        "DYADWATCH_CACHE moves the whole cache; DYADWATCH_RESULT_CACHE=off computes every result afresh.",
+    ])  # fmt: skip
+
+
+def cache_clear(
+    downloads: Annotated[bool, typer.Option("--downloads", help="Also remove downloaded publisher files.")] = False,
+) -> None:
+    """Remove cached results and charts (recomputed on the next run); downloads only with --downloads."""
+    from dyadwatch import caches
+
+    n = caches.clear(("results", "charts", "downloads") if downloads else ("results", "charts"))
+    typer.echo(f"Removed {n} cache entr{'y' if n == 1 else 'ies'}.")

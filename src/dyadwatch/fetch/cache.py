@@ -16,16 +16,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ENV_CACHE = "DYADWATCH_CACHE"
-
-
-def cache_dir() -> Path:
-    """``$DYADWATCH_CACHE`` if set, else dyadwatch's folder in the user cache directory (platformdirs)."""
-    if os.environ.get(ENV_CACHE):
-        return Path(os.environ[ENV_CACHE]).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("dyadwatch", appauthor=False))
+from dyadwatch.caches import ENV_CACHE, cache_dir  # noqa: F401  (ENV_CACHE: where callers look)
 
 
 @dataclass(frozen=True)

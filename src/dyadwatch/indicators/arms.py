@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -43,6 +44,7 @@ def coverage_expr(wh: PathStore) -> ir.Table:
     return t.aggregate(lo=t.delivery_year.min(), hi=t.delivery_year.max())
 
 
+@kept
 def transfers(
     wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:

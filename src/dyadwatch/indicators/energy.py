@@ -24,6 +24,7 @@ import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import Period, parse_period
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     from dyadwatch.store import PathStore
@@ -80,6 +81,7 @@ def _select(df: pd.DataFrame, period: Period | None, freq: str) -> pd.DataFrame:
     return df
 
 
+@kept
 def origin_shares(
     wh: PathStore, commodity: str, importer: str, period: str | Period | None = None, freq: str = "M"
 ) -> pd.DataFrame:
@@ -99,6 +101,7 @@ def origin_shares(
     return g[cols].sort_values(["period", "share_value"], ascending=[True, False]).reset_index(drop=True)
 
 
+@kept
 def crude(
     wh: PathStore, importer: str, origin: str, period: str | Period | None = None, *, benchmarks: tuple[str, ...] = (),
     freq: str = "M", commodity: str = "crude_oil",
@@ -150,6 +153,7 @@ def gas(wh: PathStore, importer: str, period: str | Period | None = None, freq: 
     return origin_shares(wh, "pipeline_gas", importer, period, freq)
 
 
+@kept
 def pipelines(wh: PathStore, country: str | None = None, name: str | None = None) -> pd.DataFrame:
     """The pipeline registry (capacity bcm/y, status, start year), optionally for a country or a name."""
     if not wh.has("pipelines"):

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NeedsIngestError, NoDataError
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -187,6 +188,7 @@ def estimate(
     return estimate_frames(votes, rc).assign(source=src)
 
 
+@kept
 def published(wh: PathStore, *, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """The ingested published ideal points: iso3, year, ideal_point, ideal_point_lo/_hi (90%), n_votes."""
     if "idealpoints" not in wh.sources_of("ideal_points"):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     from dyadwatch.store import PathStore
@@ -29,6 +30,7 @@ POLYARCHY_DEMOCRACY = 0.5
 SOURCE = "democracy"
 
 
+@kept
 def scores(wh: PathStore, states: list[str], year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """Regime scores per state-year (iso3, year, polyarchy, polity2, uds); NULL where the scale has no value."""
     if not wh.has("regimes"):

@@ -31,6 +31,7 @@ import yaml
 
 from dyadwatch import yamlfile
 from dyadwatch.errors import DyadwatchError, NoDataError
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     from dyadwatch.store import PathStore
@@ -223,6 +224,7 @@ def count_concepts(text: str, concepts: Sequence[Concept]) -> tuple[int, dict[st
     return d.words, {c.key: d.count(c) for c in concepts}
 
 
+@kept  # reads and tokenises every speech selected; the lexicon is one of dyadwatch's files, so of the key
 def rates(
     wh: PathStore,
     iso3s: Sequence[str],
@@ -256,6 +258,7 @@ def rates(
     return df
 
 
+@kept  # reads and tokenises every speech selected; the lexicon is one of dyadwatch's files, so of the key
 def kwic(
     wh: PathStore,
     iso3s: Sequence[str],
@@ -333,6 +336,7 @@ def log_odds(target: Counter, reference: Counter, prior: Counter | None = None, 
     return df.sort_values(["z", "word"], ascending=[False, True]).reset_index(drop=True)
 
 
+@kept  # reads and tokenises every speech selected; the lexicon is one of dyadwatch's files, so of the key
 def collocates(
     wh: PathStore,
     targets: Sequence[str],

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -63,7 +64,9 @@ def _year_matrix(wh: PathStore, kind: str, year: int, sub: pd.DataFrame) -> pd.D
     """A year's similarity matrix, computed once per store and ingest (TF-IDF over every speech of the year is
     most of a full warehouse's report; any window that holds the year has the same matrix)."""
     m: pd.DataFrame = wh.cached(
-        ("speech_similarity_matrix", kind, year), lambda: similarity_matrix(dict(zip(sub.iso3, sub.text, strict=True)))
+        ("speech_similarity_matrix", kind, year),
+        lambda: similarity_matrix(dict(zip(sub.iso3, sub.text, strict=True))),
+        persist=True,
     )
     return m
 
@@ -87,6 +90,7 @@ def _rank(row: pd.Series, who: str, other: str) -> int:
     return int((peers > peers[other]).sum()) + 1
 
 
+@kept  # reads every speech of the years (TF-IDF per year): seconds on a warehouse
 def dyad_similarity(
     wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None, kind: str = KIND
 ) -> pd.DataFrame:
@@ -108,6 +112,7 @@ def dyad_similarity(
     return pd.DataFrame(rows, columns=cols)
 
 
+@kept  # the year's texts and matrix
 def nearest(wh: PathStore, a: str, year: int, *, n: int = 10, kind: str = KIND) -> pd.DataFrame:
     """The ``n`` speakers whose speech in ``year`` is most similar to a's."""
     texts = _year_texts(wh, year, year, kind)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError, PeriodError
+from dyadwatch.store import kept
 from dyadwatch.units import DIRECTED, check_join, unit_of
 
 if TYPE_CHECKING:
@@ -375,6 +376,7 @@ def _row(rows: pd.DataFrame, p: Period, a: str, b: str, cif_margin: float, wh: S
     }  # fmt: skip
 
 
+@kept  # the rank of each of A's partners in a year reads the same table
 def partner_turnover(wh: Store, a: str, period: Period, *, cif_margin: float = CIF_MARGIN) -> pd.DataFrame:
     """A's turnover with each partner in ``period``: A's own report, else the partner's (mirror)."""
     import ibis
@@ -434,6 +436,7 @@ def partner_rank(wh: Store, a: str, b: str, period: Period, *, cif_margin: float
     return float((pt.turnover > tb).sum() + 1)
 
 
+@kept  # a report asks for one dyad's trade from five places; a year's ranks read every partner's flows
 def trade(
     wh: PathStore, a: str, b: str, period: str | Period | None = None, *, year_from: int | None = None,
     year_to: int | None = None, source: str | None = None, cif_margin: float = CIF_MARGIN, rank: bool = True,
@@ -568,6 +571,7 @@ def reporting_notes(wh: Store, df: pd.DataFrame, a: str, b: str) -> list[str]:
     return notes
 
 
+@kept  # a scan of the reporter's flows
 def last_reported(wh: Store, reporter: str) -> str | None:
     """The last period in which ``reporter`` reported any flow itself (None: never, in this warehouse)."""
     if not wh.has("trade_flows"):

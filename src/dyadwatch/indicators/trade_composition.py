@@ -24,6 +24,7 @@ import pandas as pd
 
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import CIF_MARGIN, SOURCE_PREFERENCE, Period, parse_period
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -91,6 +92,22 @@ def _product_rows(wh: Store, a: str, b: str, p: Period | None, flow: str) -> tup
     )
 
 
+@kept  # a scan of the dyad's HS-chapter flows
+def latest_chapters(wh: Store, a: str, b: str) -> tuple[str, str, str] | None:
+    """(reporter, flow, period) of the latest HS-chapter report of the dyad's trade, either direction; None if
+    no file holds one."""
+    if not wh.has("trade_flows"):
+        return None
+    t = wh.table("trade_flows")
+    q = t.filter((t.hs_level == 2) & (((t.reporter == a) & (t.partner == b)) | ((t.reporter == b) & (t.partner == a))))
+    rows = q.select("reporter", "flow", "period").distinct().to_pandas()
+    if rows.empty:
+        return None
+    r = rows.sort_values("period").iloc[-1]
+    return str(r.reporter), str(r.flow), str(r.period)
+
+
+@kept
 def composition(
     wh: Store, a: str, b: str, period: str | Period, *, level: str = "chapter", flow: str = "X", top: int | None = None
 ) -> pd.DataFrame:

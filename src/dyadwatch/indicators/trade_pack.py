@@ -159,7 +159,7 @@ def cow_dyad_from_pack(
 ) -> pd.DataFrame:
     """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
     # The whole series once per dyad and store (a report's claims and Central Asia table ask for it ~30 times).
-    d = store.cached(("cow_dyad_from_pack", a, b), lambda: _cow_dyad_series(store, a, b))
+    d = store.cached(("cow_dyad_from_pack", a, b), lambda: _cow_dyad_series(store, a, b), persist=True)
     if year_from is not None:
         d = d[d.year >= year_from]
     if year_to is not None:

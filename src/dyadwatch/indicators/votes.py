@@ -28,6 +28,7 @@ from dyadwatch.indicators.roll_calls import (  # noqa: F401  (re-exported: the v
     pick_source,
     roll_calls_expr,
 )
+from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -123,6 +124,7 @@ def _cells_expr(pair: ir.Table) -> ir.Table:
 CELL_COLS = [f"c{k}{j}" for k in (1, 2, 3) for j in (1, 2, 3)]
 
 
+@kept  # a pass over the dyad's votes: the report's sections and the verdict ask for the same
 def measures(
     wh: Store,
     a: str,
@@ -164,6 +166,7 @@ def measures(
     return out
 
 
+@kept  # one pass per issue area
 def issue_breakdown(
     wh: Store, a: str, b: str, *, source: str | None = None, period: int = 10, measure: str = "agreement"
 ) -> pd.DataFrame:

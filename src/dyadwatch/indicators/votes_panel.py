@@ -118,8 +118,22 @@ def all_dyads(
         return build(measures)
     # The whole panel once per store and ingest: a report's verdict, votes section and reference dyads all
     # read it (every measure costs little more than one: the joint-vote tables are the work).
-    full: pd.DataFrame = wh.cached(("all_dyads", source), lambda: build(None))
+    full: pd.DataFrame = wh.cached(("all_dyads", source), lambda: build(None), persist=True)
     return full[["source", "iso3_a", "iso3_b", "year", "n", *(measures or MEASURES)]]
+
+
+def all_dyads_percentiles(wh: Store, measures: list[str], *, source: str | None = None) -> pd.DataFrame:
+    """``all_dyads`` with ``<measure>_pct`` (``with_percentiles``): once per store content and measures (the
+    verdict of every reference dyad and the report's votes section read it), kept for the next process."""
+    from dyadwatch.indicators.roll_calls import pick_source
+
+    src = pick_source(wh, source)
+    out: pd.DataFrame = wh.cached(
+        ("vote_percentiles", src, tuple(measures)),
+        lambda: with_percentiles(all_dyads(wh, source=src, measures=measures), measures),
+        persist=True,
+    )
+    return out
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict
 
+from dyadwatch import caches
 from dyadwatch.countries import Country
 
 
@@ -181,38 +182,21 @@ def svg(spec: dict) -> str:
 
 
 def _cached(key: str) -> str | None:
-    path = chart_cache_dir() / f"{key}.svg"
-    try:
-        out = path.read_text("utf-8")
-        os.utime(path)  # recently used charts survive pruning
-        return out
-    except OSError:
-        return None
+    data = caches.read(chart_cache_dir() / f"{key}.svg")
+    return data.decode("utf-8") if data is not None else None
 
 
 def _keep(key: str, svg_text: str) -> None:
-    path = chart_cache_dir() / f"{key}.svg"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # write then rename: a reader never sees half a file
-        tmp.write_text(svg_text, "utf-8")
-        os.replace(tmp, path)
-        _prune(path.parent)
-    except OSError:
-        pass
+    caches.keep(chart_cache_dir() / f"{key}.svg", svg_text.encode("utf-8"), CACHE_MAX_CHARTS, "*.svg")
 
 
 CACHE_MAX_CHARTS = 2000  # about 50 reports; beyond it the oldest half is removed
 
 
 def chart_cache_dir() -> Path:
-    """Where rendered charts are kept: ``DYADWATCH_CHART_CACHE``, else the user cache dir (XDG_CACHE_HOME)."""
+    """Where rendered charts are kept: ``DYADWATCH_CHART_CACHE``, else ``charts`` in dyadwatch's cache folder."""
     env = os.environ.get("DYADWATCH_CHART_CACHE")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("dyadwatch", appauthor=False)) / "charts"
+    return Path(env) if env else caches.cache_dir("charts")
 
 
 @cache
@@ -220,13 +204,6 @@ def _renderer_version() -> str:
     from importlib.metadata import version
 
     return f"vl-convert-python {version('vl-convert-python')}"
-
-
-def _prune(folder: Path) -> None:
-    files = list(folder.glob("*.svg"))
-    if len(files) > CACHE_MAX_CHARTS:
-        for f in sorted(files, key=lambda f: f.stat().st_mtime)[: len(files) // 2]:
-            f.unlink(missing_ok=True)
 
 
 # Column names as a reader should see them. Sections may pass their own ``labels`` for dyad-specific names.

@@ -30,10 +30,9 @@ def _vlc_version() -> str:
 
 
 def cache_path() -> Path:
-    from platformdirs import user_cache_dir
+    from dyadwatch.caches import cache_dir
 
-    root = Path(os.environ.get("DYADWATCH_CACHE") or user_cache_dir("dyadwatch"))
-    return root / f"vega-bundle-vlc{_vlc_version()}.js"
+    return cache_dir(f"vega-bundle-vlc{_vlc_version()}.js")
 
 
 @cache

@@ -122,19 +122,15 @@ def published_table(facts: pd.DataFrame, caption: str) -> str:
 
 def _composition(wh, a: str, b: str) -> tuple[str, pd.DataFrame] | None:
     """The latest HS-chapter composition available for either direction."""
-    if not wh.has("trade_flows"):
+    latest = tc.latest_chapters(wh, a, b)
+    if latest is None:
         return None
-    t = wh.table("trade_flows")
-    q = t.filter((t.hs_level == 2) & (((t.reporter == a) & (t.partner == b)) | ((t.reporter == b) & (t.partner == a))))
-    rows = q.select("reporter", "flow", "period").distinct().to_pandas()
-    if rows.empty:
-        return None
-    r = rows.sort_values("period").iloc[-1]
-    x, y = (r.reporter, b if r.reporter == a else a)
+    x, flow, period = latest
+    y = b if x == a else a
     try:
-        df = tc.composition(wh, x, y, r.period, level="chapter", flow=r.flow)
+        df = tc.composition(wh, x, y, period, level="chapter", flow=flow)
     except NoDataError:
         return None
     df["name"] = df.code + " " + df.description.fillna("").str.slice(0, 40)
-    verb = "imports from" if r.flow == "M" else "exports to"
-    return f"{x}'s {verb} {y} by HS chapter, {r.period} ({df.basis.iloc[0]})", df
+    verb = "imports from" if flow == "M" else "exports to"
+    return f"{x}'s {verb} {y} by HS chapter, {period} ({df.basis.iloc[0]})", df

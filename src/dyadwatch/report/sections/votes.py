@@ -151,7 +151,7 @@ def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
 
     names = ["agreement", "kappa"]
     if panel is not None:
-        df = vp.dyad_rows(vp.with_percentiles(panel, names), ctx.a.iso3, ctx.b.iso3)
+        df = vp.dyad_rows(vp.all_dyads_percentiles(ctx.wh, names), ctx.a.iso3, ctx.b.iso3)
     else:
         try:
             df = api.votes(ctx.a.iso3, ctx.b.iso3, measure=names, percentile=True, wh=ctx.wh).data
