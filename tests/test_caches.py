@@ -168,3 +168,35 @@ def test_cache_show_and_clear(tmp_path, monkeypatch, capsys):
     assert code == 0 and "Removed 2 cache entries" in out
     assert (tmp_path / "c" / "charts" / "mine.txt").exists()
     assert not list((tmp_path / "c").rglob("*.pkl")) and not list((tmp_path / "c").rglob("*.svg"))
+
+
+_LOADED = (
+    "import sys\n"
+    "from dyadwatch.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "heavy = ['pandas.core.frame', 'dyadwatch.report.sections.votes', 'dyadwatch.indicators.votes', 'altair']\n"
+    "print('LOADED', [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+)
+
+
+def test_a_kept_report_is_the_same_page_and_loads_no_section(tmp_path):
+    """The second report of the same dyad and store: the same page, BibTeX and notes, from kept sections."""
+    env = {**os.environ, "DYADWATCH_RESULT_CACHE": str(tmp_path / "r"), "DYADWATCH_CHART_CACHE": str(tmp_path / "c")}
+    env.pop("DYADWATCH_DB", None)
+    cmd = [sys.executable, "-c", _LOADED, "report", "CHN", "IND", "--out", str(tmp_path / "out")]
+    runs = []
+    for _ in range(2):
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        assert "Traceback" not in p.stderr, p.stderr
+        html = tmp_path / "out" / "dyadwatch-CHN-IND.html"
+        runs.append((html.read_text(), html.with_suffix(".bib").read_text(), p.stderr))
+    (first_html, first_bib, first_err), (html, bib, err) = runs
+    assert "LOADED ['pandas.core.frame', 'dyadwatch.report.sections.votes'" in first_err
+    assert "LOADED []" in err
+    assert html == first_html and bib == first_bib
+    # what the report leaves out is still said, line by line
+    said = [[ln for ln in e.splitlines() if not ln.startswith("LOADED")] for e in (first_err, err)]
+    assert said[0] == said[1] and any("Events" in ln for ln in said[1])

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
-
 from dyadwatch import countries, validate_args
 from dyadwatch.store import ChainStore, Store, pack_store
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dyadwatch.warehouse import Warehouse
 
 T = TypeVar("T")
@@ -417,7 +417,7 @@ def region(
 
     def go(store: ChainStore) -> Result:
         df, basis = tp.load_region(store, ca.iso3, cb.iso3, iso, year_from=year_from, year_to=year_to)
-        srcs = sorted({s for v in df.get("source", pd.Series(dtype=str)).dropna() for s in str(v).split(",")})
+        srcs = sorted({s for v in df["source"].dropna() for s in str(v).split(",")} if "source" in df else set())
         return Result(df, basis, srcs or ["cow_trade"])
 
     return run(db, wh, go)

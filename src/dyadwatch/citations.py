@@ -106,8 +106,13 @@ def cite(names: Iterable[str], *, as_bibtex: bool, store=None) -> str:
     return ("\n\n" if as_bibtex else "\n").join(b for b in blocks if b)
 
 
-def write_bib(path: Path, names: Iterable[str], store=None) -> Path:
-    """A BibTeX file of the sources ``names`` (e.g. those a report used), beside the report."""
+def bib(names: Iterable[str], store=None) -> str:
+    """The BibTeX of the sources ``names`` (e.g. those a report used): the text of ``write_bib``'s file."""
     known = set(sources.registry())
-    path.write_text(cite([n for n in names if n in known], as_bibtex=True, store=store) + "\n", encoding="utf-8")
+    return cite([n for n in names if n in known], as_bibtex=True, store=store) + "\n"
+
+
+def write_bib(path: Path, names: Iterable[str], store=None, text: str | None = None) -> Path:
+    """A BibTeX file of the sources ``names`` (``text``: their ``bib``, made before), beside the report."""
+    path.write_text(bib(names, store) if text is None else text, encoding="utf-8")
     return path

@@ -8,10 +8,12 @@ these checks as it parses the options (``cli._common``); the API runs the same o
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dyadwatch.errors import ArgumentError, NoDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # No dyadwatch source starts before the Congress of Vienna system (COW states from 1816, ATOP from 1815).
 EARLIEST = 1815

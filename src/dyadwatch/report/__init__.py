@@ -7,6 +7,7 @@ sources section from what each section says it used.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib
 import pkgutil
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from dyadwatch import __version__, countries
 from dyadwatch.outputs import write_text
-from dyadwatch.report.base import ReportContext, Section, fill, markup
+from dyadwatch.report.base import Missing, ReportContext, Section, fill, markup
 
 
 def section_modules() -> list:
@@ -61,6 +62,29 @@ def build_report(
     wh = open_store(db)
     try:
         ctx = ReportContext(ca, cb, year_from, year_to, wh)
+        rendered, titles, bib = _sections(ctx, progress)
+        head = missing_head(ctx, rendered)
+        # Beside the report: a BibTeX file of exactly the sources it used (facts per publisher and page).
+        citations.write_bib(path.with_suffix(".bib"), [], text=bib)
+    finally:
+        wh.close()
+    if warn is not None and ctx.missing:
+        warn(head)
+        for m in ctx.missing:
+            warn(f"  {m.part}: {m.fix}")
+    write_text(path, page(ca, cb, rendered, ctx, head, titles), force=force)  # temp file + rename; no links followed
+    return path.resolve()
+
+
+def _sections(ctx: ReportContext, progress: Callable[[str], None] | None) -> tuple[list[Section], dict, str]:
+    """Every section that has something on the dyad, in order, the titles of the sources they name, and the
+    BibTeX of those they used; kept for the next report of the same dyad, years and store content
+    (``caches.persisted``): they are a function of those and of dyadwatch's code, and what the sections record
+    in ``ctx`` (coverage, basis notes, what is missing) is kept with them and put back. A kept report then
+    imports no section, indicator or source module."""
+    from dyadwatch import citations, sources
+
+    def render() -> tuple[list[Section], dict, list[str], list[str], list[Missing], dict, str]:
         rendered: list[Section] = []
         for mod in section_modules():
             if progress:
@@ -70,17 +94,15 @@ def build_report(
             if sec is not None:
                 sec.anchor = sec.anchor or mod.__name__.rsplit(".", 1)[-1]
                 rendered.append(sec)
-        head = missing_head(ctx, rendered)
-        # Beside the report: a BibTeX file of exactly the sources it used (facts per publisher and page).
-        citations.write_bib(path.with_suffix(".bib"), [u for s in rendered for u in s.sources], wh)
-    finally:
-        wh.close()
-    if warn is not None and ctx.missing:
-        warn(head)
-        for m in ctx.missing:
-            warn(f"  {m.part}: {m.fix}")
-    write_text(path, page(ca, cb, rendered, ctx, head), force=force)  # temp file + rename; no links followed
-    return path.resolve()
+        titles = {n: s.META.title for n, s in sources.registry().items()}
+        bib = citations.bib([u for s in rendered for u in s.sources], ctx.wh)
+        return rendered, ctx.coverage, ctx.basis_notes, ctx.used_sources, ctx.missing, titles, bib
+
+    where = (ctx.wh.describe(), str(ctx.wh.path))  # messages name the store's file: a copy of it is another key
+    key = ("report-sections", ctx.a.iso3, ctx.b.iso3, ctx.year_from, ctx.year_to, where)
+    kept = copy.deepcopy(ctx.wh.cached(key, render, persist=True))
+    rendered, ctx.coverage, ctx.basis_notes, ctx.used_sources, ctx.missing, titles, bib = kept
+    return rendered, titles, bib
 
 
 def missing_head(ctx: ReportContext, rendered: list[Section]) -> str:
@@ -101,20 +123,24 @@ def missing_head(ctx: ReportContext, rendered: list[Section]) -> str:
     return head
 
 
-def _cited(section: Section, reg: dict) -> list[dict]:
+def _cited(section: Section, titles: dict[str, str]) -> list[dict]:
     """Every section ends by naming its datasets, each linked to its entry in the sources section."""
     if section.anchor == "sources":
         return []
-    return [{"name": n, "title": reg[n].META.title} for n in dict.fromkeys(section.sources) if n in reg]
+    return [{"name": n, "title": titles[n]} for n in dict.fromkeys(section.sources) if n in titles]
 
 
-def page(a, b, sections: list[Section], ctx: ReportContext, missing_head: str = "") -> str:
-    from dyadwatch import sources
+def page(
+    a, b, sections: list[Section], ctx: ReportContext, missing_head: str = "", titles: dict[str, str] | None = None
+) -> str:
+    """The report's HTML; ``titles``: each source's title by name (default: from the sources' registry)."""
+    if titles is None:
+        from dyadwatch import sources
 
-    reg = sources.registry()
+        titles = {n: s.META.title for n, s in sources.registry().items()}
     css = resources.files("dyadwatch.report").joinpath("report.css").read_text("utf-8")
     coverage = [
-        {"name": n, "title": reg[n].META.title if n in reg else n, "first": lo, "last": hi}
+        {"name": n, "title": titles.get(n, n), "first": lo, "last": hi}
         for n, (lo, hi) in ctx.coverage.items()  # in the order the report uses them
     ]
     return fill(
@@ -129,6 +155,6 @@ def page(a, b, sections: list[Section], ctx: ReportContext, missing_head: str = 
         missing_head=missing_head,
         basis=list(dict.fromkeys(ctx.basis_notes)),
         sections=[
-            {"anchor": s.anchor, "title": s.title, "body": markup(s.html), "cited": _cited(s, reg)} for s in sections
+            {"anchor": s.anchor, "title": s.title, "body": markup(s.html), "cited": _cited(s, titles)} for s in sections
         ],
     )
