@@ -200,3 +200,12 @@ def test_a_kept_report_is_the_same_page_and_loads_no_section(tmp_path):
     # what the report leaves out is still said, line by line
     said = [[ln for ln in e.splitlines() if not ln.startswith("LOADED")] for e in (first_err, err)]
     assert said[0] == said[1] and any("Events" in ln for ln in said[1])
+
+
+def test_stores_beyond_the_size_bound_are_pruned(results, monkeypatch):
+    monkeypatch.setattr(caches, "MAX_RESULT_BYTES", 5_000)
+    for i in range(3):
+        caches.persisted(f"store-{i}", ("k",), lambda: b"x" * 3_000)
+    left = [p for p in results.iterdir() if p.is_dir()]
+    # the store just written stays, whatever the clock says; the others no longer fit
+    assert left == [results / caches.hashlib.sha256(b"store-2").hexdigest()[:24]]

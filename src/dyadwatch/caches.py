@@ -25,7 +25,8 @@ from typing import TypeVar
 T = TypeVar("T")
 ENV_CACHE = "DYADWATCH_CACHE"
 ENV_RESULTS = "DYADWATCH_RESULT_CACHE"  # a folder for the results instead of <cache>/results; "off": keep none
-MAX_RESULT_STORES = 8  # stores (warehouses, ingest states) kept; the least recently used beyond that go
+MAX_RESULT_STORES = 6  # stores (warehouses, ingest states) kept; the least recently used beyond that go
+MAX_RESULT_BYTES = 2_000_000_000  # and beyond this total (a full warehouse keeps about 350 MB)
 MAX_RESULTS = 400  # results per store; beyond it the oldest half is removed
 
 
@@ -110,17 +111,25 @@ def persisted(identity: str | None, key: tuple, fn: Callable[[], T]) -> T:
         return value  # not picklable (an open connection inside): computed each time
     fresh = not path.parent.exists()
     keep(path, blob, MAX_RESULTS, "*.pkl")
-    if fresh:
-        _prune_stores(path.parent.parent)
+    if fresh and path.exists():
+        try:
+            _prune_stores(path.parent)
+        except OSError:
+            pass  # another process pruning at the same time: it will have done the work
     return value
 
 
-def _prune_stores(folder: Path) -> None:
+def _prune_stores(current: Path) -> None:
+    """Beyond ``MAX_RESULT_STORES`` stores or ``MAX_RESULT_BYTES``, the least recently used go (never ``current``,
+    the store just written)."""
     import shutil
 
-    stores = [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
-    for old in sorted(stores, key=_mtime, reverse=True)[MAX_RESULT_STORES:]:
-        shutil.rmtree(old, ignore_errors=True)
+    others = sorted((p for p in current.parent.iterdir() if p.is_dir() and p != current), key=_mtime, reverse=True)
+    total = sum(f.stat().st_size for f in current.glob("*.pkl"))
+    for i, store in enumerate(others, start=1):
+        total += sum(f.stat().st_size for f in store.glob("*.pkl"))
+        if i >= MAX_RESULT_STORES or total > MAX_RESULT_BYTES:
+            shutil.rmtree(store, ignore_errors=True)
 
 
 def _results_dir() -> Path:
