@@ -235,6 +235,42 @@ def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
     """
 
 
+# The loader's column types (``gdelt.typed_sql``'s casts), declared to ``read_csv`` on the fast path.
+_TYPES = {"GLOBALEVENTID": "BIGINT", "SQLDATE": "DATE", "IsRootEvent": "INTEGER", "QuadClass": "TINYINT",
+          "GoldsteinScale": "DOUBLE", "NumMentions": "INTEGER", "NumSources": "INTEGER", "NumArticles": "INTEGER",
+          "AvgTone": "DOUBLE"}  # fmt: skip
+
+
+def _fast_sql(path: Path, layout: list[str]) -> str:
+    """``_mapped_sql`` for a tab-separated file whose every value parses, with the types declared to the reader.
+
+    DuckDB's reader converts with the same casts as ``TRY_CAST`` (a value it accepts gets the value
+    ``TRY_CAST`` gives) and fails where ``TRY_CAST`` gives NULL; so when this query succeeds, the loader's
+    parse checks on the numbers cannot have fired, and ``bad`` reduces to a missing id or date or a QuadClass
+    outside 1-4. When it fails, ``_stream_file`` reruns the file through ``_mapped_sql``, which is the loader.
+    """
+    spec = "{" + ", ".join(f"{q(c)}: '{_TYPES.get(c, 'VARCHAR')}'" for c in layout) + "}"
+    src = (
+        f"read_csv({q(path)}, delim='\\t', quote='', escape='', header=false, columns={spec}, auto_detect=false, "
+        "dateformat='%Y%m%d')"
+    )
+    return f"""
+        SELECT t.GLOBALEVENTID AS event_id, t.SQLDATE AS date, ma.iso3 AS actor_a, mb.iso3 AS actor_b,
+               t.EventCode AS cameo, t.EventRootCode AS root_code, t.IsRootEvent = 1 AS is_root,
+               t.QuadClass AS quad_class,
+               CASE WHEN isnan(t.GoldsteinScale) THEN NULL ELSE t.GoldsteinScale END AS goldstein,
+               t.NumMentions AS mentions, t.NumSources AS sources, t.NumArticles AS articles,
+               CASE WHEN isnan(t.AvgTone) THEN NULL ELSE t.AvgTone END AS avg_tone,
+               (t.GLOBALEVENTID IS NULL OR t.SQLDATE IS NULL
+                OR (t.QuadClass IS NOT NULL AND t.QuadClass NOT BETWEEN 1 AND 4)) AS bad,
+               NULL::VARCHAR AS raw_id,
+               (ma.iso3 IS NOT NULL OR mb.iso3 IS NOT NULL) AS kept
+        FROM {src} t
+        LEFT JOIN _cmap ma ON NULLIF(t.Actor1CountryCode, '') = ma.code
+        LEFT JOIN _cmap mb ON NULLIF(t.Actor2CountryCode, '') = mb.code
+    """
+
+
 def _stream_file(
     con, root: Path, scratch: Path, source: str, r: File, others: list[Path], written: dict[str, list[Path]]
 ):
@@ -260,7 +296,8 @@ def _stream_file(
         # read of the CSV and no rewrite of a Parquet part, and the aggregate reads the same kept rows.
         sql = f"SELECT {', '.join(cols)} FROM ({_mapped_sql(gdelt, path)}) WHERE {keep}"
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _rows AS {sql}")
+            if not _fast_rows(con, gdelt, path, cols, keep):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _rows AS {sql}")
         except duckdb.Error as e:
             if _MARK in str(e):
                 raise _bad_value(con, gdelt, path, r.given, str(e)) from None
@@ -280,6 +317,27 @@ def _stream_file(
         parts.append(part)
         total += n
     return parts, total, notes
+
+
+def _fast_rows(con, gdelt, path: Path, cols: list[str], keep: str) -> bool:
+    """``_rows`` from ``_fast_sql``; False (nothing made) when the file needs the loader's own pass.
+
+    Every failure, a bad value included, goes back to the loader's pass, so that its errors and its
+    lenient parses (an ``IsRootEvent`` that is not a number is NULL there) stay exactly as they were.
+    """
+    layout, names = gdelt.detect(path)
+    if not layout.startswith("tsv"):  # the quoted header-row variant: ``""`` is not NULL to the loader
+        return False
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _rows AS SELECT {', '.join(cols)} FROM ({_fast_sql(path, names)}) "
+            f"WHERE {keep}"
+        )
+    except duckdb.Error:
+        if signals.received():
+            raise KeyboardInterrupt from None
+        return False
+    return True
 
 
 def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
