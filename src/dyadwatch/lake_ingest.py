@@ -364,11 +364,17 @@ def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
             f"INSERT INTO _earlier SELECT DISTINCT event_id FROM _rows SEMI JOIN (SELECT event_id AS e FROM "
             f"read_parquet([{', '.join(map(q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi}) ON event_id = e"
         )
-    # One pass: the ids repeated within the file, with their count and the row to keep.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id, count(*) AS c, min(rowid) AS first_row "
-        "FROM _rows GROUP BY event_id HAVING count(*) > 1"
-    )
+    # One pass: the ids repeated within the file, with their count and the row to keep. A file's ids span a
+    # few million at most, so an array indexed by id (DuckDB's perfect hash aggregate, up to 2^22 slots,
+    # about 100 MB) replaces the hash table; a wider span falls back to the hash table.
+    con.execute("SET perfect_ht_threshold = 22")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id, count(*) AS c, min(rowid) AS first_row "
+            "FROM _rows GROUP BY event_id HAVING count(*) > 1"
+        )
+    finally:
+        con.execute("RESET perfect_ht_threshold")
     # An id read before is dropped whole (the earlier file's copy is the first); one repeated only within this
     # file keeps one row. ``dropped``: how many of the file's rows that removes.
     con.execute(
