@@ -1,9 +1,10 @@
 """Ingest that streams a source's files into a lake (``lake.py``): memory flat whatever the file size.
 
 The warehouse ingest (``ingest.py``) loads a whole file set into one Arrow table before its transaction; a
-month of GDELT 2.0 then peaks near 3 GB. Here DuckDB stays the parser but never holds a file: each file is one
-``COPY (read_csv → typed, mapped, checked) TO part/data.parquet`` under a ``memory_limit``, with
-``preserve_insertion_order`` off so the pipeline streams, and spills (if any) inside the lake's staging area.
+month of GDELT 2.0 then peaks near 3 GB. Here DuckDB stays the parser but never holds a file in memory: each
+file is read (typed, mapped, checked) into a temporary table and written by one ``COPY … TO part/data.parquet``
+under a ``memory_limit``, with ``preserve_insertion_order`` off so the pipeline streams, and spills (if any)
+inside the lake's staging area.
 The parts become live in one ``lake.commit`` at the end: the whole command lands, or nothing does.
 
 Same semantics as the warehouse ingest of the same files:
