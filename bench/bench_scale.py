@@ -188,6 +188,8 @@ def main() -> None:
     ap.add_argument("--no-spark", dest="spark", action="store_false", help="leave out the Spark local[2] runs")
     ap.add_argument("--spark-repeat", type=int, default=3, help="Spark runs per workload after one warm-up (median)")
     a = ap.parse_args()
+    if a.spark and a.spark_repeat < 3:
+        ap.error("--spark-repeat must be at least 3: a Spark timing is a median (use --no-spark to leave Spark out)")
     sizes = [float(s) for s in a.sizes.split(",")]
     work = a.work or Path(tempfile.mkdtemp(prefix="dyadwatch-bench-scale-"))
     sys.path.insert(0, str(Path(__file__).parent))
@@ -212,7 +214,7 @@ def main() -> None:
             med.update(size=size, repeats=reps, gb=sum(f.stat().st_size for f in chosen) / 1e9)
             print(_line(med), flush=True)
             if a.spark:
-                med.update(_spark(work, a.spark_repeat))
+                med.update(_spark(work, a.spark_repeat), spark_repeat=a.spark_repeat)
                 print("  " + _spark_line(med), flush=True)
             rows.append(med)
         print()
@@ -235,7 +237,8 @@ def _line(r: dict) -> str:
 
 def _spark_line(r: dict) -> str:
     return (
-        f"Spark local[2] (session start {r['spark_start']:.1f} s, not counted): index {r['spark_index_s']:.2f} s "
+        f"Spark local[2] (session start {r['spark_start']:.1f} s, not counted; median of {r['spark_repeat']} after one "
+        f"warm-up): index {r['spark_index_s']:.2f} s "
         f"(rows {r['spark_rows_s']:.2f} s) vs scan {r['spark_scan_s']:.2f} s"
     )
 
@@ -245,7 +248,9 @@ def _spark_table(rows: list[dict]) -> str:
         f"{'events':>8} {'start s':>8} {'index s':>8} {'rows s':>7} {'scan s':>7} {'index/scan':>10} "
         f"{'rows/scan':>9} {'vs DuckDB index':>15} {'vs DuckDB rows':>14} {'vs DuckDB scan':>14}"
     )
-    out = ["Spark local[2], time after session start (medians after one warm-up)", head, "-" * len(head)]
+    reps = sorted({r["spark_repeat"] for r in rows})
+    title = f"Spark local[2], time after session start (median of {'/'.join(map(str, reps))} after one warm-up)"
+    out = [title, head, "-" * len(head)]
     for r in rows:
         out.append(
             f"{r['size']:>7g}M {r['spark_start']:>8.1f} {r['spark_index_s']:>8.2f} {r['spark_rows_s']:>7.2f} "

@@ -245,3 +245,99 @@ def test_spark_reads_the_aggregate_with_the_same_figures(days, tmp_path):
 def _spark_reads_aggregate(store, **kw) -> bool:
     combined = ie.dyad_events_expr(store, "CHN", "RUS", **kw)["combined"]
     return "dw_" + lake.DYAD_MONTH in str(store.ibis.compile(combined))
+
+
+# --- the typed fast path (``lake_ingest._fast_rows``) and its fallback to the loader's pass -------------------
+
+
+def _line(**values: str) -> str:
+    base = {"GLOBALEVENTID": "1", "SQLDATE": "20240115", "Actor1CountryCode": "CHN", "Actor2CountryCode": "RUS",
+            "IsRootEvent": "1", "EventCode": "042", "EventBaseCode": "042", "EventRootCode": "04", "QuadClass": "1",
+            "GoldsteinScale": "1.9", "NumMentions": "10", "NumSources": "2", "NumArticles": "10",
+            "AvgTone": "-1.5"}  # fmt: skip
+    base.update(values)
+    return "\t".join(base.get(c, "") for c in gdelt.V2_COLUMNS) + "\n"
+
+
+def _rows_of(root: Path) -> list[tuple]:
+    with LakeStore(root) as ls:
+        return ls.con.execute("SELECT * EXCLUDE (file) FROM events ORDER BY event_id").fetchall()
+
+
+def _spy_fast(monkeypatch, *, off: bool = False) -> list[bool]:
+    """Record what ``_fast_rows`` answered per file; ``off`` forces the loader's pass for every file."""
+    answers: list[bool] = []
+    real = lake_ingest._fast_rows
+
+    def spy(*args):
+        answers.append(False if off else real(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(lake_ingest, "_fast_rows", spy)
+    return answers
+
+
+def test_fast_path_writes_the_rows_and_aggregate_of_the_loaders_pass(days, tmp_path, monkeypatch):
+    # Values the typed reader accepts in other spellings than the generator's: each must read as TRY_CAST reads it.
+    odd = tmp_path / "20240110.export.CSV"
+    odd.write_text(
+        _line(GLOBALEVENTID="+900", NumMentions="1.5", NumArticles="1e2", GoldsteinScale=" -2", AvgTone="nan")
+        + _line(GLOBALEVENTID="901", SQLDATE="2024011", QuadClass="", GoldsteinScale="", NumSources="0x10")
+        + _line(GLOBALEVENTID="902", Actor1CountryCode="chn", Actor2CountryCode="EUR")  # no state: left out
+        + _line(GLOBALEVENTID="903", Actor1CountryCode="", Actor2CountryCode="DEU", IsRootEvent="0")
+    )
+    files = [*days[:2], odd]
+    answers = _spy_fast(monkeypatch)
+    lake_ingest.ingest(tmp_path / "fast", gdelt, files)
+    assert answers == [True, True, True]
+    monkeypatch.undo()
+    _spy_fast(monkeypatch, off=True)
+    lake_ingest.ingest(tmp_path / "loader", gdelt, files)
+    assert _rows_of(tmp_path / "fast") == _rows_of(tmp_path / "loader")
+    keys = "source, month, actor_a, actor_b, is_root"  # a key can be in several parts: summed over them
+    aggs = [
+        duckdb.sql(
+            f"SELECT {keys}, sum(COLUMNS(* EXCLUDE ({keys}))) FROM read_parquet("
+            f"{[str(f) for f in lake.files(tmp_path / r, lake.DYAD_MONTH)]}, hive_partitioning = false) "
+            f"GROUP BY {keys} ORDER BY {keys}"
+        ).df()
+        for r in ("fast", "loader")
+    ]
+    pd.testing.assert_frame_equal(aggs[0], aggs[1], rtol=1e-12)  # sums: the order of a parallel sum may differ
+
+
+def test_values_the_loader_reads_as_null_fall_back_to_its_pass(tmp_path, monkeypatch):
+    # The typed reader refuses these; the loader keeps the rows with NULLs (no parse check covers them).
+    p = tmp_path / "20240111.export.CSV"
+    p.write_text(
+        _line(GLOBALEVENTID="1", IsRootEvent="yes", NumSources="many")
+        + _line(GLOBALEVENTID="2", NumArticles="n/a", QuadClass="x")
+    )
+    answers = _spy_fast(monkeypatch)
+    assert lake_ingest.ingest(tmp_path / "lake", gdelt, [p]).rows == {"events": 2}
+    assert answers == [False]
+    cols = "event_id, is_root, quad_class, sources, articles"
+    with LakeStore(tmp_path / "lake") as ls:
+        got = ls.con.execute(f"SELECT {cols} FROM events ORDER BY event_id").fetchall()
+    assert got == [(1, None, 1, None, 10), (2, True, None, 2, None)]
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.ingest(gdelt, [p])
+        assert wh.con.execute(f"SELECT {cols} FROM events ORDER BY event_id").fetchall() == got
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        # The reader's refusal of a lenient value must not hide the loader's range error after it.
+        ([_line(IsRootEvent="yes"), _line(GLOBALEVENTID="2", GoldsteinScale="12")], r"line 2, column 'goldstein'"),
+        ([_line(), _line(GLOBALEVENTID="2", SQLDATE="20240230")], r"line 2: 1 event row.*SQLDATE='20240230'"),
+        ([_line(), _line(GLOBALEVENTID="")], r"line 2: 1 event row.*do not parse"),
+        ([_line(), _line(GLOBALEVENTID="2", NumMentions="-3")], r"line 2, column 'mentions': -3 is not"),
+    ],
+)
+def test_errors_after_the_fast_path_are_the_loaders(tmp_path, lines, message):
+    p = tmp_path / "20240112.export.CSV"
+    p.write_text("".join(lines))
+    with pytest.raises(Exception, match=message):
+        lake_ingest.ingest(tmp_path / "lake", gdelt, [p])
+    assert not lake.current(tmp_path / "lake")

@@ -1,9 +1,10 @@
 """Ingest that streams a source's files into a lake (``lake.py``): memory flat whatever the file size.
 
 The warehouse ingest (``ingest.py``) loads a whole file set into one Arrow table before its transaction; a
-month of GDELT 2.0 then peaks near 3 GB. Here DuckDB stays the parser but never holds a file: each file is one
-``COPY (read_csv → typed, mapped, checked) TO part/data.parquet`` under a ``memory_limit``, with
-``preserve_insertion_order`` off so the pipeline streams, and spills (if any) inside the lake's staging area.
+month of GDELT 2.0 then peaks near 3 GB. Here DuckDB stays the parser but never holds a file in memory: each
+file is read (typed, mapped, checked) into a temporary table and written by one ``COPY … TO part/data.parquet``
+under a ``memory_limit``, with ``preserve_insertion_order`` off so the pipeline streams, and spills (if any)
+inside the lake's staging area.
 The parts become live in one ``lake.commit`` at the end: the whole command lands, or nothing does.
 
 Same semantics as the warehouse ingest of the same files:
@@ -20,7 +21,11 @@ Same semantics as the warehouse ingest of the same files:
   skipped; a re-read that would lose more than ``META.max_shrink`` of the source's rows needs ``allow_shrink``.
 
 Each file is parsed once, into a temporary table (DuckDB spills it past ``memory_limit``), so the duplicate
-removal is a hash pass over its ids and the one Parquet write is of the kept rows only. From the same kept rows
+removal is a hash pass over its ids and the one Parquet write is of the kept rows only. A tab-separated file is
+first read with the loader's column types declared to ``read_csv`` and the codes mapped through an ENUM
+(``_fast_sql``): the same values, about a third less work than text columns cast afterwards; if that read fails
+for any reason, the file goes through the loader's own pass (``_mapped_sql``), so its errors and its lenient
+parses are unchanged. From the same kept rows
 the part's dyad-month aggregate (``lake.DYAD_MONTH``) is written beside it and committed with it: the lake
 store answers the events index from those sums while every live part has its aggregate.
 
@@ -31,6 +36,7 @@ second pass over the file); they become NULL as there.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 import os
 import shutil
 import time
@@ -164,6 +170,12 @@ def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyC
     mapping = _country_map(gdelt)
     con.execute("CREATE TEMP TABLE _cmap (code VARCHAR, iso3 VARCHAR)")
     con.executemany("INSERT INTO _cmap VALUES (?, ?)", list(mapping.items()))
+    # The fast path's lookup: a cast to an ENUM of the mapped codes (an exact match, NULL for any other code)
+    # and its index into their ISO3 codes costs less than a join per actor.
+    codes = list(mapping)
+    con.execute(f"CREATE TYPE _cameo AS ENUM ({', '.join(map(q, codes))})")
+    iso3 = "[" + ", ".join(q(mapping[c]) for c in codes) + "]"
+    con.execute(f"CREATE TEMP MACRO _iso3(code) AS {iso3}[enum_code(TRY_CAST(code AS _cameo))::INTEGER + 1]")
     return con
 
 
@@ -198,11 +210,14 @@ def _checks_sql() -> tuple[str, dict[str, str]]:
     """``validate.py``'s rules for ``events`` as one CASE branch per column: (branches, column → predicate)."""
     preds = {}
     for col, chk in TABLES["events"].checks.items():
-        conds = [f"isinf({col})"] if pa.types.is_floating(TABLES["events"].schema.field(col).type) else []
+        kind = TABLES["events"].schema.field(col).type
+        conds = [f"isinf({col})"] if pa.types.is_floating(kind) else []
+        # An integer column against an integer bound (the same rows fail): no cast of every value to a decimal.
+        whole = pa.types.is_integer(kind)
         if chk.lo != float("-inf"):
-            conds.append(f"{col} < {chk.lo!r}")
+            conds.append(f"{col} < {math.ceil(chk.lo) if whole else chk.lo!r}")
         if chk.hi != float("inf"):
-            conds.append(f"{col} > {chk.hi!r}")
+            conds.append(f"{col} > {math.floor(chk.hi) if whole else chk.hi!r}")
         if chk.allowed:
             conds.append(f"{col} NOT IN ({', '.join(map(repr, chk.allowed))})")
         if conds:
@@ -235,6 +250,40 @@ def _mapped_sql(gdelt, path: Path, skip: int | None = None) -> str:
     """
 
 
+# The loader's column types (``gdelt.typed_sql``'s casts), declared to ``read_csv`` on the fast path.
+_TYPES = {"GLOBALEVENTID": "BIGINT", "SQLDATE": "DATE", "IsRootEvent": "INTEGER", "QuadClass": "TINYINT",
+          "GoldsteinScale": "DOUBLE", "NumMentions": "INTEGER", "NumSources": "INTEGER", "NumArticles": "INTEGER",
+          "AvgTone": "DOUBLE"}  # fmt: skip
+
+
+def _fast_sql(path: Path, layout: list[str]) -> str:
+    """``_mapped_sql`` for a tab-separated file whose every value parses, with the types declared to the reader.
+
+    DuckDB's reader converts with the same casts as ``TRY_CAST`` (a value it accepts gets the value
+    ``TRY_CAST`` gives) and fails where ``TRY_CAST`` gives NULL; so when this query succeeds, the loader's
+    parse checks on the numbers cannot have fired, and ``bad`` reduces to a missing id or date or a QuadClass
+    outside 1-4. When it fails, ``_stream_file`` reruns the file through ``_mapped_sql``, which is the loader.
+    """
+    spec = "{" + ", ".join(f"{q(c)}: '{_TYPES.get(c, 'VARCHAR')}'" for c in layout) + "}"
+    src = (
+        f"read_csv({q(path)}, delim='\\t', quote='', escape='', header=false, columns={spec}, auto_detect=false, "
+        "dateformat='%Y%m%d')"
+    )
+    return f"""
+        SELECT t.GLOBALEVENTID AS event_id, t.SQLDATE AS date, t.iso3_a AS actor_a, t.iso3_b AS actor_b,
+               t.EventCode AS cameo, t.EventRootCode AS root_code, t.IsRootEvent = 1 AS is_root,
+               t.QuadClass AS quad_class,
+               CASE WHEN isnan(t.GoldsteinScale) THEN NULL ELSE t.GoldsteinScale END AS goldstein,
+               t.NumMentions AS mentions, t.NumSources AS sources, t.NumArticles AS articles,
+               CASE WHEN isnan(t.AvgTone) THEN NULL ELSE t.AvgTone END AS avg_tone,
+               (t.GLOBALEVENTID IS NULL OR t.SQLDATE IS NULL
+                OR (t.QuadClass IS NOT NULL AND t.QuadClass NOT BETWEEN 1 AND 4)) AS bad,
+               NULL::VARCHAR AS raw_id,
+               (t.iso3_a IS NOT NULL OR t.iso3_b IS NOT NULL) AS kept
+        FROM (SELECT *, _iso3(Actor1CountryCode) AS iso3_a, _iso3(Actor2CountryCode) AS iso3_b FROM {src}) t
+    """
+
+
 def _stream_file(
     con, root: Path, scratch: Path, source: str, r: File, others: list[Path], written: dict[str, list[Path]]
 ):
@@ -260,7 +309,8 @@ def _stream_file(
         # read of the CSV and no rewrite of a Parquet part, and the aggregate reads the same kept rows.
         sql = f"SELECT {', '.join(cols)} FROM ({_mapped_sql(gdelt, path)}) WHERE {keep}"
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _rows AS {sql}")
+            if not _fast_rows(con, gdelt, path, cols, keep):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _rows AS {sql}")
         except duckdb.Error as e:
             if _MARK in str(e):
                 raise _bad_value(con, gdelt, path, r.given, str(e)) from None
@@ -282,13 +332,34 @@ def _stream_file(
     return parts, total, notes
 
 
+def _fast_rows(con, gdelt, path: Path, cols: list[str], keep: str) -> bool:
+    """``_rows`` from ``_fast_sql``; False (nothing made) when the file needs the loader's own pass.
+
+    Every failure, a bad value included, goes back to the loader's pass, so that its errors and its
+    lenient parses (an ``IsRootEvent`` that is not a number is NULL there) stay exactly as they were.
+    """
+    layout, names = gdelt.detect(path)
+    if not layout.startswith("tsv"):  # the quoted header-row variant: ``""`` is not NULL to the loader
+        return False
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _rows AS SELECT {', '.join(cols)} FROM ({_fast_sql(path, names)}) "
+            f"WHERE {keep}"
+        )
+    except duckdb.Error:
+        if signals.received():
+            raise KeyboardInterrupt from None
+        return False
+    return True
+
+
 def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
     """The rows of ``_rows`` to keep, as SQL: each event id once, within the file and against ``others``.
 
     One hash pass over the ids finds the repeats within the file (the copy with the lowest rowid is kept: a
     fixed choice, so the part and its aggregate see the same rows); the other parts are read only for their
     ``event_id`` column within this file's id range (pushed into the Parquet scan). Both land in ``_drop``
-    (id, row to keep or NULL for none), a few rows, which the part's and the aggregate's queries anti-join.
+    (id, row to keep or NULL for none), a few rows, whose other copies are deleted from ``_rows``.
     """
     n, lo, hi = con.execute("SELECT count(*), min(event_id), max(event_id) FROM _rows").fetchone()
     con.execute("CREATE OR REPLACE TEMP TABLE _earlier (event_id BIGINT)")
@@ -298,11 +369,17 @@ def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
             f"INSERT INTO _earlier SELECT DISTINCT event_id FROM _rows SEMI JOIN (SELECT event_id AS e FROM "
             f"read_parquet([{', '.join(map(q, seen))}]) WHERE event_id BETWEEN {lo} AND {hi}) ON event_id = e"
         )
-    # One pass: the ids repeated within the file, with their count and the row to keep.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id, count(*) AS c, min(rowid) AS first_row "
-        "FROM _rows GROUP BY event_id HAVING count(*) > 1"
-    )
+    # One pass: the ids repeated within the file, with their count and the row to keep. A file's ids span a
+    # few million at most, so an array indexed by id (DuckDB's perfect hash aggregate, up to 2^22 slots,
+    # about 100 MB) replaces the hash table; a wider span falls back to the hash table.
+    con.execute("SET perfect_ht_threshold = 22")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _repeated AS SELECT event_id, count(*) AS c, min(rowid) AS first_row "
+            "FROM _rows GROUP BY event_id HAVING count(*) > 1"
+        )
+    finally:
+        con.execute("RESET perfect_ht_threshold")
     # An id read before is dropped whole (the earlier file's copy is the first); one repeated only within this
     # file keeps one row. ``dropped``: how many of the file's rows that removes.
     con.execute(
@@ -315,12 +392,15 @@ def _dedupe(con, others: list[Path], given: str) -> tuple[str, list[str]]:
     dropped = con.execute("SELECT coalesce(sum(dropped), 0) FROM _drop").fetchone()[0]
     if not dropped:
         return "SELECT * FROM _rows", []
-    kept = (
-        "SELECT r.* FROM _rows r LEFT JOIN _drop d ON r.event_id = d.event_id "
-        "WHERE d.event_id IS NULL OR r.rowid = d.keep_row"
+    # Removed from the table once (a semi-join on the ids, scanning two columns), so that neither the part's
+    # COPY nor the aggregate's joins every row. A row whose id is in ``_drop`` goes unless it is the row kept
+    # for it (a ``keep_row`` is always a row of its own id, so one list of them serves every id).
+    con.execute(
+        "DELETE FROM _rows WHERE event_id IN (SELECT event_id FROM _drop) "
+        "AND rowid NOT IN (SELECT keep_row FROM _drop WHERE keep_row IS NOT NULL)"
     )
     note = f"{given}: {dropped} GDELT event rows repeat an event id already read (overlapping files); kept once."
-    return kept, [note]
+    return "SELECT * FROM _rows", [note]
 
 
 def _aggregate_sql(kept: str, source: str) -> str:
