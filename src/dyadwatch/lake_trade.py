@@ -39,7 +39,9 @@ import shutil
 import time
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -75,81 +77,151 @@ def ingest(
     """Stream BACI ``paths`` into the lake at ``root``: one part per data file, one commit for all."""
     if not can_stream(source):
         raise DyadwatchError(f"Source {source.META.name!r} is not a streamed trade source ({', '.join(STREAMED)}).")
+    return run(
+        root, source.META, paths, _read_baci, force=force, allow_shrink=allow_shrink, progress=progress,
+        memory_limit=memory_limit, threads=threads, is_codes=_is_codes,
+    )  # fmt: skip
+
+
+@dataclass
+class Run:
+    """What a trade source's reader gets from ``run``: the files of the command and where to write."""
+
+    root: Path
+    scratch: Path
+    source: str
+    refs: list[File]
+    changed: list[File]  # new or changed files (or all, with force)
+    progress: Callable[[str], None] | None
+    written: dict[str, list[Path]] = field(default_factory=dict)  # table → staged part folders
+
+    def stage(self, table: str, label: str) -> Path:
+        """A fresh part folder, recorded at once so a failure removes it."""
+        part = lake.stage(self.root, table, self.source, Path(label).name)
+        self.written.setdefault(table, []).append(part)
+        return part
+
+    def say(self, what: str) -> None:
+        if self.progress:
+            self.progress(what)
+
+
+# A reader writes the parts of the files it re-reads; returns their inputs (``input_of``) and its notes.
+Reader = Callable[[duckdb.DuckDBPyConnection, Run], tuple[list[dict], list[str]]]
+
+
+def run(
+    root: Path,
+    meta,
+    paths: Sequence[Path],
+    read: Reader,
+    *,
+    force: bool = False,
+    allow_shrink: bool = False,
+    progress: Callable[[str], None] | None = None,
+    memory_limit: str = "1GB",
+    threads: int = 2,
+    is_codes: Callable[[str], bool] = lambda name: False,
+) -> IngestResult:
+    """The streamed ingest of a trade source, whatever its files: lock, sha256 skip, staged parts written by
+    ``read``, the shrink and empty refusals, one commit; on any failure the staged parts are removed."""
     return lake_files.guarded(
-        root, lambda r: _ingest(r, source, paths, force, allow_shrink, progress, memory_limit, threads)
+        root, lambda r: _run(r, meta, paths, read, force, allow_shrink, progress, memory_limit, threads, is_codes)
     )
 
 
-def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, threads) -> IngestResult:
+def _run(root, meta, paths, read, force, allow_shrink, progress, memory_limit, threads, is_codes) -> IngestResult:
     t0 = time.perf_counter()
-    meta = source.META
     root.mkdir(parents=True, exist_ok=True)
     with lake.writer(root) as stage_dir, cf.ThreadPoolExecutor(1) as hasher:
         lake.clean(root, stage_dir)  # orphans of killed ingests; superseded parts stay for open readers
         base = lake.last_id(root)
         prev = lake.current(root).get(meta.name)
         known = {i["identity"]: i for i in (prev.inputs if prev else [])}
-        refs = lake_files.files(paths, known, force, hasher, _is_codes)
-        data = [r for r in refs if not r.codes]
-        if not data:
-            raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
+        refs = lake_files.files(paths, known, force, hasher, is_codes)
         # A file the lake does not hold is new whatever its sha256: its hash keeps running while DuckDB reads it.
         changed = [r for r in refs if force or r.identity not in known or known[r.identity]["sha256"] != r.digest()]
         if not changed:
             return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
-        # A new or changed country list changes the mapping of every data file given with it: all are re-read
-        # (the warehouse re-reads every file given whenever one of them is new).
-        todo = data if any(r.codes for r in changed) else [r for r in changed if not r.codes]
-        code_files = [r for r in refs if r.codes]
         scratch = stage_dir / f"run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         scratch.mkdir()
-        written: list[Path] = []
+        ctx = Run(root, scratch, meta.name, refs, changed, progress)
         try:
             con = _connect(scratch, memory_limit, threads)
             try:
-                # The loader uses the first country list given (and none: dyadwatch's own crosswalk).
-                extra = _country_codes(code_files[0].path) if code_files else None
-                inputs, notes = [], []
-                for r in sorted(todo, key=lambda r: (r.path.name, r.identity)):
-                    if progress:
-                        progress(f"reading {r.path.name}")
-                    parts, n, more = _stream_file(con, root, scratch, meta.name, r, extra, written)
-                    notes += more
-                    inputs.append(_input(r, n, [lake._rel(root, p) for p in parts]))
-                inputs += [_input(r, 0, []) for r in code_files]
+                inputs, notes = read(con, ctx)
             finally:
                 con.close()
             replaced = [p for i in inputs for p in known.get(i["identity"], {}).get("parts", [])]
-            before = sum(i.get("rows", 0) for i in known.values())
-            lost = sum(known[i["identity"]].get("rows", 0) for i in inputs if i["identity"] in known)
-            new_rows = sum(i["rows"] for i in inputs)
-            after = before - lost + new_rows
-            _refuse_empty(meta, [r.given for r in todo], new_rows, allow_shrink)
-            lake_files.refuse_shrink(meta, TABLE, [r.given for r in todo], before, after, allow_shrink)
+            again = [r.given for r in refs if any(i["identity"] == r.identity and i["parts"] for i in inputs)]
+            before: Counter[str] = Counter()
+            lost: Counter[str] = Counter()
+            new: Counter[str] = Counter()
+            for i in known.values():
+                before.update(rows_of(i))
+            for i in inputs:
+                lost.update(rows_of(known[i["identity"]]) if i["identity"] in known else {})
+                new.update(rows_of(i))
+            produced = {t: new[t] for t, ps in ctx.written.items() if ps}
+            after = {t: before[t] - lost[t] + new[t] for t in sorted({*before, *new})}
+            _refuse_empty(meta, again, produced, allow_shrink)
+            for t in after:
+                lake_files.refuse_shrink(meta, t, again, before[t], after[t], allow_shrink)
             test_pause()
             with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
                 entry = lake.commit(
-                    root, meta.name, "add", {TABLE: written}, replaced=replaced,
-                    files_=[r.given for r in refs], rows={TABLE: after}, notes=notes, inputs=inputs, base=base,
+                    root, meta.name, "add", ctx.written, replaced=replaced,
+                    files_=[r.given for r in refs], rows=after, notes=notes, inputs=inputs, base=base,
                 )  # fmt: skip
         except BaseException as e:
             if not (isinstance(e, KeyboardInterrupt) and signals.committed()):
-                for p in written:  # never named by an entry: invisible anyway, removed to save the space
-                    shutil.rmtree(p, ignore_errors=True)
+                for ps in ctx.written.values():  # never named by an entry: invisible anyway, removed to save space
+                    for p in ps:
+                        shutil.rmtree(p, ignore_errors=True)
             raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     res = IngestResult(
-        meta.name, [r.given for r in refs], {TABLE: new_rows}, time.perf_counter() - t0, notes=notes, mode="add"
-    )
-    res.removed = {TABLE: lost} if lost else {}
+        meta.name, [r.given for r in refs], {t: new[t] for t in sorted(produced)}, time.perf_counter() - t0,
+        notes=notes, mode="add",
+    )  # fmt: skip
+    res.removed = {t: n for t, n in lost.items() if n}
     res.entry = entry.id  # type: ignore[attr-defined]
     return res
 
 
-def _input(r: File, rows: int, parts: list[str]) -> dict:
-    return {"identity": r.identity, "path": str(r.path), "sha256": r.digest(), "size": r.size,
-            "mtime_ns": r.mtime_ns, "rows": rows, "parts": parts}  # fmt: skip
+def rows_of(i: dict) -> dict[str, int]:
+    """An input's rows per table (``tables``; a BACI input has only its ``trade_flows`` ``rows``)."""
+    return i.get("tables") or {TABLE: i.get("rows", 0)}
+
+
+def input_of(r: File, rows: dict[str, int], parts: list[str]) -> dict:
+    """One input of the log entry: the file, and the rows and parts read from it."""
+    out = {"identity": r.identity, "path": str(r.path), "sha256": r.digest(), "size": r.size,
+           "mtime_ns": r.mtime_ns, "rows": rows.get(TABLE, 0), "parts": parts}  # fmt: skip
+    if set(rows) - {TABLE}:
+        out["tables"] = rows
+    return out
+
+
+def _read_baci(con, ctx: Run) -> tuple[list[dict], list[str]]:
+    data = [r for r in ctx.refs if not r.codes]
+    if not data:
+        raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
+    # A new or changed country list changes the mapping of every data file given with it: all are re-read
+    # (the warehouse re-reads every file given whenever one of them is new).
+    todo = data if any(r.codes for r in ctx.changed) else [r for r in ctx.changed if not r.codes]
+    code_files = [r for r in ctx.refs if r.codes]
+    # The loader uses the first country list given (and none: dyadwatch's own crosswalk).
+    extra = _country_codes(code_files[0].path) if code_files else None
+    inputs, notes = [], []
+    for r in sorted(todo, key=lambda r: (r.path.name, r.identity)):
+        ctx.say(f"reading {r.path.name}")
+        parts, n, more = _stream_file(con, ctx, r, extra)
+        notes += more
+        inputs.append(input_of(r, {TABLE: n}, [lake._rel(ctx.root, p) for p in parts]))
+    inputs += [input_of(r, {TABLE: 0}, []) for r in code_files]
+    return inputs, notes
 
 
 def _is_codes(name: str) -> bool:
@@ -339,8 +411,9 @@ def _mapped(path: Path, label: str, hs_version: str, line: bool = False) -> str:
     """
 
 
-def _stream_file(con, root: Path, scratch: Path, source: str, r: File, extra, written: list[Path]):
+def _stream_file(con, ctx: Run, r: File, extra):
     """Write one data file's part(s) (a zip: one per member); returns (part folders, rows, notes)."""
+    scratch, source = ctx.scratch, ctx.source
     own = _zip_codes(r, scratch) if extra is None else None
     mapping = _code_map(extra if extra is not None else own)
     con.execute("CREATE OR REPLACE TEMP TABLE _codes (code INTEGER, iso3 VARCHAR)")
@@ -356,8 +429,7 @@ def _stream_file(con, root: Path, scratch: Path, source: str, r: File, extra, wr
             hs_version = _header(path, where)
         except SourceFormatError as e:
             raise SourceFormatError(str(e).replace(str(path), where)) from None
-        part = lake.stage(root, TABLE, source, Path(label).name)
-        written.append(part)
+        part = ctx.stage(TABLE, label)
         out = scratch / f"copy-{uuid.uuid4().hex[:8]}"
         # One CASE, so the optimizer cannot split it: the loader's checks on every row, the declared checks
         # on the kept rows (as validate.py sees the loaded table). Rows not kept go to the `kept=false` file.
@@ -548,11 +620,13 @@ def _diagnose(con, path: Path, where: str, label: str, hs_version: str, preds, e
 # --- guards ------------------------------------------------------------------------------------------------------
 
 
-def _refuse_empty(meta, given: list[str], rows: int, allow_shrink: bool) -> None:
-    if rows or meta.allow_empty or allow_shrink:
+def _refuse_empty(meta, given: list[str], produced: dict[str, int], allow_shrink: bool) -> None:
+    """The warehouse's refusal of a table with no rows (a header-only export), or of a command with no table."""
+    empty = [t for t, n in produced.items() if not n]
+    if (produced and not empty) or meta.allow_empty or allow_shrink:
         return
     raise EmptyInputError(
-        f"{', '.join(given)}: no data rows for {TABLE} (a header without rows: a failed export or download?). "
-        f"Nothing was committed: the lake keeps the {meta.name!r} rows it has. Fix: download or export the file "
-        "again; to empty the source on purpose, use --allow-shrink."
+        f"{', '.join(given)}: no data rows for {', '.join(empty) or 'any table'} (a header without rows: a failed "
+        f"export or download?). Nothing was committed: the lake keeps the {meta.name!r} rows it has. Fix: download "
+        "or export the file again; to empty the source on purpose, use --allow-shrink."
     )
