@@ -4,7 +4,8 @@
 flows, 10-11 M a year), and ``lake_ingest.ingest`` hands BACI over to it. DuckDB stays the parser and never
 holds a file: each BACI file is one ``COPY (read_csv → codes mapped to ISO3 → checked) TO parquet`` under a
 ``memory_limit``, with ``preserve_insertion_order`` off so the pipeline streams and spills (if it must) into
-the lake's staging area. All the files of one command become live in one ``lake.commit``.
+the lake's staging area. All the files of one command become live in one ``lake.commit`` (the driver,
+``lake_trade_run.run``, which Comtrade's reader shares).
 
 Same semantics as the warehouse ingest of the same files (``sources/baci.py`` then ``validate.py``):
 
@@ -25,36 +26,30 @@ Not the same: NaN values become NULL without the warehouse's note counting them 
 NaN from BACI's ``NA``, and a count would be a second pass over the file); an out-of-range value is named by
 its file line, where ``validate.py`` names the row of the loaded table.
 
-Comtrade bulk files are not streamed: ``sources/comtrade.py`` reads every layout (API CSV, legacy v1 exports,
-Excel) through pandas with per-layout renames, breakdown filters and unit translation; a streamed twin of that
-loader is a separate piece of work, and Comtrade files are small next to BACI's.
+Comtrade files stream too: ``lake_comtrade.py`` is their reader for the same driver (``lake_trade_run``).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 import re
 import shutil
-import time
 import uuid
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from dyadwatch import lake, lake_files, signals
-from dyadwatch.errors import DyadwatchError, EmptyInputError, InvalidValueError, SourceFormatError
-from dyadwatch.ingest import IngestResult, test_pause
+from dyadwatch import lake, signals
+from dyadwatch.errors import DyadwatchError, InvalidValueError, SourceFormatError
+from dyadwatch.ingest import IngestResult
 from dyadwatch.lake_files import File, q
+from dyadwatch.lake_trade_run import TABLE, Run, input_of, run
 from dyadwatch.tables import TABLES
 
 STREAMED = ("baci",)
-TABLE = "trade_flows"
 _MARK = "dyadwatch-bad-trade"
 _CSV_TYPES = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
 
@@ -83,127 +78,6 @@ def ingest(
     )  # fmt: skip
 
 
-@dataclass
-class Run:
-    """What a trade source's reader gets from ``run``: the files of the command and where to write."""
-
-    root: Path
-    scratch: Path
-    source: str
-    refs: list[File]
-    changed: list[File]  # new or changed files (or all, with force)
-    progress: Callable[[str], None] | None
-    written: dict[str, list[Path]] = field(default_factory=dict)  # table → staged part folders
-
-    def stage(self, table: str, label: str) -> Path:
-        """A fresh part folder, recorded at once so a failure removes it."""
-        part = lake.stage(self.root, table, self.source, Path(label).name)
-        self.written.setdefault(table, []).append(part)
-        return part
-
-    def say(self, what: str) -> None:
-        if self.progress:
-            self.progress(what)
-
-
-# A reader writes the parts of the files it re-reads; returns their inputs (``input_of``) and its notes.
-Reader = Callable[[duckdb.DuckDBPyConnection, Run], tuple[list[dict], list[str]]]
-
-
-def run(
-    root: Path,
-    meta,
-    paths: Sequence[Path],
-    read: Reader,
-    *,
-    force: bool = False,
-    allow_shrink: bool = False,
-    progress: Callable[[str], None] | None = None,
-    memory_limit: str = "1GB",
-    threads: int = 2,
-    is_codes: Callable[[str], bool] = lambda name: False,
-) -> IngestResult:
-    """The streamed ingest of a trade source, whatever its files: lock, sha256 skip, staged parts written by
-    ``read``, the shrink and empty refusals, one commit; on any failure the staged parts are removed."""
-    return lake_files.guarded(
-        root, lambda r: _run(r, meta, paths, read, force, allow_shrink, progress, memory_limit, threads, is_codes)
-    )
-
-
-def _run(root, meta, paths, read, force, allow_shrink, progress, memory_limit, threads, is_codes) -> IngestResult:
-    t0 = time.perf_counter()
-    root.mkdir(parents=True, exist_ok=True)
-    with lake.writer(root) as stage_dir, cf.ThreadPoolExecutor(1) as hasher:
-        lake.clean(root, stage_dir)  # orphans of killed ingests; superseded parts stay for open readers
-        base = lake.last_id(root)
-        prev = lake.current(root).get(meta.name)
-        known = {i["identity"]: i for i in (prev.inputs if prev else [])}
-        refs = lake_files.files(paths, known, force, hasher, is_codes)
-        # A file the lake does not hold is new whatever its sha256: its hash keeps running while DuckDB reads it.
-        changed = [r for r in refs if force or r.identity not in known or known[r.identity]["sha256"] != r.digest()]
-        if not changed:
-            return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
-        scratch = stage_dir / f"run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        scratch.mkdir()
-        ctx = Run(root, scratch, meta.name, refs, changed, progress)
-        try:
-            con = _connect(scratch, memory_limit, threads)
-            try:
-                inputs, notes = read(con, ctx)
-            finally:
-                con.close()
-            replaced = [p for i in inputs for p in known.get(i["identity"], {}).get("parts", [])]
-            again = [r.given for r in refs if any(i["identity"] == r.identity and i["parts"] for i in inputs)]
-            before: Counter[str] = Counter()
-            lost: Counter[str] = Counter()
-            new: Counter[str] = Counter()
-            for i in known.values():
-                before.update(rows_of(i))
-            for i in inputs:
-                lost.update(rows_of(known[i["identity"]]) if i["identity"] in known else {})
-                new.update(rows_of(i))
-            produced = {t: new[t] for t, ps in ctx.written.items() if ps}
-            after = {t: before[t] - lost[t] + new[t] for t in sorted({*before, *new})}
-            _refuse_empty(meta, again, produced, allow_shrink)
-            for t in after:
-                lake_files.refuse_shrink(meta, t, again, before[t], after[t], allow_shrink)
-            test_pause()
-            with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
-                entry = lake.commit(
-                    root, meta.name, "add", ctx.written, replaced=replaced,
-                    files_=[r.given for r in refs], rows=after, notes=notes, inputs=inputs, base=base,
-                )  # fmt: skip
-        except BaseException as e:
-            if not (isinstance(e, KeyboardInterrupt) and signals.committed()):
-                for ps in ctx.written.values():  # never named by an entry: invisible anyway, removed to save space
-                    for p in ps:
-                        shutil.rmtree(p, ignore_errors=True)
-            raise
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    res = IngestResult(
-        meta.name, [r.given for r in refs], {t: new[t] for t in sorted(produced)}, time.perf_counter() - t0,
-        notes=notes, mode="add",
-    )  # fmt: skip
-    res.removed = {t: n for t, n in lost.items() if n}
-    res.entry = entry.id  # type: ignore[attr-defined]
-    return res
-
-
-def rows_of(i: dict) -> dict[str, int]:
-    """An input's rows per table (``tables``; a BACI input has only its ``trade_flows`` ``rows``)."""
-    return i.get("tables") or {TABLE: i.get("rows", 0)}
-
-
-def input_of(r: File, rows: dict[str, int], parts: list[str]) -> dict:
-    """One input of the log entry: the file, and the rows and parts read from it."""
-    out = {"identity": r.identity, "path": str(r.path), "sha256": r.digest(), "size": r.size,
-           "mtime_ns": r.mtime_ns, "rows": rows.get(TABLE, 0), "parts": parts}  # fmt: skip
-    if set(rows) - {TABLE}:
-        out["tables"] = rows
-    return out
-
-
 def _read_baci(con, ctx: Run) -> tuple[list[dict], list[str]]:
     data = [r for r in ctx.refs if not r.codes]
     if not data:
@@ -228,35 +102,23 @@ def _is_codes(name: str) -> bool:
     return name.lower().startswith("country_codes")  # the loader's rule for BACI's country list
 
 
-def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(
-        config={
-            "memory_limit": memory_limit,
-            "threads": threads,
-            "preserve_insertion_order": False,  # lets COPY stream instead of buffering to keep row order
-            "temp_directory": str(scratch / "spill"),
-        }
-    )
-    con.execute("SET enable_progress_bar = false")
-    return con
-
-
 def _country_codes(path: Path) -> dict[int, str | None]:
     from dyadwatch.sources import baci
 
     return baci._country_codes(path)
 
 
-def _code_map(extra: dict[int, str | None] | None) -> dict[int, str | None]:
+def _code_map(extra: dict[int, str | None] | None, fallback: dict[int, str | None] | None = None) -> dict:
     """Every code the loader's mapping knows (iso3, or None: not a state), so no pass over the file is needed
-    to learn which codes occur; a code outside it is the loader's "unknown code" error."""
+    to learn which codes occur; a code outside it is the loader's "unknown code" error. ``extra`` and
+    ``fallback`` as in ``comtrade.code_to_iso3`` (BACI's country list; Comtrade's code lists)."""
     from dyadwatch.sources import comtrade
 
-    candidates = set(comtrade.SPECIAL_CODES) | set(comtrade._m49()) | set(extra or {})
+    candidates = set(comtrade.SPECIAL_CODES) | set(comtrade._m49()) | set(extra or {}) | set(fallback or {})
     out = {}
     for c in candidates:
         try:
-            out[int(c)] = comtrade.code_to_iso3(c, extra)
+            out[int(c)] = comtrade.code_to_iso3(c, extra, fallback)
         except (KeyError, ValueError):
             continue
     return out
@@ -606,27 +468,17 @@ def _diagnose(con, path: Path, where: str, label: str, hs_version: str, preds, e
             f"SELECT line, {col}, count(*) OVER () FROM ({_mapped(path, label, hs_version, line=True)}) "
             f"WHERE {cond} ORDER BY line LIMIT 1"
         ).fetchone()
-        chk = TABLES[TABLE].checks[col]
-        inf = pa.types.is_floating(TABLES[TABLE].schema.field(col).type) and row[1] in (float("inf"), float("-inf"))
-        why = f"a finite number ({chk.why})" if inf else chk.why
-        return InvalidValueError(
-            f"{where}, line {row[0]}, column {col!r}: {row[1]!r} is not {why} ({row[2]:,} value(s) like it; "
-            f"checked as {TABLE}.{col}). No publisher of 'baci' writes this: the file is damaged or was edited. "
-            "Nothing was committed. Fix: download it again (see `dyadwatch cite baci`), or correct that line."
-        )
+        return declared_error(where, row[0], col, row[1], row[2], "baci")
     return SourceFormatError(f"{where}: cannot be read as BACI's CSV layout: {str(e).splitlines()[0]}")
 
 
-# --- guards ------------------------------------------------------------------------------------------------------
-
-
-def _refuse_empty(meta, given: list[str], produced: dict[str, int], allow_shrink: bool) -> None:
-    """The warehouse's refusal of a table with no rows (a header-only export), or of a command with no table."""
-    empty = [t for t, n in produced.items() if not n]
-    if (produced and not empty) or meta.allow_empty or allow_shrink:
-        return
-    raise EmptyInputError(
-        f"{', '.join(given)}: no data rows for {', '.join(empty) or 'any table'} (a header without rows: a failed "
-        f"export or download?). Nothing was committed: the lake keeps the {meta.name!r} rows it has. Fix: download "
-        "or export the file again; to empty the source on purpose, use --allow-shrink."
+def declared_error(where: str, line: int, col: str, value, n: int, source: str) -> InvalidValueError:
+    """``validate.py``'s message for a value outside ``trade_flows``' declared check, naming the file line."""
+    chk = TABLES[TABLE].checks[col]
+    inf = pa.types.is_floating(TABLES[TABLE].schema.field(col).type) and value in (float("inf"), float("-inf"))
+    why = f"a finite number ({chk.why})" if inf else chk.why
+    return InvalidValueError(
+        f"{where}, line {line}, column {col!r}: {value!r} is not {why} ({n:,} value(s) like it; checked as "
+        f"{TABLE}.{col}). No publisher of {source!r} writes this: the file is damaged or was edited. Nothing was "
+        f"committed. Fix: download it again (see `dyadwatch cite {source}`), or correct that line."
     )
