@@ -140,16 +140,19 @@ def write(df: pd.DataFrame, out: Path, compress: bool = False) -> Path:
     return out
 
 
-def generate(out: Path, n: int = 1_000_000, chunk: int = 1_000_000, compress: bool = False, **kw) -> Path:
+def generate(
+    out: Path, n: int = 1_000_000, chunk: int = 1_000_000, compress: bool = False, base: int = 0, **kw
+) -> Path:
     """A file of ``n`` rows, written ``chunk`` rows at a time (each chunk other reporters: keys stay unique)."""
     out = Path(out)
     if n <= chunk:
-        return write(rows(n, **kw), out, compress)
+        return write(rows(n, first_reporter=base, **kw), out, compress)
     opener = gzip.open(out, "wt", encoding="utf-8", newline="") if compress else open(out, "w", newline="")
     seed = kw.pop("seed", 0)
     with opener as f:
         for k, start in enumerate(range(0, n, chunk)):
-            df = rows(min(chunk, n - start), seed=seed * 1000 + k, first_reporter=k * kw.get("n_reporters", 5), **kw)
+            first = base + k * kw.get("n_reporters", 5)
+            df = rows(min(chunk, n - start), seed=seed * 1000 + k, first_reporter=first, **kw)
             df.to_csv(f, index=False, header=k == 0)
     return out
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -41,13 +42,12 @@ from dyadwatch import lake, validate
 from dyadwatch.errors import DyadwatchError, SourceFormatError
 from dyadwatch.ingest import IngestResult, conform
 from dyadwatch.lake_files import File, q
-from dyadwatch.lake_trade import _checks, _code_map, _ordered, declared_error
+from dyadwatch.lake_trade import _checks, _ordered, declared_error
 from dyadwatch.lake_trade_run import TABLE, Run, input_of, run
 from dyadwatch.sources._files import DataWarning, sniff
 from dyadwatch.tables import TABLES
 
 STREAMED = ("comtrade",)
-_WS = " \t\n\r\x0b\x0c"  # what Python's str.strip() removes, in ASCII
 _KEY = "reporter, partner, period, flow, hs_code"
 _EXPECTED = "a UN Comtrade CSV or Excel export"
 
@@ -88,7 +88,7 @@ class Member:
     where: str  # how messages name it: the path given (resolved), or ZIP!NAME
     path: Path  # what DuckDB reads (a .gz is read as is; a zip member is unpacked to the scratch folder)
     kind: str  # "api" (streamed), "codes" (a code list, read by the loader), "data" (the loader's flow table)
-    frame: object = None  # the loader's frame, for files it reads
+    frame: pd.DataFrame | None = None  # the loader's frame, for files it reads
 
 
 def _members(r: File, scratch: Path) -> list[Member]:
@@ -194,7 +194,8 @@ def _read(con: duckdb.DuckDBPyConnection, ctx: Run) -> tuple[list[dict], list[st
     for ms in members.values():
         for m in (m for m in ms if m.kind == "codes"):
             df = m.frame
-            if {"hscode", "section", "level"} <= set(df.columns):  # type: ignore[union-attr]
+            assert df is not None
+            if {"hscode", "section", "level"} <= set(df.columns):
                 name, tbl = "hs_codes", _loader(m.where, m.path, lambda df=df, m=m: comtrade.hs_table(df, m.path))
             else:
                 name, tbl = "trade_codes", _loader(m.where, m.path, lambda df=df, m=m: comtrade.code_table(df, m.path))
@@ -202,7 +203,6 @@ def _read(con: duckdb.DuckDBPyConnection, ctx: Run) -> tuple[list[dict], list[st
                     if str(code).isdigit():
                         fallback.setdefault(int(code), iso)
             code_tables.setdefault(m.ref.identity, []).append((name, tbl))
-    _codes_table(con, fallback)
     con.execute("CREATE OR REPLACE TEMP TABLE _seen (h UBIGINT, f INTEGER)")
     # The data files given but not re-read are checked against too: the warehouse checks all files given.
     for k, r in enumerate(ctx.refs):
@@ -228,7 +228,7 @@ def _read(con: duckdb.DuckDBPyConnection, ctx: Run) -> tuple[list[dict], list[st
         for m in (m for m in members[r.identity] if m.kind != "codes"):
             part = ctx.stage(TABLE, m.label)
             if m.kind == "api":
-                n, more = _stream(con, m, part / "data.parquet", ctx.source)
+                n, more = _stream(con, m, part / "data.parquet", ctx.source, fallback)
             else:
                 n, more = _loaded(con, m, part / "data.parquet", fallback)
             notes += more
@@ -255,12 +255,6 @@ def _live_parts(ctx: Run, r: File) -> list[str]:
     return []
 
 
-def _codes_table(con, fallback: dict[int, str | None]) -> None:
-    """Every code the loader's mapping knows, with its iso3 (NULL: not a state), for one join per column."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _codes (code BIGINT, iso3 VARCHAR)")
-    con.executemany("INSERT INTO _codes VALUES (?, ?)", list(_code_map(None, fallback).items()))
-
-
 def _conformed(name: str, tbl: pa.Table, label: str, notes: list[str]) -> pa.Table:
     """The loader's table as the warehouse stores it: canonical columns, the file's label, the declared checks."""
     tbl, _ = conform(name, tbl, "comtrade")
@@ -277,7 +271,7 @@ def _loaded(con, m: Member, target: Path, fallback: dict[int, str | None]) -> tu
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        tbl = _loader(m.where, m.path, lambda: comtrade.flow_table(m.frame, m.path, fallback))  # type: ignore[arg-type]
+        tbl = _loader(m.where, m.path, lambda: comtrade.flow_table(m.frame, m.path, fallback))
     notes = [str(w.message).replace(str(m.path), m.where) for w in caught if issubclass(w.category, DataWarning)]
     tbl = _conformed(TABLE, tbl, m.label, notes)
     pq.write_table(tbl, target)
@@ -342,104 +336,153 @@ def _csv(m: Member, n: int) -> str:
     )
 
 
-def _text(c: str) -> str:
-    return f"trim({c}, {q(_WS)})"
+def _source(m: Member, cols: dict[str, str], line: bool = False) -> str:
+    """The file's raw columns, as the loader's names; ``line`` numbers the rows as its messages do (on an
+    ordered one-thread scan, before any join, which would not keep the order)."""
+    raw = ", ".join(f"{cols.get(c, 'NULL::VARCHAR')} AS {c}" for c in _RAW)
+    number = f"row_number() OVER () + 1 AS line, {raw}" if line else raw
+    return f"SELECT {number} FROM {_csv(m, int(cols['_n']))}"
+
+
+# The loader's columns the stream keeps, raw: what every derived column is computed from.
+_RAW = ("reporter_code", "partner_code", "partner2_code", "customs_code", "mot_code", "flow", "classification",
+        "cmd_code", "qty_unit", "period", "freq", "qty", "value")  # fmt: skip
+_TOTALS = (("partner2_code", "0"), ("customs_code", "C00"), ("mot_code", "0"))
 
 
 def _number(raw: str) -> str:
     """pandas.to_numeric(errors='coerce') of a text: NULL where it gives NaN (DuckDB also reads 1_000 and 1e400)."""
     d = f"TRY_CAST({raw} AS DOUBLE)"
-    inf = f"(isinf({d}) AND lower(ltrim({_text(raw)}, '+-')) NOT IN ('inf', 'infinity'))"
-    return f"CASE WHEN isnan({d}) OR contains({raw}, '_') OR {inf} THEN NULL ELSE {d} END"
+    inf = f"(isinf({d}) AND lower(ltrim(trim({raw}), '+-')) NOT IN ('inf', 'infinity'))"
+    return f"CASE WHEN contains({raw}, '_') OR isnan({d}) OR {inf} THEN NULL ELSE {d} END"
 
 
-def _parsed(m: Member, cols: dict[str, str], line: bool = False) -> str:
-    """Every row of the file with the loader's derived columns that need no code map; ``line`` numbers them as
-    its messages do (on an ordered one-thread scan, and before any join, which would not keep the order)."""
+def _maps(con, cols: dict[str, str], fallback: dict[int, str | None]) -> None:
+    """The loader's per-value rules (``comtrade.flow_table``: strip, upper, the flow names, HS levels, codes to
+    ISO3, freq and period, units), run in Python on each column's few distinct values (from ``_raw``) and
+    kept as small tables that the rows join: the loader's own code on each value, at the cost of a lookup."""
+    from dyadwatch.sources import comtrade
 
-    def raw(c: str) -> str:
-        return cols.get(c, "NULL::VARCHAR")
+    def distinct(*names: str) -> list[tuple]:
+        return con.execute(f"SELECT DISTINCT {', '.join(names)} FROM _raw").fetchall()
 
-    def text(c: str) -> str:
-        return _text(f"coalesce({raw(c)}, 'nan')")  # the loader's astype(str) writes a missing value as 'nan'
+    def text(v) -> str:
+        return "nan" if v is None else str(v).strip()  # astype(str) writes a missing value as 'nan'
 
-    def up(c: str) -> str:
-        return f"upper({text(c)})"
+    def table(name: str, schema: str, rows: list[tuple]) -> None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
+        if rows:  # through Arrow: executemany inserts row by row
+            names = [c.split()[0] for c in schema.split(", ")]
+            con.register("_insert", pa.table({n: pa.array([r[i] for r in rows]) for i, n in enumerate(names)}))
+            con.execute(f"INSERT INTO {name} SELECT * FROM _insert")
+            con.unregister("_insert")
 
-    total = " AND ".join(
-        f"({raw(c)} IS NULL OR {_text(raw(c))} IN ({q(t)}, '-1', ''))"
-        for c, t in (("partner2_code", "0"), ("customs_code", "C00"), ("mot_code", "0"))
-        if c in cols
+    for c, total in _TOTALS:
+        rows = [(v, v is None or str(v).strip() in (total, "-1", "")) for (v,) in distinct(c)] if c in cols else []
+        table(f"_m_{c}", "raw VARCHAR, ok BOOLEAN", rows)
+    named = {"1": "M", "2": "X", "IMPORT": "M", "EXPORT": "X"}
+    table(
+        "_m_flow",
+        "raw VARCHAR, flow VARCHAR",
+        [(v, named.get(text(v).upper(), text(v).upper())) for (v,) in distinct("flow")],
     )
-    flow = f"CASE {up('flow')} WHEN '1' THEN 'M' WHEN '2' THEN 'X' WHEN 'IMPORT' THEN 'M' WHEN 'EXPORT' THEN 'X' " \
-        f"ELSE {up('flow')} END"  # fmt: skip
-    cmd = text("cmd_code")
-    code = "TRY_CAST(trunc(TRY_CAST({} AS DOUBLE)) AS BIGINT)"  # int(float(code)), as the loader maps codes
-    per = f"regexp_replace({text('period')}, '\\.0$', '')"
-    fq = up("freq") if "freq" in cols else "'A'"
-    unit = f"CASE WHEN {_text(raw('qty_unit'))} IN ('N/A', '-1', '') THEN NULL ELSE {_text(raw('qty_unit'))} END"
-    n = int(cols["_n"])
-    src = f"SELECT {'row_number() OVER () + 1 AS line, ' if line else ''}* FROM {_csv(m, n)}"
+    cls = [(v, text(v).upper() if "classification" in cols else "HS") for (v,) in distinct("classification")]
+    table("_m_cls", "raw VARCHAR, k VARCHAR", cls)
+    cmds = []
+    for (v,) in distinct("cmd_code"):
+        c = text(v)
+        level = 0 if c.upper() == "TOTAL" else len(c) if re.fullmatch(r"\d+", c) else None
+        cmds.append((v, c, level, c if level else "TOTAL"))
+    table("_m_cmd", "raw VARCHAR, cmd VARCHAR, level INTEGER, hs_code VARCHAR", cmds)
+    codes = []
+    for (v,) in con.execute("SELECT reporter_code FROM _raw UNION SELECT partner_code FROM _raw").fetchall():
+        if v is None:
+            codes.append((v, None, False))  # NaN maps to NaN: a row with an area that is not a state
+            continue
+        try:
+            codes.append((v, comtrade.code_to_iso3(int(float(v)), fallback=fallback), False))
+        except (KeyError, ValueError, OverflowError):
+            codes.append((v, None, True))
+    table("_m_code", "raw VARCHAR, iso3 VARCHAR, unknown BOOLEAN", codes)
+    periods = []
+    for fr, pr in distinct("freq", "period"):
+        fq = text(fr).upper() if "freq" in cols else "A"
+        per = re.sub(r"\.0$", "", text(pr))
+        freq = fq if fq in ("A", "M") else ("M" if len(per) == 6 else "A")
+        periods.append((fr, pr, freq, per if freq == "A" else per[:4] + "-" + per[4:6]))
+    table("_m_per", "freq_raw VARCHAR, per_raw VARCHAR, freq VARCHAR, period VARCHAR", periods)
+    units = [(v, None if v is None or v.strip() in ("N/A", "-1", "") else v.strip()) for (v,) in distinct("qty_unit")]
+    table("_m_unit", "raw VARCHAR, unit VARCHAR", units)
+
+
+def _view(src: str) -> str:
+    """``src``'s rows (raw columns) with the loader's derived columns: one lookup per column in ``_maps``."""
+
+    def eq(a: str, b: str) -> str:
+        return f"{a} IS NOT DISTINCT FROM {b}"
+
     return f"""
-        SELECT {"line, " if line else ""}{total or "true"} AS total,
-                       {raw("reporter_code")} AS rep, {raw("partner_code")} AS par,
-                       {flow} AS flow, {raw("value")} AS v_raw, {_number(raw("value"))} AS v, {cmd} AS cmd,
-                       {up("classification") if "classification" in cols else "'HS'"} AS k,
-                       {code.format(_text(raw("reporter_code")))} AS rc,
-                       {code.format(_text(raw("partner_code")))} AS pc,
-                       {fq} AS f, {per} AS per, {_number(raw("qty"))} AS quantity,
-                       {unit if "qty_unit" in cols else "NULL::VARCHAR"} AS unit
-        FROM ({src})
+      SELECT *, sel AND reporter IS NOT NULL AND partner IS NOT NULL AS kept,
+             CASE WHEN reporter IS NULL THEN rep_raw END AS rep_ns,
+             CASE WHEN partner IS NULL THEN par_raw END AS par_ns
+      FROM (
+        SELECT r.*, r.reporter_code AS rep_raw, r.partner_code AS par_raw,
+               coalesce(t1.ok, true) AND coalesce(t2.ok, true) AND coalesce(t3.ok, true) AS total,
+               mf.flow AS flow_code, coalesce(t1.ok, true) AND coalesce(t2.ok, true) AND coalesce(t3.ok, true)
+                   AND mf.flow IN ('M', 'X') AS sel,
+               r.value IS NOT NULL AND r.v IS NULL AS notnum, r.v < 0 AS neg,
+               mc.cmd, mc.level, mk.k, ri.iso3 AS reporter, pi.iso3 AS partner,
+               ri.unknown AS rep_unknown, pi.unknown AS par_unknown, mp.freq AS freq_code, mp.period AS period_code,
+               CAST(mc.level AS TINYINT) AS hs_level, mc.hs_code, r.v AS value_usd, r.qd AS quantity,
+               mu.unit AS unit_code, CASE WHEN mf.flow = 'M' THEN 'CIF' ELSE 'FOB' END AS valuation
+        FROM (SELECT *, {_number("value")} AS v, {_number("qty")} AS qd FROM ({src})) r
+        LEFT JOIN _m_partner2_code t1 ON {eq("r.partner2_code", "t1.raw")}
+        LEFT JOIN _m_customs_code t2 ON {eq("r.customs_code", "t2.raw")}
+        LEFT JOIN _m_mot_code t3 ON {eq("r.mot_code", "t3.raw")}
+        LEFT JOIN _m_flow mf ON {eq("r.flow", "mf.raw")}
+        LEFT JOIN _m_cls mk ON {eq("r.classification", "mk.raw")}
+        LEFT JOIN _m_cmd mc ON {eq("r.cmd_code", "mc.raw")}
+        LEFT JOIN _m_code ri ON {eq("r.reporter_code", "ri.raw")}
+        LEFT JOIN _m_code pi ON {eq("r.partner_code", "pi.raw")}
+        LEFT JOIN _m_per mp ON {eq("r.freq", "mp.freq_raw")} AND {eq("r.period", "mp.per_raw")}
+        LEFT JOIN _m_unit mu ON {eq("r.qty_unit", "mu.raw")}
+      )
     """
 
 
-def _mapped(m: Member, cols: dict[str, str], line: bool = False) -> str:
-    """``_parsed`` with the codes mapped to ISO3 and the columns derived from them."""
-    return f"""
-        SELECT *, sel AND reporter IS NOT NULL AND partner IS NOT NULL AS kept,
-               CASE WHEN f IN ('A', 'M') THEN f WHEN length(per) = 6 THEN 'M' ELSE 'A' END AS freq
-        FROM (
-            SELECT r.*, total AND flow IN ('M', 'X') AS sel,
-                   v_raw IS NOT NULL AND v IS NULL AS notnum,
-                   CASE WHEN upper(cmd) = 'TOTAL' THEN 0
-                        WHEN cmd <> '' AND ltrim(cmd, '0123456789') = '' THEN length(cmd) END AS level,
-                   ci.iso3 AS reporter, cj.iso3 AS partner,
-                   rep IS NOT NULL AND ci.code IS NULL AS rep_unknown,
-                   par IS NOT NULL AND cj.code IS NULL AS par_unknown,
-                   CASE WHEN isnan(v) THEN NULL ELSE v END AS value_usd,
-                   CASE WHEN flow = 'M' THEN 'CIF' ELSE 'FOB' END AS valuation
-            FROM ({_parsed(m, cols, line)}) r
-            LEFT JOIN _codes ci ON r.rc = ci.code
-            LEFT JOIN _codes cj ON r.pc = cj.code
-        )
-    """
-
-
-# The columns the part and the checks need, kept in the temporary table.
-_ROW = (
-    "total, sel, kept, flow, notnum, v < 0 AS neg, level, k, rep_unknown, par_unknown, "
-    "CASE WHEN reporter IS NULL THEN rep END AS rep_ns, CASE WHEN partner IS NULL THEN par END AS par_ns, "
-    "reporter, partner, freq, CASE WHEN freq = 'A' THEN per ELSE substr(per, 1, 4) || '-' || substr(per, 5, 2) END "
-    "AS period, TRY_CAST(level AS TINYINT) AS hs_level, CASE WHEN level > 0 THEN cmd ELSE 'TOTAL' END AS hs_code, "
-    "value_usd, quantity, unit, valuation"
-)
+# The view's columns under the names the checks and the part use (the raw columns keep the loader's names).
+_AS = {"flow": "flow_code", "freq": "freq_code", "period": "period_code", "unit": "unit_code"}
+_ROW = ", ".join(
+    f"{_AS.get(c, c)} AS {c}"
+    for c in ("total", "sel", "kept", "flow", "notnum", "neg", "level", "k", "rep_unknown", "par_unknown",
+              "rep_ns", "par_ns", "reporter", "partner", "freq", "period", "hs_level", "hs_code", "value_usd",
+              "quantity", "unit", "valuation", "cmd", "rep_raw", "par_raw")
+)  # fmt: skip
 _NUMERIC = ("value_usd", "quantity")
 
 
-def _stream(con, m: Member, target: Path, source: str) -> tuple[int, list[str]]:
-    """Parse one API-layout CSV into ``_rows``, check it whole as the loader does, write its kept rows."""
+def _mapped(m: Member, cols: dict[str, str], line: bool = False) -> str:
+    """The rows with the loader's derived columns: from ``_raw``, or with ``line`` from the file again."""
+    src = _source(m, cols, line=True) if line else "SELECT * FROM _raw"
+    return f"SELECT {'line, ' if line else ''}{_ROW} FROM ({_view(src)})"
+
+
+def _stream(con, m: Member, target: Path, source: str, fallback: dict[int, str | None]) -> tuple[int, list[str]]:
+    """Parse one API-layout CSV into ``_raw``, check it whole as the loader does, write its kept rows."""
     cols = _columns(m)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _rows AS SELECT {_ROW} FROM ({_mapped(m, cols)})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS {_source(m, cols)}")
     except duckdb.Error as e:
         raise _unreadable(m.where, e) from None
+    _maps(con, cols, fallback)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _rows AS {_mapped(m, cols)}")
     preds = _checks()
     numeric = ", ".join(f"bool_or({preds[c]}) FILTER (kept)" if c in preds else "false" for c in _NUMERIC)
     facts = dict(
         zip(
             (
                 "breakdown", "other", "other_flows", "notnum", "neg", "badlevel", "vintages", "rep_unknown",
-                "par_unknown", "nostate", "rep_ns", "par_ns", "kept", "keys", "periods", "freqs", "flows",
+                "par_unknown", "nostate", "rep_ns", "par_ns", "ns_nan", "kept", "keys", "periods", "freqs", "flows",
                 *_NUMERIC,
             ),
             con.execute(
@@ -449,7 +492,8 @@ def _stream(con, m: Member, target: Path, source: str) -> tuple[int, list[str]]:
                            FILTER (sel), list(DISTINCT k) FILTER (sel AND k NOT IN ('HS', 'NAN')),
                            bool_or(rep_unknown) FILTER (sel), bool_or(par_unknown) FILTER (sel),
                            count(*) FILTER (sel AND NOT kept), list(DISTINCT rep_ns) FILTER (sel),
-                           list(DISTINCT par_ns) FILTER (sel), count(*) FILTER (kept),
+                           list(DISTINCT par_ns) FILTER (sel), bool_or((reporter IS NULL AND rep_raw IS NULL)
+                           OR (partner IS NULL AND par_raw IS NULL)) FILTER (sel), count(*) FILTER (kept),
                            count(DISTINCT hash({_KEY})) FILTER (kept), list(DISTINCT period) FILTER (kept),
                            list(DISTINCT freq) FILTER (kept), list(DISTINCT flow) FILTER (kept),
                            {numeric}
@@ -466,7 +510,8 @@ def _stream(con, m: Member, target: Path, source: str) -> tuple[int, list[str]]:
         for c in TABLES[TABLE].schema.names
     )
     con.execute(f"COPY (SELECT {select} FROM _rows WHERE kept) TO {q(target)} (FORMAT parquet)")
-    con.execute("DROP TABLE _rows")
+    con.execute("DROP VIEW _rows")
+    con.execute("DROP TABLE _raw")
     if m.path != m.ref.path:
         shutil.rmtree(m.path.parent, ignore_errors=True)  # the unpacked zip member
     return facts["kept"], notes
@@ -487,12 +532,12 @@ def _unreadable(where: str, e: duckdb.Error) -> SourceFormatError:
 def _lines(con, m: Member, cols: dict[str, str], cond: str, limit: int = 10, ordered: bool = True) -> list[int]:
     """The file lines of the first rows where ``cond`` holds (a second pass, on one thread, in file order).
 
-    ``ordered=False``: ``cond`` on ``_parsed`` (no join), unsorted, so the scan stops at the ``limit``-th row
-    found (in file order from one thread); for the note on other flows, written on the success path.
+    ``ordered=False``: ``cond`` on the raw columns (no join), unsorted, so the scan stops at the ``limit``-th
+    row found (in file order from one thread); for the note on other flows, written on the success path.
     """
     _ordered(con)
     try:
-        rows = _mapped(m, cols, line=True) if ordered else _parsed(m, cols, line=True)
+        rows = _mapped(m, cols, line=True) if ordered else _source(m, cols, line=True)
         sql = f"SELECT line FROM ({rows}) WHERE {cond}"
         sql += f" ORDER BY line LIMIT {limit}" if ordered else f" LIMIT {limit}"
         return sorted(r[0] for r in con.execute(sql).fetchall())
@@ -510,18 +555,37 @@ def _notes(con, m: Member, cols: dict[str, str], facts: dict) -> list[str]:
             "mode) were left out; the totals are kept."
         )
     if facts["other"]:
-        cond = "total AND flow NOT IN ('M', 'X')"
-        lines = _lines(con, m, cols, cond, min(10, facts["other"]), ordered=False)
+        lines = _lines(con, m, cols, _other_flows(con), min(10, facts["other"]), ordered=False)
         notes.append(
             f"{m.where}: {facts['other']} rows of other flows ({sorted(facts['other_flows'])[:5]}, e.g. "
             f"re-exports) at lines {lines} were left out."
         )
     if facts["nostate"]:
-        codes = sorted({c for c in (facts["rep_ns"] or []) + (facts["par_ns"] or []) if c is not None})
+        codes: list = sorted({c for c in (facts["rep_ns"] or []) + (facts["par_ns"] or []) if c is not None})
+        codes += [float("nan")] if facts["ns_nan"] else []  # an empty code: the loader's NaN
         notes.append(
             f"{m.where}: {facts['nostate']} rows with areas that are not states (codes {codes[:10]}) left out."
         )
     return notes
+
+
+def _other_flows(con) -> str:
+    """The rows of other flows (total, but not M or X) as a condition on the raw columns, from the maps."""
+
+    def among(col: str, rows: list[tuple]) -> str:
+        vals = [v for (v,) in rows if v is not None]
+        null = any(v is None for (v,) in rows)
+        listed = f"{col} IN ({', '.join(q(v) for v in vals)})" if vals else "false"
+        return f"({listed}{f' OR {col} IS NULL' if null else ''})"
+
+    conds = [among(c, con.execute(f"SELECT raw FROM _m_{c} WHERE ok").fetchall()) for c, _ in _TOTALS]
+    conds = [
+        c
+        for c, (col, _) in zip(conds, _TOTALS, strict=True)
+        if con.execute(f"SELECT count(*) FROM _m_{col}").fetchone()[0]
+    ]
+    conds.append(among("flow", con.execute("SELECT raw FROM _m_flow WHERE flow NOT IN ('M', 'X')").fetchall()))
+    return " AND ".join(conds)
 
 
 def _verdict(con, m: Member, cols: dict[str, str], facts: dict, preds: dict[str, str]) -> str:
@@ -535,7 +599,7 @@ def _verdict(con, m: Member, cols: dict[str, str], facts: dict, preds: dict[str,
         )
     if facts["neg"]:
         raise SourceFormatError(
-            f"{where}: {facts['neg']} negative trade value(s) at lines {_lines(con, m, cols, 'sel AND v < 0')}. "
+            f"{where}: {facts['neg']} negative trade value(s) at lines {_lines(con, m, cols, 'sel AND neg')}. "
             "Trade values cannot be negative. Fix: correct or re-download the file; nothing was ingested."
         )
     if facts["badlevel"]:
@@ -562,12 +626,10 @@ def _verdict(con, m: Member, cols: dict[str, str], facts: dict, preds: dict[str,
     ):  # fmt: skip
         if facts[f"{col}_unknown"]:
             cond = f"sel AND {col}_unknown"
-            bad = sorted(
-                (r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM ({_mapped(m, cols)}) WHERE {cond}").fetchall()),
-                key=str,
-            )
+            found = con.execute(f"SELECT DISTINCT {col}_raw FROM ({_mapped(m, cols)}) WHERE {cond}").fetchall()
+            codes = sorted((r[0] for r in found), key=str)
             raise SourceFormatError(
-                f"{where}: unknown {side} code(s) {bad[:10]} at lines {_lines(con, m, cols, cond)}.{fix}"
+                f"{where}: unknown {side} code(s) {codes[:10]} at lines {_lines(con, m, cols, cond)}.{fix}"
             )
     if facts["keys"] != facts["kept"]:
         groups = con.execute(
@@ -587,13 +649,13 @@ def _verdict(con, m: Member, cols: dict[str, str], facts: dict, preds: dict[str,
     for col, pred in preds.items():  # validate.py's order; a text column's check on its few distinct values
         if col in values:
             listed = ", ".join(q(v) for v in values[col] or [] if v is not None) or "NULL"
-            bad = con.execute(f"SELECT bool_or({pred}) FROM (SELECT unnest([{listed}]) AS {col})").fetchone()[0]
+            failed = con.execute(f"SELECT bool_or({pred}) FROM (SELECT unnest([{listed}]) AS {col})").fetchone()[0]
         else:
-            bad = facts.get(col)
-        if bad:
+            failed = facts.get(col)
+        if failed:
             row = con.execute(
-                f"SELECT line, {col}, count(*) OVER () FROM (SELECT line, {_ROW} FROM "
-                f"({_mapped(m, cols, line=True)})) WHERE kept AND {pred} ORDER BY line LIMIT 1"
+                f"SELECT line, {col}, count(*) OVER () FROM ({_mapped(m, cols, line=True)}) "
+                f"WHERE kept AND {pred} ORDER BY line LIMIT 1"
             ).fetchone()
             raise declared_error(where, row[0], col, row[1], row[2], "comtrade")
     return comtrade.HS_VERSIONS.get(vintages[0], vintages[0]) if vintages else "HS"
