@@ -111,11 +111,11 @@ def _members(r: File, scratch: Path) -> list[Member]:
                     with z.open(n) as src, open(target, "wb") as dst:
                         shutil.copyfileobj(src, dst, 1 << 20)
                     label = f"{r.identity}!{Path(n).name}"
-                    out.append(_classify(r, label, label, target))
+                    out.append(_classify(r, label, label, target, scratch))
                 return out
         except zipfile.BadZipFile as e:
             raise SourceFormatError(f"{r.path}: not a readable zip archive ({e}). Fix: download it again.") from e
-    return [_classify(r, r.identity, str(r.path), r.path)]
+    return [_classify(r, r.identity, str(r.path), r.path, scratch)]
 
 
 def _header(path: Path, where: str) -> tuple[bytes, list[str] | None]:
@@ -142,7 +142,7 @@ def _header(path: Path, where: str) -> tuple[bytes, list[str] | None]:
     return head, next(csv.reader(io.StringIO(first)), [])
 
 
-def _classify(r: File, label: str, where: str, path: Path) -> Member:
+def _classify(r: File, label: str, where: str, path: Path, scratch: Path) -> Member:
     from dyadwatch.sources import comtrade
 
     _, header = _header(path, where)
@@ -154,8 +154,8 @@ def _classify(r: File, label: str, where: str, path: Path) -> Member:
             if "cmdCode" in cols and "primaryValue" in cols and not {"Код товара", "Commodity Code"} & cols:
                 return Member(r, label, where, path, "api")
     if path.name.lower().endswith(".gz"):  # the loader reads plain files only
-        plain = path.parent / f"gz-{uuid.uuid4().hex[:8]}" if path == r.path else path.parent
-        plain.mkdir(exist_ok=True)
+        plain = scratch / f"gz-{uuid.uuid4().hex[:8]}"
+        plain.mkdir()
         target = plain / path.name[:-3]
         with gzip.open(path, "rb") as src, open(target, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
