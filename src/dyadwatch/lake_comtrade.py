@@ -394,7 +394,7 @@ def _maps(con, cols: dict[str, str], fallback: dict[int, str | None]) -> None:
         level = 0 if c.upper() == "TOTAL" else len(c) if re.fullmatch(r"\d+", c) else None
         cmds.append((v, c, level, c if level else "TOTAL"))
     table("_m_cmd", "raw VARCHAR, cmd VARCHAR, level INTEGER, hs_code VARCHAR", cmds)
-    codes = []
+    codes: list[tuple] = []
     for (v,) in con.execute("SELECT reporter_code FROM _raw UNION SELECT partner_code FROM _raw").fetchall():
         if v is None:
             codes.append((v, None, False))  # NaN maps to NaN: a row with an area that is not a state
