@@ -1,10 +1,16 @@
-"""Small helpers for tests: run the real CLI entry point, snapshot a warehouse, cache parsed R files."""
+"""Small helpers for tests: run the real CLI entry point, snapshot a warehouse, cache parsed R files, signal a
+lake ingest at random points."""
 
 from __future__ import annotations
 
 import os
+import random
 import shutil
+import signal
+import subprocess
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -78,3 +84,53 @@ class RCache:
             self.frames[key] = self.read_r(str(p))
             self.parses += 1
         return OrderedDict((name, df.copy()) for name, df in self.frames[key].items())
+
+
+def signal_lake_ingest(
+    start: Callable[..., subprocess.Popen],
+    content: Callable[[], object],
+    took: float,
+    landed: Callable[[object], None],
+    seed: int = 13,
+) -> list[str]:
+    """kill -9, SIGINT and SIGTERM a lake ingest (``start()``: the CLI as a child) at seeded random points.
+
+    After each, what a reader sees (``content()``) is as before, or, if the signal came after the commit, the
+    whole ingest (``landed(after)`` checks it; no more signals then). An interrupt says the lake is unchanged
+    (exit 130). ``took``: how long the ingest runs undisturbed, CLI start-up included.
+    """
+    before = content()
+    rng = random.Random(seed)
+    outcomes = []
+    for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
+        p = start()
+        time.sleep(rng.uniform(1.0, took))  # from the CLI's start: the signal handlers are set
+        p.send_signal(sig)
+        _, err = p.communicate(timeout=60)
+        after = content()
+        if after != before:  # the signal came after the commit: the ingest landed whole
+            landed(after)
+            outcomes.append("committed")
+            break
+        outcomes.append("unchanged")
+        if sig != signal.SIGKILL:
+            assert p.returncode == 130, err
+            assert "Interrupted; the lake is unchanged." in err
+    assert "unchanged" in outcomes
+    return outcomes
+
+
+def kill_lake_ingest_before_commit(
+    start: Callable[..., subprocess.Popen], flag: Path, paused: Callable[[], None] = lambda: None
+) -> None:
+    """kill -9 a lake ingest paused with every part written and nothing committed (``ingest.test_pause``);
+    ``paused()`` runs while it waits (to see the staged parts)."""
+    p = start(DYADWATCH_TEST_PAUSE_IN_INGEST=str(flag))
+    for _ in range(600):
+        if flag.exists():
+            break
+        time.sleep(0.1)
+    assert flag.exists()
+    paused()
+    p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=30)

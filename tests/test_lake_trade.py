@@ -4,8 +4,6 @@ the same files, the loader's checks and messages, mode add, and atomicity under 
 from __future__ import annotations
 
 import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +25,8 @@ from dyadwatch.warehouse import Warehouse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from baci_generate import generate  # noqa: E402
+
+from helpers import kill_lake_ingest_before_commit, signal_lake_ingest  # noqa: E402
 
 HEADER = "t,i,j,k,v,q\n"
 ROWS = (
@@ -298,45 +298,32 @@ def test_cli_ingest_and_trade_over_the_lake(generated, tmp_path):
 def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(generated, tmp_path):
     root = tmp_path / "lake"
     lake_trade.ingest(root, baci, generated[:1])
-    before = _content(root)
     lake_trade.ingest(tmp_path / "timing", baci, generated[:1])  # the same two ingests, undisturbed
     t0 = time.perf_counter()
     lake_trade.ingest(tmp_path / "timing", baci, generated[1:])  # how long the killed ingest would take
     took = time.perf_counter() - t0 + 1.5  # plus the CLI's start-up
-    rng = random.Random(13)
-    outcomes = []
-    for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
-        p = _start(generated[1:], root)
-        time.sleep(rng.uniform(1.0, took))  # from the CLI's start: the signal handlers are set
-        p.send_signal(sig)
-        _, err = p.communicate(timeout=60)
-        after = _content(root)
-        if after != before:  # the signal came after the commit: the ingest landed whole
-            assert after[0]["baci"].rows == lake.current(tmp_path / "timing")["baci"].rows
-            outcomes.append("committed")
-            break
-        outcomes.append("unchanged")
-        if sig != signal.SIGKILL:
-            assert p.returncode == 130, err
-            assert "Interrupted; the lake is unchanged." in err
-    assert "unchanged" in outcomes
+    want = lake.current(tmp_path / "timing")["baci"].rows
+    signal_lake_ingest(
+        lambda: _start(generated[1:], root), lambda: _content(root), took, lambda after: _landed(after, want)
+    )
     # With every part written and nothing committed (the pause before the commit): still nothing visible.
+    lake2 = tmp_path / "lake2"
     flag = tmp_path / "paused"
-    p = _start(generated[1:], tmp_path / "lake2", DYADWATCH_TEST_PAUSE_IN_INGEST=str(flag))
-    for _ in range(600):
-        if flag.exists():
-            break
-        time.sleep(0.1)
-    assert flag.exists()
-    staged = list((tmp_path / "lake2" / "trade_flows").glob("source=baci/part=*/data.parquet"))
-    assert staged and staged[0].stat().st_size > 100_000
-    p.send_signal(signal.SIGKILL)
-    p.communicate(timeout=30)
-    assert lake.current(tmp_path / "lake2") == {} and lake.files(tmp_path / "lake2", "trade_flows") == []
+
+    def staged() -> None:
+        found = list((lake2 / "trade_flows").glob("source=baci/part=*/data.parquet"))
+        assert found and found[0].stat().st_size > 100_000
+
+    kill_lake_ingest_before_commit(lambda **env: _start(generated[1:], lake2, **env), flag, staged)
+    assert lake.current(lake2) == {} and lake.files(lake2, "trade_flows") == []
     # The next ingest removes what the killed ones left and lands.
     res = lake_trade.ingest(root, baci, generated[1:])
-    assert res.skipped or lake.current(root)["baci"].rows == lake.current(tmp_path / "timing")["baci"].rows
+    assert res.skipped or lake.current(root)["baci"].rows == want
     assert lake.vacuum(root, keep_superseded=True) == []
+
+
+def _landed(after, want) -> None:
+    assert after[0]["baci"].rows == want
 
 
 def test_concurrent_ingest_refused(generated, tmp_path):

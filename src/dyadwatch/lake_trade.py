@@ -4,7 +4,8 @@
 flows, 10-11 M a year), and ``lake_ingest.ingest`` hands BACI over to it. DuckDB stays the parser and never
 holds a file: each BACI file is one ``COPY (read_csv → codes mapped to ISO3 → checked) TO parquet`` under a
 ``memory_limit``, with ``preserve_insertion_order`` off so the pipeline streams and spills (if it must) into
-the lake's staging area. All the files of one command become live in one ``lake.commit``.
+the lake's staging area. All the files of one command become live in one ``lake.commit`` (the driver,
+``lake_trade_run.run``, which Comtrade's reader shares).
 
 Same semantics as the warehouse ingest of the same files (``sources/baci.py`` then ``validate.py``):
 
@@ -25,18 +26,14 @@ Not the same: NaN values become NULL without the warehouse's note counting them 
 NaN from BACI's ``NA``, and a count would be a second pass over the file); an out-of-range value is named by
 its file line, where ``validate.py`` names the row of the loaded table.
 
-Comtrade bulk files are not streamed: ``sources/comtrade.py`` reads every layout (API CSV, legacy v1 exports,
-Excel) through pandas with per-layout renames, breakdown filters and unit translation; a streamed twin of that
-loader is a separate piece of work, and Comtrade files are small next to BACI's.
+Comtrade files stream too: ``lake_comtrade.py`` is their reader for the same driver (``lake_trade_run``).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 import re
 import shutil
-import time
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
@@ -45,14 +42,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dyadwatch import lake, lake_files, signals
-from dyadwatch.errors import DyadwatchError, EmptyInputError, InvalidValueError, SourceFormatError
-from dyadwatch.ingest import IngestResult, test_pause
+from dyadwatch import lake, signals
+from dyadwatch.errors import DyadwatchError, InvalidValueError, SourceFormatError
+from dyadwatch.ingest import IngestResult
 from dyadwatch.lake_files import File, q
+from dyadwatch.lake_trade_run import TABLE, Run, input_of, run
 from dyadwatch.tables import TABLES
 
 STREAMED = ("baci",)
-TABLE = "trade_flows"
 _MARK = "dyadwatch-bad-trade"
 _CSV_TYPES = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
 
@@ -75,98 +72,34 @@ def ingest(
     """Stream BACI ``paths`` into the lake at ``root``: one part per data file, one commit for all."""
     if not can_stream(source):
         raise DyadwatchError(f"Source {source.META.name!r} is not a streamed trade source ({', '.join(STREAMED)}).")
-    return lake_files.guarded(
-        root, lambda r: _ingest(r, source, paths, force, allow_shrink, progress, memory_limit, threads)
-    )
+    return run(
+        root, source.META, paths, _read_baci, force=force, allow_shrink=allow_shrink, progress=progress,
+        memory_limit=memory_limit, threads=threads, is_codes=_is_codes,
+    )  # fmt: skip
 
 
-def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, threads) -> IngestResult:
-    t0 = time.perf_counter()
-    meta = source.META
-    root.mkdir(parents=True, exist_ok=True)
-    with lake.writer(root) as stage_dir, cf.ThreadPoolExecutor(1) as hasher:
-        lake.clean(root, stage_dir)  # orphans of killed ingests; superseded parts stay for open readers
-        base = lake.last_id(root)
-        prev = lake.current(root).get(meta.name)
-        known = {i["identity"]: i for i in (prev.inputs if prev else [])}
-        refs = lake_files.files(paths, known, force, hasher, _is_codes)
-        data = [r for r in refs if not r.codes]
-        if not data:
-            raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
-        # A file the lake does not hold is new whatever its sha256: its hash keeps running while DuckDB reads it.
-        changed = [r for r in refs if force or r.identity not in known or known[r.identity]["sha256"] != r.digest()]
-        if not changed:
-            return IngestResult(meta.name, [r.given for r in refs], {}, 0.0, skipped=True, mode="add")
-        # A new or changed country list changes the mapping of every data file given with it: all are re-read
-        # (the warehouse re-reads every file given whenever one of them is new).
-        todo = data if any(r.codes for r in changed) else [r for r in changed if not r.codes]
-        code_files = [r for r in refs if r.codes]
-        scratch = stage_dir / f"run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        scratch.mkdir()
-        written: list[Path] = []
-        try:
-            con = _connect(scratch, memory_limit, threads)
-            try:
-                # The loader uses the first country list given (and none: dyadwatch's own crosswalk).
-                extra = _country_codes(code_files[0].path) if code_files else None
-                inputs, notes = [], []
-                for r in sorted(todo, key=lambda r: (r.path.name, r.identity)):
-                    if progress:
-                        progress(f"reading {r.path.name}")
-                    parts, n, more = _stream_file(con, root, scratch, meta.name, r, extra, written)
-                    notes += more
-                    inputs.append(_input(r, n, [lake._rel(root, p) for p in parts]))
-                inputs += [_input(r, 0, []) for r in code_files]
-            finally:
-                con.close()
-            replaced = [p for i in inputs for p in known.get(i["identity"], {}).get("parts", [])]
-            before = sum(i.get("rows", 0) for i in known.values())
-            lost = sum(known[i["identity"]].get("rows", 0) for i in inputs if i["identity"] in known)
-            new_rows = sum(i["rows"] for i in inputs)
-            after = before - lost + new_rows
-            _refuse_empty(meta, [r.given for r in todo], new_rows, allow_shrink)
-            lake_files.refuse_shrink(meta, TABLE, [r.given for r in todo], before, after, allow_shrink)
-            test_pause()
-            with signals.deferred(f"the {meta.name} ingest (lake entry {base + 1})"):
-                entry = lake.commit(
-                    root, meta.name, "add", {TABLE: written}, replaced=replaced,
-                    files_=[r.given for r in refs], rows={TABLE: after}, notes=notes, inputs=inputs, base=base,
-                )  # fmt: skip
-        except BaseException as e:
-            if not (isinstance(e, KeyboardInterrupt) and signals.committed()):
-                for p in written:  # never named by an entry: invisible anyway, removed to save the space
-                    shutil.rmtree(p, ignore_errors=True)
-            raise
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    res = IngestResult(
-        meta.name, [r.given for r in refs], {TABLE: new_rows}, time.perf_counter() - t0, notes=notes, mode="add"
-    )
-    res.removed = {TABLE: lost} if lost else {}
-    res.entry = entry.id  # type: ignore[attr-defined]
-    return res
-
-
-def _input(r: File, rows: int, parts: list[str]) -> dict:
-    return {"identity": r.identity, "path": str(r.path), "sha256": r.digest(), "size": r.size,
-            "mtime_ns": r.mtime_ns, "rows": rows, "parts": parts}  # fmt: skip
+def _read_baci(con, ctx: Run) -> tuple[list[dict], list[str]]:
+    data = [r for r in ctx.refs if not r.codes]
+    if not data:
+        raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
+    # A new or changed country list changes the mapping of every data file given with it: all are re-read
+    # (the warehouse re-reads every file given whenever one of them is new).
+    todo = data if any(r.codes for r in ctx.changed) else [r for r in ctx.changed if not r.codes]
+    code_files = [r for r in ctx.refs if r.codes]
+    # The loader uses the first country list given (and none: dyadwatch's own crosswalk).
+    extra = _country_codes(code_files[0].path) if code_files else None
+    inputs, notes = [], []
+    for r in sorted(todo, key=lambda r: (r.path.name, r.identity)):
+        ctx.say(f"reading {r.path.name}")
+        parts, n, more = _stream_file(con, ctx, r, extra)
+        notes += more
+        inputs.append(input_of(r, {TABLE: n}, [lake._rel(ctx.root, p) for p in parts]))
+    inputs += [input_of(r, {TABLE: 0}, []) for r in code_files]
+    return inputs, notes
 
 
 def _is_codes(name: str) -> bool:
     return name.lower().startswith("country_codes")  # the loader's rule for BACI's country list
-
-
-def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(
-        config={
-            "memory_limit": memory_limit,
-            "threads": threads,
-            "preserve_insertion_order": False,  # lets COPY stream instead of buffering to keep row order
-            "temp_directory": str(scratch / "spill"),
-        }
-    )
-    con.execute("SET enable_progress_bar = false")
-    return con
 
 
 def _country_codes(path: Path) -> dict[int, str | None]:
@@ -175,16 +108,17 @@ def _country_codes(path: Path) -> dict[int, str | None]:
     return baci._country_codes(path)
 
 
-def _code_map(extra: dict[int, str | None] | None) -> dict[int, str | None]:
+def _code_map(extra: dict[int, str | None] | None, fallback: dict[int, str | None] | None = None) -> dict:
     """Every code the loader's mapping knows (iso3, or None: not a state), so no pass over the file is needed
-    to learn which codes occur; a code outside it is the loader's "unknown code" error."""
+    to learn which codes occur; a code outside it is the loader's "unknown code" error. ``extra`` and
+    ``fallback`` as in ``comtrade.code_to_iso3`` (BACI's country list; Comtrade's code lists)."""
     from dyadwatch.sources import comtrade
 
-    candidates = set(comtrade.SPECIAL_CODES) | set(comtrade._m49()) | set(extra or {})
+    candidates = set(comtrade.SPECIAL_CODES) | set(comtrade._m49()) | set(extra or {}) | set(fallback or {})
     out = {}
     for c in candidates:
         try:
-            out[int(c)] = comtrade.code_to_iso3(c, extra)
+            out[int(c)] = comtrade.code_to_iso3(c, extra, fallback)
         except (KeyError, ValueError):
             continue
     return out
@@ -339,8 +273,9 @@ def _mapped(path: Path, label: str, hs_version: str, line: bool = False) -> str:
     """
 
 
-def _stream_file(con, root: Path, scratch: Path, source: str, r: File, extra, written: list[Path]):
+def _stream_file(con, ctx: Run, r: File, extra):
     """Write one data file's part(s) (a zip: one per member); returns (part folders, rows, notes)."""
+    scratch, source = ctx.scratch, ctx.source
     own = _zip_codes(r, scratch) if extra is None else None
     mapping = _code_map(extra if extra is not None else own)
     con.execute("CREATE OR REPLACE TEMP TABLE _codes (code INTEGER, iso3 VARCHAR)")
@@ -356,8 +291,7 @@ def _stream_file(con, root: Path, scratch: Path, source: str, r: File, extra, wr
             hs_version = _header(path, where)
         except SourceFormatError as e:
             raise SourceFormatError(str(e).replace(str(path), where)) from None
-        part = lake.stage(root, TABLE, source, Path(label).name)
-        written.append(part)
+        part = ctx.stage(TABLE, label)
         out = scratch / f"copy-{uuid.uuid4().hex[:8]}"
         # One CASE, so the optimizer cannot split it: the loader's checks on every row, the declared checks
         # on the kept rows (as validate.py sees the loaded table). Rows not kept go to the `kept=false` file.
@@ -534,25 +468,17 @@ def _diagnose(con, path: Path, where: str, label: str, hs_version: str, preds, e
             f"SELECT line, {col}, count(*) OVER () FROM ({_mapped(path, label, hs_version, line=True)}) "
             f"WHERE {cond} ORDER BY line LIMIT 1"
         ).fetchone()
-        chk = TABLES[TABLE].checks[col]
-        inf = pa.types.is_floating(TABLES[TABLE].schema.field(col).type) and row[1] in (float("inf"), float("-inf"))
-        why = f"a finite number ({chk.why})" if inf else chk.why
-        return InvalidValueError(
-            f"{where}, line {row[0]}, column {col!r}: {row[1]!r} is not {why} ({row[2]:,} value(s) like it; "
-            f"checked as {TABLE}.{col}). No publisher of 'baci' writes this: the file is damaged or was edited. "
-            "Nothing was committed. Fix: download it again (see `dyadwatch cite baci`), or correct that line."
-        )
+        return declared_error(where, row[0], col, row[1], row[2], "baci")
     return SourceFormatError(f"{where}: cannot be read as BACI's CSV layout: {str(e).splitlines()[0]}")
 
 
-# --- guards ------------------------------------------------------------------------------------------------------
-
-
-def _refuse_empty(meta, given: list[str], rows: int, allow_shrink: bool) -> None:
-    if rows or meta.allow_empty or allow_shrink:
-        return
-    raise EmptyInputError(
-        f"{', '.join(given)}: no data rows for {TABLE} (a header without rows: a failed export or download?). "
-        f"Nothing was committed: the lake keeps the {meta.name!r} rows it has. Fix: download or export the file "
-        "again; to empty the source on purpose, use --allow-shrink."
+def declared_error(where: str, line: int, col: str, value, n: int, source: str) -> InvalidValueError:
+    """``validate.py``'s message for a value outside ``trade_flows``' declared check, naming the file line."""
+    chk = TABLES[TABLE].checks[col]
+    inf = pa.types.is_floating(TABLES[TABLE].schema.field(col).type) and value in (float("inf"), float("-inf"))
+    why = f"a finite number ({chk.why})" if inf else chk.why
+    return InvalidValueError(
+        f"{where}, line {line}, column {col!r}: {value!r} is not {why} ({n:,} value(s) like it; checked as "
+        f"{TABLE}.{col}). No publisher of {source!r} writes this: the file is damaged or was edited. Nothing was "
+        f"committed. Fix: download it again (see `dyadwatch cite {source}`), or correct that line."
     )

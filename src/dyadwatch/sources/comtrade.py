@@ -229,7 +229,7 @@ def flow_table(df: pd.DataFrame, path: Path, fallback: dict[int, str | None] | N
         )
         d, line, flow = d[~other], line[~other], flow[~other]
     d = d.assign(flow=flow)
-    value = pd.to_numeric(d.value, errors="coerce")
+    value = pd.to_numeric(d.value, errors="coerce").astype("float64")  # int64 if all whole: files would not concat
     if (d.value.notna() & value.isna()).any():
         raise SourceFormatError(
             f"{path}: trade values that are not numbers at lines "
@@ -287,7 +287,7 @@ def flow_table(df: pd.DataFrame, path: Path, fallback: dict[int, str | None] | N
     per = d.period.astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     freq = freq.where(freq.isin(["A", "M"]), np.where(per.str.len() == 6, "M", "A"))
     period = per.where(freq == "A", per.str[:4] + "-" + per.str[4:6])
-    qty = pd.to_numeric(d.get("qty"), errors="coerce") if "qty" in d.columns else np.nan
+    qty = pd.to_numeric(d.get("qty"), errors="coerce").astype("float64") if "qty" in d.columns else np.nan
     out = pd.DataFrame(
         {
             "basis": "reported", "reporter": rep_iso, "partner": par_iso, "period": period, "freq": freq,
