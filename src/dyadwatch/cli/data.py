@@ -102,7 +102,7 @@ def ingest(
         typer.Option(
             "--lake",
             help="Stream the files into this lake folder (Parquet parts and an ingest log; created if missing) "
-            "instead of the warehouse. Read it with --db DIR. Streamed sources: gdelt, baci.",
+            "instead of the warehouse. Read it with --db DIR. Streamed sources: gdelt, baci, comtrade.",
         ),
     ] = None,
 ) -> None:
