@@ -165,6 +165,8 @@ def kept(fn: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
     For the results a report asks for from several sections (a dyad's trade, its vote measures, its speech
     similarity), each a full pass over a large table on a warehouse. Frames are copied out: callers may change
     what they get. Arguments must have a stable ``repr`` (states, years, names); anything else is computed anew.
+    Not for a function whose path depends on a store setting (``events.dyad_events`` and ``use_aggregates``):
+    the key would not see it, and a comparison of the two paths would compare one result with itself.
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
 

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import DyadwatchError, NoDataError
-from dyadwatch.store import kept
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -211,7 +210,6 @@ def _parts(exprs: dict[str, ibis.Table]) -> tuple[pd.DataFrame, pd.DataFrame, li
     return exprs["periods"].to_pandas(), exprs["dyad"].to_pandas(), vols
 
 
-@kept
 def dyad_events(
     wh: PathStore,
     a: str,
