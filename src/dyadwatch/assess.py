@@ -16,18 +16,28 @@ the embedded pack on a fresh machine, from the warehouse when it has the data.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dyadwatch import countries
-from dyadwatch.assess_config import config
 from dyadwatch.errors import DyadwatchError, NoDataError
 from dyadwatch.evidence import Evidence
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# numpy, pandas and the rules file's pydantic schema are loaded by the functions that compute: a verdict kept
+# from an earlier run (``store.cached(..., persist=True)``) is printed without them, in a fraction of the time.
+
 VERDICTS = ("alliance", "alignment", "unaligned", "rivalry")
+
+
+def config() -> dict:
+    from dyadwatch.assess_config import config as checked
+
+    return checked()
 
 
 @dataclass
@@ -58,6 +68,9 @@ class Assessment:
 
 def _alliances(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
     """Both directions' obligations per year (max of a→b and b→a), its source and basis."""
+    import numpy as np
+    import pandas as pd
+
     from dyadwatch import api
 
     cfg = config()["alliance"]
@@ -139,6 +152,8 @@ def _treaty_lines(al: pd.DataFrame, src: str, year: int) -> tuple[list[Evidence]
     if carried > cfg["carry_forward_years"]:
         return [Evidence("treaties", f"treaty data end in {y}, too long before {year}", "no data",
                          f"carry forward ≤ {cfg['carry_forward_years']} years", src, year=year)], 0  # fmt: skip
+    import pandas as pd
+
     obs = {k: (None if pd.isna(row[k]) else float(row[k])) for k in al.columns if k != "year"}
     when = f"{y}" + (f" (carried forward to {year}: {src} ends in {y})" if carried else "")
     ally = {k: obs.get(k) for k in cfg["alliance"] if k in obs}
@@ -303,13 +318,21 @@ def _assess(a: str, b: str, year: int | None, wh) -> Assessment:
 
 def references(*, year: int | None = None, wh=None, db=None, dyads: list[list[str]] | None = None) -> pd.DataFrame:
     """The reference dyads' verdicts and key values side by side (one row per dyad)."""
+    import pandas as pd
+
+    return pd.DataFrame(reference_rows(year=year, wh=wh, db=db, dyads=dyads))
+
+
+def reference_rows(*, year: int | None = None, wh=None, db=None, dyads: list[list[str]] | None = None) -> list[dict]:
+    """``references`` as plain rows: kept for the next process, and printed without pandas."""
     from dyadwatch import api
 
     with api.using(db, wh) as store:
-        return _references(year, store, dyads)
+        key = ("references", year, tuple(tuple(d) for d in dyads) if dyads else None)
+        return copy.deepcopy(store.cached(key, lambda: _references(year, store, dyads), persist=True))
 
 
-def _references(year: int | None, store, dyads: list[list[str]] | None) -> pd.DataFrame:
+def _references(year: int | None, store, dyads: list[list[str]] | None) -> list[dict]:
     rows = []
     for x, y in dyads or config()["reference_dyads"]:
         try:
@@ -329,14 +352,14 @@ def _references(year: int | None, store, dyads: list[list[str]] | None) -> pd.Da
             "regimes": by["political systems"].value if "political systems" in by else "no data",
             "rivalry": by["strategic rivalry"].value if "strategic rivalry" in by else "no data",
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return rows
 
 
 # ------------------------------------------------------------------- scorecard
 
 
 def _direction(first: float | None, last: float | None, band: float, closer_is_higher: bool = True) -> str:
-    if first is None or last is None or np.isnan(first) or np.isnan(last):
+    if first is None or last is None or math.isnan(first) or math.isnan(last):
         return "no data"
     d = last - first if closer_is_higher else first - last
     if abs(d) < band:
@@ -377,6 +400,9 @@ def scorecard(a: str, b: str, *, wh=None, db=None) -> pd.DataFrame:
 
 
 def _scorecard(a: str, b: str, wh) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     db = None
     a, b = countries.resolve(a).iso3, countries.resolve(b).iso3
     sc = config()["scorecard"]
@@ -495,7 +521,7 @@ def _events_row(a, b, wh, band) -> dict:
         from dyadwatch.indicators import events
 
         df = events.dyad_events(wh, a, b, period="year")
-    except (DyadwatchError, TypeError, AttributeError, ImportError) as e:
+    except DyadwatchError as e:
         return _no_row("events", f"events indicator: {e}")
     col = next((c for c in ("goldstein_mean", "mean_goldstein", "goldstein", "net_cooperation") if c in df), None)
     if col is None:
@@ -518,6 +544,8 @@ def _rhetoric_row(a, b, wh, band) -> dict:
 
 def _region_row(a, b, wh, db, region: dict, band) -> dict:
     """How alike the two vote with a third region's states: gap in mean agreement (smaller = concord)."""
+    import pandas as pd
+
     from dyadwatch import api
 
     gaps = {}

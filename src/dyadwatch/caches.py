@@ -142,6 +142,7 @@ def folders() -> dict[str, tuple[Path, str]]:
     charts = os.environ.get("DYADWATCH_CHART_CACHE")
     return {
         "results": (_results_dir(), "*/*.pkl"),
+        "help": (_results_dir() / "help", "*.txt"),  # cli/_help.py: --help texts as drawn
         "charts": (Path(charts) if charts else cache_dir("charts"), "*.svg"),
         "downloads": (cache_dir(), "*/*/.meta/*.json"),
     }
@@ -157,8 +158,8 @@ def usage() -> list[dict]:
     return out
 
 
-def clear(kinds: tuple[str, ...] = ("results", "charts")) -> int:
-    """Remove the cached results and charts (downloads only when named); the number of entries removed.
+def clear(kinds: tuple[str, ...] = ("results", "help", "charts")) -> int:
+    """Remove the cached results, help texts and charts (downloads only when named); the number of entries removed.
 
     Only cache entries are removed (the patterns of ``folders``), never other files of a folder the user named.
     """

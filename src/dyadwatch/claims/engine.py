@@ -13,17 +13,23 @@ import copy
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-import pandas as pd
-
-from dyadwatch.claims import metrics as M
 from dyadwatch.claims.model import Claim, ClaimFile, Comparator, Params, load
 from dyadwatch.errors import ClaimFileError, DyadwatchError
+from dyadwatch.lazy import lazy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dyadwatch.claims import metrics as M
+else:  # the metrics (and pandas) load when a claim is measured: a check kept from an earlier run prints without
+    M = lazy("dyadwatch.claims.metrics")
 
 SUPPORTED, CONTRADICTED, NOT_CHECKABLE = "supported", "contradicted", "not checkable"
 STATUSES = (SUPPORTED, CONTRADICTED, NOT_CHECKABLE)
 ARTICLE = "sino-russian-relationship.yaml"
+FRAME_COLUMNS = ["id", "status", "value", "comparator", "expected", "unit", "basis", "metric", "missing", "sources"]
 
 
 @dataclass
@@ -70,16 +76,21 @@ class CheckReport:
     def counts(self) -> dict[str, int]:
         return {s: sum(o.status == s for o in self.outcomes) for s in STATUSES}
 
-    def frame(self) -> pd.DataFrame:
-        cols = ["id", "status", "value", "comparator", "expected", "unit", "basis", "metric", "missing", "sources"]
+    def rows(self) -> list[dict[str, str]]:
+        """One row per claim, every value as the text shown (``frame`` as plain rows)."""
         rows = []
         for o in self.outcomes:
             d = o.as_dict()
             d["sources"] = ", ".join(o.sources)
             d["expected"] = _show(o.expected)
             d["value"] = _show(o.value)
-            rows.append({c: d[c] for c in cols})
-        return pd.DataFrame(rows, columns=cols)
+            rows.append({c: d[c] for c in FRAME_COLUMNS})
+        return rows
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(), columns=FRAME_COLUMNS)
 
     def as_dict(self) -> dict:
         return {"document": self.document, "counts": self.counts(), "claims": [o.as_dict() for o in self.outcomes]}

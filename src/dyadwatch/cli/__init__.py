@@ -20,6 +20,9 @@ if Path(sys.argv[0]).name in ("dyadwatch", "__main__.py"):
     signals.install()  # the command line: a Ctrl-C even while modules load is a clean interrupt
     if "--lake" in sys.argv:  # an ingest into a lake: the interrupt message names what is unchanged
         signals.target("lake")
+    from dyadwatch.cli import _help
+
+    _help.print_kept(sys.argv[1:])  # `--help` drawn before by this code, for this terminal: printed, and exit
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 an unexpected error; 2 a wrong argument (unknown country, source, measure; bad "
@@ -30,17 +33,8 @@ EXIT_CODES = (
 
 try:
     import typer
-    from typer.core import TyperOption
 
     from dyadwatch.cli import _common
-
-    _flag_type = TyperOption.display_type_rich
-
-    def _no_flag_type(self: TyperOption, ctx) -> str | None:
-        """Flags take no value: no "<bool>" beside them in --help."""
-        return None if self.is_flag else _flag_type(self, ctx)
-
-    TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
     app = typer.Typer(
         name="dyadwatch",
@@ -109,9 +103,15 @@ except KeyboardInterrupt:  # Ctrl-C while the command groups load: nothing was t
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; DyadwatchError becomes a message on stderr and its exit code."""
+    from dyadwatch.cli import _help
+
     _notes_for_warnings()
     try:
-        _run(argv)
+        if argv is None:  # the command line: a help text drawn now is kept for the next run
+            with _help.recording(sys.argv[1:]):
+                _run(argv)
+        else:
+            _run(argv)
     except KeyboardInterrupt:  # in the few instructions between the command's end and ended()
         _interrupted()
     finally:

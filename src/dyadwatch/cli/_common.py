@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from dyadwatch.lazy import lazy  # noqa: F401  (the command modules take it from here)
+
 DbOpt = Annotated[
     Path | None,
     typer.Option(
@@ -57,7 +59,7 @@ def _window(ctx: typer.Context, param: typer.CallbackParam, value: int | None) -
     """--from/--to checked as they are parsed (whichever comes second sees the other), before any work."""
     from dyadwatch import validate_args
 
-    ctx.params[param.name] = value
+    ctx.params[param.name or ""] = value
     validate_args.years(ctx.params.get("year_from"), ctx.params.get("year_to"))
     return value
 
@@ -76,74 +78,79 @@ FromOpt = Annotated[int | None, typer.Option("--from", help="First year (inclusi
 ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (inclusive).", callback=_window)]
 
 
-def lazy(name: str):
-    """Import a module on first use, so `dyadwatch --help` does not pay for pandas, Ibis and DuckDB."""
-    import importlib.util
-
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"dyadwatch could not find its module {name} (a broken installation: reinstall it)")
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
-
-
 def emit(
-    df, fmt: Format, title: str | None = None, notes: list[str] | None = None, dyad: tuple[str, str] | None = None
+    data, fmt: Format, title: str | None = None, notes: list[str] | None = None, dyad: tuple[str, str] | None = None
 ) -> None:
-    """Print a pandas DataFrame as a rich table, CSV or JSON; NULL shows as 'no data' in tables.
+    """Print a pandas DataFrame, or a list of row dicts, as a rich table, CSV or JSON; NULL shows as 'no data'.
 
     Notes (basis, coverage) go to stderr for csv/json so pipes stay clean. CSV and JSON follow
     ``outputs.machine_frame``: the dyad's ISO3 and COW codes first (``dyad``), whole numbers as integers,
-    12 significant digits.
+    12 significant digits. A table of row dicts is drawn without pandas, so a command answering from kept
+    results (``assess``, ``claims check``) does not load it.
     """
     notes = [n for n in (notes or []) if n]
-    if fmt != Format.table:
-        from dyadwatch.outputs import SIGNIFICANT, machine_frame
+    if fmt == Format.table:
+        _table(*_rows(data), title, notes)
+        return
+    import pandas as pd
 
-        df = machine_frame(df, dyad)
+    from dyadwatch.outputs import SIGNIFICANT, machine_frame
+
+    df = machine_frame(pd.DataFrame(data) if isinstance(data, list) else data, dyad)
     if fmt in (Format.csv, Format.csv_raw):
         if fmt == Format.csv:  # for spreadsheets: no cell is read as a formula (see outputs.py)
             from dyadwatch.outputs import neutralise_csv
 
             df = neutralise_csv(df)
         sys.stdout.write(df.to_csv(index=False, float_format=f"%.{SIGNIFICANT}g"))
-        for n in notes:
-            note(n)
-    elif fmt == Format.json:
+    else:
         records = [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict("records")]
         typer.echo(json.dumps(records, indent=1, ensure_ascii=False))
-        for n in notes:
-            note(n)
-    else:
-        from rich.console import Console
-        from rich.table import Table
+    for n in notes:
+        note(n)
 
-        out = Console()
-        df = _integral_as_int(df)
-        shown = _fitting_columns(df, out.width)
-        if len(shown) < len(df.columns):  # never cells cut to one character: show what fits and say so
-            hidden = [str(c) for c in df.columns if c not in shown]
-            notes = [
-                f"{len(hidden)} of {len(df.columns)} columns do not fit in {out.width} characters and are not "
-                f"shown ({', '.join(hidden[:6])}{' …' if len(hidden) > 6 else ''}): widen the terminal or use "
-                "--format csv.",
-                *notes,
-            ]
-        t = Table(title=title, show_lines=False)
-        for c in shown:
-            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left", overflow="fold")
-        for row in df[shown].itertuples(index=False):
-            t.add_row(*[_cell(v) for v in row])
-        out.print(t)
-        err = Console(stderr=True)
-        for n in [] if QUIET else notes:  # notes on stderr, as for csv/json: stdout holds the table only
-            err.print(f"[dim]{n}[/dim]")
+
+def _rows(data) -> tuple[list[Hashable], list[tuple], list[bool]]:
+    """Column labels, rows and which columns are numeric (right-aligned); whole-number floats as integers."""
+    if isinstance(data, list):
+        cols: list[Hashable] = list(data[0]) if data else []
+        values = [[r.get(c) for r in data] for c in cols]
+        numeric = []
+        for i, col in enumerate(values):
+            present = [v for v in col if not _null(v)]
+            # numeric as pandas would type the column: numbers and gaps, at least one number (NaN is one)
+            num = any(_number(v) for v in col) and all(v is None or _number(v) for v in col)
+            if num and present and any(isinstance(v, float) for v in present) and all(v % 1 == 0 for v in present):
+                values[i] = [None if _null(v) else int(v) for v in col]
+            numeric.append(num)
+        return cols, list(zip(*values, strict=True)) if values else [() for _ in data], numeric
+    df = _integral_as_int(data)
+    return list(df.columns), list(df.itertuples(index=False)), [df[c].dtype.kind in "iuf" for c in df.columns]
+
+
+def _table(cols: list[Hashable], rows: list[tuple], numeric: list[bool], title: str | None, notes: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    shown = _fitting_columns(cols, rows, out.width)
+    if shown < len(cols):  # never cells cut to one character: show what fits and say so
+        hidden = [str(c) for c in cols[shown:]]
+        notes = [
+            f"{len(hidden)} of {len(cols)} columns do not fit in {out.width} characters and are not "
+            f"shown ({', '.join(hidden[:6])}{' …' if len(hidden) > 6 else ''}): widen the terminal or use "
+            "--format csv.",
+            *notes,
+        ]
+    t = Table(title=title, show_lines=False)
+    for c, num in zip(cols[:shown], numeric, strict=False):
+        t.add_column(str(c), justify="right" if num else "left", overflow="fold")
+    for row in rows:
+        t.add_row(*[_cell(v) for v in row[:shown]])
+    out.print(t)
+    err = Console(stderr=True)
+    for n in [] if QUIET else notes:  # notes on stderr, as for csv/json: stdout holds the table only
+        err.print(f"[dim]{n}[/dim]")
 
 
 def _integral_as_int(df):
@@ -156,24 +163,32 @@ def _integral_as_int(df):
     return out
 
 
-def _fitting_columns(df, width: int) -> list[Hashable]:
-    """The leading columns whose natural widths (header or widest cell, plus borders) fit in ``width``."""
+def _fitting_columns(cols: list[Hashable], rows: list[tuple], width: int) -> int:
+    """How many leading columns fit in ``width`` at their natural widths (header or widest cell, plus borders)."""
     import re
 
-    shown: list[Hashable] = []  # column labels, as pandas has them
-    used = 1
-    for c in df.columns:
-        cells = [re.sub(r"\[/?dim\]", "", _cell(v)) for v in df[c].head(200)]
+    shown, used = 0, 1
+    for i, c in enumerate(cols):
+        cells = [re.sub(r"\[/?dim\]", "", _cell(r[i])) for r in rows[:200]]
         need = max([len(str(c)), *map(len, cells)]) + 3
-        if shown and used + need > width and len(shown) >= 2:
+        if shown and used + need > width and shown >= 2:
             break
-        shown.append(c)
+        shown += 1
         used += need
     return shown
 
 
+def _number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _null(v) -> bool:
+    # pandas.NA by its type's name: reading pandas.NA would load pandas for a table of plain rows
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ == "NAType"
+
+
 def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is __import__("pandas").NA:
+    if _null(v):
         return "[dim]no data[/dim]"
     if isinstance(v, float):
         return f"{v:.3f}"

@@ -39,23 +39,20 @@ def assess(
     wh = open_store(db)
     try:
         res = lib.assess(a, b, year=year, wh=wh)
-        refs = lib.references(year=year, wh=wh) if references else None
+        refs = lib.reference_rows(year=year, wh=wh) if references else None
         card = lib.scorecard(a, b, wh=wh) if scorecard else None
     finally:
         wh.close()
     if fmt == Format.json:
         out = res.as_dict()
         if refs is not None:
-            out["references"] = refs.to_dict("records")
+            out["references"] = refs
         if card is not None:
             out["scorecard"] = card.astype(object).where(card.notna(), None).to_dict("records")
         typer.echo(json.dumps(out, indent=1, ensure_ascii=False, default=str))
         return
-    import pandas as pd
-
-    ev = pd.DataFrame([e.as_dict() for e in res.evidence])[
-        ["dimension", "rule", "value", "threshold", "source", "fired"]
-    ]
+    cols = ["dimension", "rule", "value", "threshold", "source", "fired"]
+    ev = [{c: e.as_dict()[c] for c in cols} for e in res.evidence]
     title = f"{res.a}–{res.b}, {res.year}: {res.verdict.upper()}"
     emit(ev, fmt, title=title, notes=[*res.notes, f"Basis: {res.basis}; rules version {res.config_version}."])
     if refs is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -53,15 +54,16 @@ def check(
         typer.echo(json.dumps(d, indent=1, ensure_ascii=False, default=str))
         return
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    df = rep.frame()
-    if status:
-        df = df[df.status == status]
-    if fmt == Format.table:
-        typer.echo(f"{rep.document}: {len(rep.outcomes)} claims — {summary}")
-        # A terminal is narrow: one column for the claim, the basis without the publisher, a short "missing".
-        df = df.assign(
-            claim=df.comparator + " " + df.expected + " " + df.unit.str.slice(0, 30),
-            basis=df.basis.str.replace(r" \(.*", "", regex=True),
-            missing=df.missing.str.slice(0, 70),
-        )[["id", "status", "value", "claim", "basis", "missing"]]
-    emit(df, fmt, title="Claims", notes=[f"Summary: {summary}."] if fmt != Format.table else [])
+    if fmt != Format.table:
+        df = rep.frame()
+        emit(df[df.status == status] if status else df, fmt, title="Claims", notes=[f"Summary: {summary}."])
+        return
+    typer.echo(f"{rep.document}: {len(rep.outcomes)} claims — {summary}")
+    # A terminal is narrow: one column for the claim, the basis without the publisher, a short "missing".
+    rows = [
+        {"id": r["id"], "status": r["status"], "value": r["value"],
+         "claim": f"{r['comparator']} {r['expected']} {r['unit'][:30]}", "basis": re.sub(r" \(.*", "", r["basis"]),
+         "missing": r["missing"][:70]}
+        for r in rep.rows() if not status or r["status"] == status
+    ]  # fmt: skip
+    emit(rows, fmt, title="Claims")

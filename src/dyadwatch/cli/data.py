@@ -264,7 +264,7 @@ def pack_show(fmt: FormatOpt = Format.table) -> None:
 
 
 def cache_show(fmt: FormatOpt = Format.table) -> None:
-    """Where dyadwatch keeps computed results, rendered charts and downloads, and how much each holds."""
+    """Where dyadwatch keeps computed results, --help texts, rendered charts and downloads, and how much each holds."""
     from dyadwatch import caches
 
     rows = pd.DataFrame(caches.usage())
@@ -278,8 +278,8 @@ def cache_show(fmt: FormatOpt = Format.table) -> None:
 def cache_clear(
     downloads: Annotated[bool, typer.Option("--downloads", help="Also remove downloaded publisher files.")] = False,
 ) -> None:
-    """Remove cached results and charts (recomputed on the next run); downloads only with --downloads."""
+    """Remove cached results, help texts and charts (made anew on the next run); downloads only with --downloads."""
     from dyadwatch import caches
 
-    n = caches.clear(("results", "charts", "downloads") if downloads else ("results", "charts"))
+    n = caches.clear(("results", "help", "charts", "downloads") if downloads else ("results", "help", "charts"))
     typer.echo(f"Removed {n} cache entr{'y' if n == 1 else 'ies'}.")
