@@ -209,3 +209,34 @@ def test_stores_beyond_the_size_bound_are_pruned(results, monkeypatch):
     left = [p for p in results.iterdir() if p.is_dir()]
     # the store just written stays, whatever the clock says; the others no longer fit
     assert left == [results / caches.hashlib.sha256(b"store-2").hexdigest()[:24]]
+
+
+def test_a_lake_keeps_results_by_its_live_state(tmp_path, results):
+    """A lake's identity is the state its log names: the same after reopening, new after an ingest, and its
+    own per engine class (a Spark result is never read back as DuckDB's: the two are compared)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from gdelt_generate import generate
+
+    from dyadwatch import lake_ingest
+    from dyadwatch.engines.lakeviews import LakeStore
+    from dyadwatch.sources import gdelt
+
+    days = generate(tmp_path / "gdelt", days=2, per_day=5_000)
+    root = tmp_path / "lake"
+    lake_ingest.ingest(root, gdelt, days[:1])
+    _probe.calls.clear()
+    first = LakeStore(root).cache_identity()
+    assert first and first.startswith("LakeStore:")
+    assert LakeStore(root).cache_identity() == first
+    _probe(LakeStore(root), "a", years=[2000])
+    _probe(LakeStore(root), "a", years=[2000])  # another open store, the same content: read back
+    assert _probe.calls == ["a"]
+
+    class OtherEngine(LakeStore):
+        pass
+
+    assert OtherEngine(root).cache_identity() != first
+    lake_ingest.ingest(root, gdelt, days[1:])
+    assert LakeStore(root).cache_identity() not in (first, None)
+    _probe(LakeStore(root), "a", years=[2000])
+    assert _probe.calls == ["a", "a"]

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dyadwatch import lake, lake_comtrade, lake_ingest, validate
+from dyadwatch import lake, lake_ingest, validate
 from dyadwatch.engines.lakeviews import LakeStore
 from dyadwatch.errors import EmptyInputError, InvalidValueError, SourceFormatError
 from dyadwatch.indicators import trade
@@ -122,7 +122,7 @@ def test_gz_and_zip_stream_as_their_plain_files(generated, tmp_path):
         zf.write(generated[1], f"bulk/{generated[1].name}")
         zf.writestr("readme.txt", "Comtrade")
     root = tmp_path / "lake"
-    res = lake_comtrade.ingest(root, comtrade, [gz, z])
+    res = lake_ingest.ingest(root, comtrade, [gz, z])
     want, notes = _warehouse(tmp_path, generated)
     got = _lake(root)["trade_flows"]
     assert set(got.file) == {str(gz.resolve()), f"{z.resolve()}!{generated[1].name}"}
@@ -137,7 +137,7 @@ def test_real_shared_comtrade_files_equal_the_warehouse(shared, tmp_path):
     files = [shared / f for f in REAL_FILES]
     tables = ("trade_flows", "trade_codes", "hs_codes")
     root = tmp_path / "lake"
-    res = lake_comtrade.ingest(root, comtrade, files)
+    res = lake_ingest.ingest(root, comtrade, files)
     want, notes = _warehouse(tmp_path, files, tables)
     got = _lake(root, tables)
     for t in tables:
@@ -147,7 +147,7 @@ def test_real_shared_comtrade_files_equal_the_warehouse(shared, tmp_path):
     # A real Excel export beside a streamed CSV: one commit, one part each.
     extra = tmp_path / "api.csv"
     extra.write_text(HEADER + GOOD)
-    res = lake_comtrade.ingest(root, comtrade, [files[0], extra])
+    res = lake_ingest.ingest(root, comtrade, [files[0], extra])
     assert res.rows == {"trade_flows": 2} and lake.last_id(root) == 2  # the Excel file was skipped (same sha256)
     assert lake.current(root)["comtrade"].rows["trade_flows"] == len(want["trade_flows"]) + 2
 
@@ -162,25 +162,25 @@ def test_skip_reread_and_a_code_list_that_teaches_a_code(tmp_path):
     codes.write_text("id,text\n9999,Norway\n")
     root = tmp_path / "lake"
     with pytest.raises(SourceFormatError, match=r"unknown partner code\(s\) \['9999'\] at lines \[4\]"):
-        lake_comtrade.ingest(root, comtrade, [p])
+        lake_ingest.ingest(root, comtrade, [p])
     assert lake.current(root) == {}
-    res = lake_comtrade.ingest(root, comtrade, [p, codes])
+    res = lake_ingest.ingest(root, comtrade, [p, codes])
     want, _ = _warehouse(tmp_path, [p, codes], ("trade_flows", "trade_codes"))
     got = _lake(root, ("trade_flows", "trade_codes"))
     for t in got:
         pd.testing.assert_frame_equal(got[t], want[t], check_dtype=False)
     assert "NOR" in set(got["trade_flows"].partner) and res.rows == {"trade_flows": 3, "trade_codes": 1}
-    assert lake_comtrade.ingest(root, comtrade, [p, codes]).skipped
+    assert lake_ingest.ingest(root, comtrade, [p, codes]).skipped
     codes.write_text("id,text\n9999,Sweden\n")
-    res = lake_comtrade.ingest(root, comtrade, [p, codes])  # the data file is unchanged, its mapping is not
+    res = lake_ingest.ingest(root, comtrade, [p, codes])  # the data file is unchanged, its mapping is not
     assert res.removed == {"trade_flows": 3, "trade_codes": 1}
     assert "SWE" in set(_lake(root)["trade_flows"].partner)
     p.write_text(HEADER + "A,2022,156,M,643,0,H6,270900,C00,0,kg,10,100.5\n")
     with pytest.raises(Exception, match="would delete 2 of the 3"):
-        lake_comtrade.ingest(root, comtrade, [p])
+        lake_ingest.ingest(root, comtrade, [p])
     p.write_text(HEADER)
     with pytest.raises(EmptyInputError, match="no data rows for trade_flows"):
-        lake_comtrade.ingest(root, comtrade, [p])
+        lake_ingest.ingest(root, comtrade, [p])
 
 
 # --- bad input: the loader's messages, with lines; nothing committed ---------------------------------------------
@@ -216,12 +216,12 @@ def test_bad_input_named_by_line_and_nothing_committed(tmp_path, text, error, ma
     good = tmp_path / "good.csv"
     good.write_text(HEADER + GOOD.replace("2022", "2021"))
     root = tmp_path / "lake"
-    lake_comtrade.ingest(root, comtrade, [good])
+    lake_ingest.ingest(root, comtrade, [good])
     before = _content(root)
     p = tmp_path / "bad.csv"
     p.write_text(text if text.startswith("reporterCode") else HEADER + text)
     with pytest.raises(error, match=match) as e:
-        lake_comtrade.ingest(root, comtrade, [p])
+        lake_ingest.ingest(root, comtrade, [p])
     assert str(p.resolve()) in str(e.value)
     if error is SourceFormatError:  # the warehouse's loader gives the same message
         with pytest.raises(SourceFormatError) as w:
@@ -238,14 +238,14 @@ def test_a_flow_in_two_files_given_together_is_the_loaders_error(tmp_path):
     b.write_text(HEADER + GOOD.splitlines(keepends=True)[0] + "A,2022,156,M,643,0,H6,270901,C00,0,kg,1,5\n")
     root = tmp_path / "lake"
     with pytest.raises(SourceFormatError) as e:
-        lake_comtrade.ingest(root, comtrade, [a, b])
+        lake_ingest.ingest(root, comtrade, [a, b])
     with pytest.raises(SourceFormatError) as w:
         comtrade.load([a.resolve(), b.resolve()])
     assert str(e.value) == str(w.value) and "a.csv, b.csv: 2 flows appear in more than one" in str(e.value)
     assert lake.current(root) == {}
-    lake_comtrade.ingest(root, comtrade, [a])  # and against a file given again, not re-read
+    lake_ingest.ingest(root, comtrade, [a])  # and against a file given again, not re-read
     with pytest.raises(SourceFormatError, match="appear in more than one"):
-        lake_comtrade.ingest(root, comtrade, [a, b])
+        lake_ingest.ingest(root, comtrade, [a, b])
     assert lake.last_id(root) == 1
 
 
@@ -287,11 +287,11 @@ def test_streamed_equals_the_loader_on_generated_rows(tmp_path_factory, n, seed,
         return  # the loader sorts an empty code (NaN) with text codes, and fails: no reference for this case
     except (SourceFormatError, InvalidValueError) as e:
         with pytest.raises(type(e)) as got_err:
-            lake_comtrade.ingest(d / "lake", comtrade, [p])
+            lake_ingest.ingest(d / "lake", comtrade, [p])
         if not isinstance(e, InvalidValueError):  # a declared check names the file line, not the loaded row
             assert str(got_err.value) == str(e)
         return
-    res = lake_comtrade.ingest(d / "lake", comtrade, [p], allow_shrink=True)
+    res = lake_ingest.ingest(d / "lake", comtrade, [p], allow_shrink=True)
     got = _lake(d / "lake")["trade_flows"]
     want = want.sort_values(ORDER.split(", ")).reset_index(drop=True)
     pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
@@ -317,9 +317,9 @@ def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(generated,
     out, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert "comtrade (add, streamed): trade_flows:" in out
-    lake_comtrade.ingest(tmp_path / "timing", comtrade, generated[1:])  # the same two ingests, undisturbed
+    lake_ingest.ingest(tmp_path / "timing", comtrade, generated[1:])  # the same two ingests, undisturbed
     t0 = time.perf_counter()
-    lake_comtrade.ingest(tmp_path / "timing", comtrade, generated[:1])
+    lake_ingest.ingest(tmp_path / "timing", comtrade, generated[:1])
     took = time.perf_counter() - t0 + 1.5  # plus the CLI's start-up
     want = lake.current(tmp_path / "timing")["comtrade"].rows
 
@@ -334,6 +334,6 @@ def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(generated,
 
     kill_lake_ingest_before_commit(lambda **env: _start(generated[:1], lake2, **env), tmp_path / "paused", staged)
     assert lake.current(lake2) == {} and lake.files(lake2, "trade_flows") == []
-    res = lake_comtrade.ingest(root, comtrade, generated[:1])  # the next ingest cleans up and lands
+    res = lake_ingest.ingest(root, comtrade, generated[:1])  # the next ingest cleans up and lands
     assert res.skipped or lake.current(root)["comtrade"].rows == want
     assert lake.vacuum(root, keep_superseded=True) == []

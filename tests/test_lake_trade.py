@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dyadwatch import lake, lake_ingest, lake_trade
+from dyadwatch import lake, lake_ingest
 from dyadwatch.api import open_store
 from dyadwatch.engines.lakeviews import LakeStore
 from dyadwatch.errors import EmptyInputError, InvalidValueError, ShrinkError, SourceFormatError
@@ -110,7 +110,7 @@ def test_null_quantities_non_states_and_codes_that_share_an_iso3_as_in_the_wareh
     # loader checks duplicates on the raw codes, so these two flows are not repeats.
     p.write_text(ROWS + "2022,899,699,10121,3,1\n2022,250,699,10121,7,nan\n2022,251,699,10122,nan,1\n")
     root = tmp_path / "lake"
-    res = lake_trade.ingest(root, baci, [p])
+    res = lake_ingest.ingest(root, baci, [p])
     with Warehouse(tmp_path / "w.duckdb") as wh:
         ref = wh.ingest(baci, [p])
         want = _rows(wh.con)
@@ -134,7 +134,7 @@ def test_release_zip_streams_its_data_members_with_its_country_list(generated, t
         zf.writestr("product_codes_HS17_V202401b.csv", "code,description\n010121,Horses\n")
         zf.writestr("Readme.txt", "BACI")
     root = tmp_path / "lake"
-    res = lake_trade.ingest(root, baci, [z])
+    res = lake_ingest.ingest(root, baci, [z])
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.ingest(baci, [*generated, codes])  # what the zip holds, unpacked
         want = _rows(wh.con)
@@ -154,13 +154,13 @@ def test_a_country_list_given_with_the_data_is_used_and_a_new_one_rereads_the_da
     codes = tmp_path / "country_codes_V202401b.csv"
     codes.write_text("country_code,country_name,country_iso2,country_iso3\n9999,Wakanda,WK,NOR\n")
     root = tmp_path / "lake"
-    lake_trade.ingest(root, baci, [p, codes])
+    lake_ingest.ingest(root, baci, [p, codes])
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.ingest(baci, [p, codes])
         pd.testing.assert_frame_equal(_rows(LakeStore(root).con), _rows(wh.con), check_dtype=False)
-    assert lake_trade.ingest(root, baci, [p, codes]).skipped
+    assert lake_ingest.ingest(root, baci, [p, codes]).skipped
     codes.write_text("country_code,country_name,country_iso2,country_iso3\n9999,Wakanda,WK,SWE\n")
-    res = lake_trade.ingest(root, baci, [p, codes])  # the data file is unchanged, its mapping is not
+    res = lake_ingest.ingest(root, baci, [p, codes])  # the data file is unchanged, its mapping is not
     assert not res.skipped and res.removed == {"trade_flows": 5}
     with LakeStore(root) as ls:
         assert ls.con.execute("SELECT count(*) FROM trade_flows WHERE reporter = 'SWE'").fetchone()[0] == 1
@@ -174,14 +174,14 @@ def test_second_ingest_skipped_and_changed_file_replaces_its_part(tmp_path):
     a.write_text(ROWS.replace("2022,", "2021,"))
     b.write_text(ROWS)
     root = tmp_path / "lake"
-    lake_trade.ingest(root, baci, [a, b])
+    lake_ingest.ingest(root, baci, [a, b])
     assert lake.current(root)["baci"].rows == {"trade_flows": 8}
     before = _content(root)
-    assert lake_trade.ingest(root, baci, [a]).skipped
+    assert lake_ingest.ingest(root, baci, [a]).skipped
     assert _content(root) == before and lake.last_id(root) == 1
     old = {i["identity"]: i["parts"] for i in lake.current(root)["baci"].inputs}
     a.write_text(HEADER + "2021,251,699,10121,9,2\n2021,699,251,10121,0.5,1\n2021,842,251,270900,10.0,NA\n")
-    res = lake_trade.ingest(root, baci, [a])
+    res = lake_ingest.ingest(root, baci, [a])
     assert not res.skipped and res.removed == {"trade_flows": 4} and res.rows == {"trade_flows": 3}
     entry = lake.current(root)["baci"]
     assert entry.rows == {"trade_flows": 7}
@@ -196,17 +196,17 @@ def test_shrinking_reread_and_empty_file_refused(tmp_path):
     a = tmp_path / "BACI_HS17_Y2022_V202401b.csv"
     a.write_text(ROWS)
     root = tmp_path / "lake"
-    lake_trade.ingest(root, baci, [a])
+    lake_ingest.ingest(root, baci, [a])
     before = _content(root)
     a.write_text(HEADER + "2022,251,699,10121,1.5,2\n")
     with pytest.raises(ShrinkError, match="would delete 3 of the 4"):
-        lake_trade.ingest(root, baci, [a])
+        lake_ingest.ingest(root, baci, [a])
     assert _content(root) == before
     a.write_text(HEADER)
     with pytest.raises(EmptyInputError, match="no data rows for trade_flows"):
-        lake_trade.ingest(root, baci, [a])
+        lake_ingest.ingest(root, baci, [a])
     assert _content(root) == before
-    assert lake_trade.ingest(root, baci, [a], allow_shrink=True).rows == {"trade_flows": 0}
+    assert lake_ingest.ingest(root, baci, [a], allow_shrink=True).rows == {"trade_flows": 0}
     with LakeStore(root) as ls:
         assert not ls.has("trade_flows") and ls.sources_of("trade_flows") == []
 
@@ -248,12 +248,12 @@ def test_bad_input_named_by_line_and_nothing_committed(tmp_path, text, error, ma
     good = tmp_path / "BACI_HS17_Y2021_V202401b.csv"
     good.write_text(ROWS.replace("2022,", "2021,"))
     root = tmp_path / "lake"
-    lake_trade.ingest(root, baci, [good])
+    lake_ingest.ingest(root, baci, [good])
     before = _content(root)
     p = tmp_path / "BACI_HS17_Y2022_V202401b.csv"
     p.write_text(text)
     with pytest.raises(error, match=match) as e:
-        lake_trade.ingest(root, baci, [p])
+        lake_ingest.ingest(root, baci, [p])
     assert str(p.resolve()) in str(e.value)
     if error is SourceFormatError:  # the warehouse's loader gives the same message
         with pytest.raises(SourceFormatError) as w:
@@ -297,10 +297,10 @@ def test_cli_ingest_and_trade_over_the_lake(generated, tmp_path):
 
 def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(generated, tmp_path):
     root = tmp_path / "lake"
-    lake_trade.ingest(root, baci, generated[:1])
-    lake_trade.ingest(tmp_path / "timing", baci, generated[:1])  # the same two ingests, undisturbed
+    lake_ingest.ingest(root, baci, generated[:1])
+    lake_ingest.ingest(tmp_path / "timing", baci, generated[:1])  # the same two ingests, undisturbed
     t0 = time.perf_counter()
-    lake_trade.ingest(tmp_path / "timing", baci, generated[1:])  # how long the killed ingest would take
+    lake_ingest.ingest(tmp_path / "timing", baci, generated[1:])  # how long the killed ingest would take
     took = time.perf_counter() - t0 + 1.5  # plus the CLI's start-up
     want = lake.current(tmp_path / "timing")["baci"].rows
     signal_lake_ingest(
@@ -317,7 +317,7 @@ def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(generated,
     kill_lake_ingest_before_commit(lambda **env: _start(generated[1:], lake2, **env), flag, staged)
     assert lake.current(lake2) == {} and lake.files(lake2, "trade_flows") == []
     # The next ingest removes what the killed ones left and lands.
-    res = lake_trade.ingest(root, baci, generated[1:])
+    res = lake_ingest.ingest(root, baci, generated[1:])
     assert res.skipped or lake.current(root)["baci"].rows == want
     assert lake.vacuum(root, keep_superseded=True) == []
 
@@ -328,7 +328,7 @@ def _landed(after, want) -> None:
 
 def test_concurrent_ingest_refused(generated, tmp_path):
     root = tmp_path / "lake"
-    lake_trade.ingest(root, baci, generated[:1])
+    lake_ingest.ingest(root, baci, generated[:1])
     with lake.writer(root), pytest.raises(lake.LakeBusyError, match="another ingest is writing"):
-        lake_trade.ingest(root, baci, generated[1:])
+        lake_ingest.ingest(root, baci, generated[1:])
     assert lake.last_id(root) == 1

@@ -29,7 +29,6 @@ import shutil
 import uuid
 import warnings
 import zipfile
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -37,39 +36,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dyadwatch import lake, validate
-from dyadwatch.errors import DyadwatchError, SourceFormatError
-from dyadwatch.ingest import IngestResult, conform
+from dyadwatch.errors import SourceFormatError
+from dyadwatch.ingest import conform
 from dyadwatch.lake_comtrade_sql import _KEY, Member, _stream
 from dyadwatch.lake_files import File, q
-from dyadwatch.lake_trade_run import TABLE, Run, input_of, run
+from dyadwatch.lake_trade_run import TABLE, Run, input_of
 from dyadwatch.sources._files import DataWarning, sniff
 
-STREAMED = ("comtrade",)
 _EXPECTED = "a UN Comtrade CSV or Excel export"
-
-
-def can_stream(source) -> bool:
-    return source.META.name in STREAMED
-
-
-def ingest(
-    root: Path,
-    source,
-    paths: Sequence[Path],
-    *,
-    force: bool = False,
-    allow_shrink: bool = False,
-    progress: Callable[[str], None] | None = None,
-    memory_limit: str = "1GB",
-    threads: int = 2,
-) -> IngestResult:
-    """Stream Comtrade ``paths`` into the lake at ``root``: a part per file (per table), one commit for all."""
-    if not can_stream(source):
-        raise DyadwatchError(f"Source {source.META.name!r} is not Comtrade.")
-    return run(
-        root, source.META, paths, _read, force=force, allow_shrink=allow_shrink, progress=progress,
-        memory_limit=memory_limit, threads=threads,
-    )  # fmt: skip
 
 
 # --- the files of a command ---------------------------------------------------------------------------------------
@@ -162,7 +136,7 @@ def _loader(where: str, path: Path, call):
 # --- the reader ---------------------------------------------------------------------------------------------------
 
 
-def _read(con: duckdb.DuckDBPyConnection, ctx: Run) -> tuple[list[dict], list[str]]:
+def read(con: duckdb.DuckDBPyConnection, ctx: Run) -> tuple[list[dict], list[str]]:
     from dyadwatch.sources import comtrade
 
     members = {r.identity: _members(r, ctx.scratch) for r in ctx.refs}

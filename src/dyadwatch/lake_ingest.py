@@ -54,7 +54,7 @@ from dyadwatch.ingest import IngestResult, test_pause
 from dyadwatch.lake_files import File, q
 from dyadwatch.tables import TABLES
 
-STREAMED = ("gdelt", "baci", "comtrade")  # baci: lake_trade.py, comtrade: lake_comtrade.py; the rest is GDELT's
+STREAMED = ("gdelt", "baci", "comtrade")
 _MARK = "dyadwatch-bad"
 _SEP = "\x1f"
 
@@ -75,14 +75,16 @@ def ingest(
     threads: int = 2,
 ) -> IngestResult:
     """Stream ``paths`` of ``source`` into the lake at ``root``: one part per file, one commit for all."""
-    from dyadwatch import lake_comtrade, lake_trade
+    from dyadwatch import lake_comtrade, lake_trade, lake_trade_run
 
-    for trade_source in (lake_trade, lake_comtrade):  # trade flows have their own streamed loaders
-        if trade_source.can_stream(source):
-            return trade_source.ingest(
-                root, source, paths, force=force, allow_shrink=allow_shrink, progress=progress,
-                memory_limit=memory_limit, threads=threads,
-            )  # fmt: skip
+    # Trade flows have readers of their own, driven alike by ``lake_trade_run``; the rest of this module is GDELT's.
+    trade = {"baci": (lake_trade.read, lake_trade.is_codes), "comtrade": (lake_comtrade.read, lambda name: False)}
+    if source.META.name in trade:
+        read, is_codes = trade[source.META.name]
+        return lake_trade_run.run(
+            root, source.META, paths, read, force=force, allow_shrink=allow_shrink, progress=progress,
+            memory_limit=memory_limit, threads=threads, is_codes=is_codes,
+        )  # fmt: skip
     if not can_stream(source):
         raise DyadwatchError(
             f"Source {source.META.name!r} cannot be ingested into a lake yet (streamed: {', '.join(STREAMED)}). "

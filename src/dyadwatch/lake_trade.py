@@ -36,49 +36,23 @@ import re
 import shutil
 import uuid
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from dyadwatch import lake, signals
-from dyadwatch.errors import DyadwatchError, InvalidValueError, SourceFormatError
-from dyadwatch.ingest import IngestResult
+from dyadwatch.errors import InvalidValueError, SourceFormatError
 from dyadwatch.lake_files import File, q
-from dyadwatch.lake_trade_run import TABLE, Run, input_of, run
+from dyadwatch.lake_trade_run import TABLE, Run, input_of
 from dyadwatch.tables import TABLES
 
-STREAMED = ("baci",)
 _MARK = "dyadwatch-bad-trade"
 _CSV_TYPES = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
 
 
-def can_stream(source) -> bool:
-    return source.META.name in STREAMED
-
-
-def ingest(
-    root: Path,
-    source,
-    paths: Sequence[Path],
-    *,
-    force: bool = False,
-    allow_shrink: bool = False,
-    progress: Callable[[str], None] | None = None,
-    memory_limit: str = "1GB",
-    threads: int = 2,
-) -> IngestResult:
-    """Stream BACI ``paths`` into the lake at ``root``: one part per data file, one commit for all."""
-    if not can_stream(source):
-        raise DyadwatchError(f"Source {source.META.name!r} is not a streamed trade source ({', '.join(STREAMED)}).")
-    return run(
-        root, source.META, paths, _read_baci, force=force, allow_shrink=allow_shrink, progress=progress,
-        memory_limit=memory_limit, threads=threads, is_codes=_is_codes,
-    )  # fmt: skip
-
-
-def _read_baci(con, ctx: Run) -> tuple[list[dict], list[str]]:
+def read(con, ctx: Run) -> tuple[list[dict], list[str]]:
     data = [r for r in ctx.refs if not r.codes]
     if not data:
         raise SourceFormatError("baci: give at least one BACI data file (BACI_HS??_Y????_V??????.csv).")
@@ -98,7 +72,7 @@ def _read_baci(con, ctx: Run) -> tuple[list[dict], list[str]]:
     return inputs, notes
 
 
-def _is_codes(name: str) -> bool:
+def is_codes(name: str) -> bool:
     return name.lower().startswith("country_codes")  # the loader's rule for BACI's country list
 
 
@@ -165,7 +139,7 @@ def _zip_codes(r: File, scratch: Path) -> dict[int, str | None] | None:
     if r.path.suffix.lower() != ".zip":
         return None
     with zipfile.ZipFile(r.path) as z:
-        names = [n for n in z.namelist() if _is_codes(Path(n).name) and n.lower().endswith(".csv")]
+        names = [n for n in z.namelist() if is_codes(Path(n).name) and n.lower().endswith(".csv")]
         if not names:
             return None
         target = scratch / f"codes-{uuid.uuid4().hex[:8]}" / Path(names[0]).name

@@ -14,15 +14,27 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from dyadwatch import schema
 from dyadwatch.errors import DyadwatchError, NoDataError, WarehouseBusyError, WarehouseFileError
-from dyadwatch.ingest import IngestResult, sha256, write_error
 from dyadwatch.store import ENV_DB, DerivedMixin, default_path  # noqa: F401  (ENV_DB: where callers look)
 
+if TYPE_CHECKING:
+    from dyadwatch.ingest import IngestResult, sha256
+
 __all__ = ["IngestResult", "Warehouse", "default_path", "sha256"]
+
+
+def __getattr__(name: str) -> Any:
+    # ingest.py (the loaders' frames: pandas) loads when something is ingested, not when a warehouse is read
+    if name in ("IngestResult", "sha256"):
+        from dyadwatch import ingest
+
+        return getattr(ingest, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 LOCK_WAIT_ENV = "DYADWATCH_LOCK_WAIT"  # seconds to wait for another process's write lock (default 60)
@@ -103,10 +115,14 @@ class Warehouse(DerivedMixin):
                         f"Cannot open the warehouse {self.path}: another dyadwatch is writing to it ({e}). "
                         "Fix: wait for it to finish, or choose another file with --db."
                     ) from e
+                from dyadwatch.ingest import write_error
+
                 raise write_error(e, self.path) from e
             try:
                 schema.ensure(self.con, self.path, read_only)
             except duckdb.IOException as e:
+                from dyadwatch.ingest import write_error
+
                 self.con.close()
                 raise write_error(e, self.path) from e
             except BaseException:

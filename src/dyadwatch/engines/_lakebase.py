@@ -162,6 +162,15 @@ class LakeBacked(DerivedMixin):
         """The id of the newest committed entry read: derived tables and caches built before it are stale."""
         return str(max((e.id for e in self._entries.values()), default=0))
 
+    def cache_identity(self) -> str | None:
+        """A digest of the state read: per source, its entry and the part folders live after it. A part is
+        never rewritten and each has a name of its own, so the same digest is the same rows. The engine's class
+        is part of it: a result Spark computed is never read back as DuckDB's, and the two are compared."""
+        import hashlib
+
+        state = sorted((s, e.id, e.at, sorted(e.live.items())) for s, e in self._entries.items())
+        return f"{type(self).__name__}:" + hashlib.sha256(repr(state).encode()).hexdigest() if state else None
+
     def covers(self, states: Iterable[str], years: Iterable[int] | None = None) -> bool:
         return True  # like a warehouse: indicators say "no data" per state
 
