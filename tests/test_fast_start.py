@@ -88,6 +88,12 @@ def test_assess_and_claims_print_the_same_with_and_without_kept_results(env):
             assert kept.stdout == fresh.stdout, (words, fmt)
 
 
+def test_a_status_no_claim_has_prints_the_empty_table(env):
+    out = _run(["claims", "check", "--status", "no such status"], env)
+    assert out.returncode == 0, out.stderr
+    assert "┃ id ┃ status ┃" in out.stdout  # headers, and no row
+
+
 def _table(data) -> str:
     buf = io.StringIO()
     with redirect_stdout(buf), mock.patch.dict(os.environ, {"COLUMNS": "200"}):

@@ -66,4 +66,8 @@ def check(
          "missing": r["missing"][:70]}
         for r in rep.rows() if not status or r["status"] == status
     ]  # fmt: skip
+    if not rows:  # no claim with that status: the headers still say what would be shown
+        import pandas as pd
+
+        rows = pd.DataFrame(columns=["id", "status", "value", "claim", "basis", "missing"])
     emit(rows, fmt, title="Claims")
