@@ -20,9 +20,10 @@ if Path(sys.argv[0]).name in ("dyadwatch", "__main__.py"):
     signals.install()  # the command line: a Ctrl-C even while modules load is a clean interrupt
     if "--lake" in sys.argv:  # an ingest into a lake: the interrupt message names what is unchanged
         signals.target("lake")
-    from dyadwatch.cli import _help
+    if Path(sys.argv[0]).name == "dyadwatch" or Path(sys.argv[0]).parent.name == "dyadwatch":  # not `-m pytest`
+        from dyadwatch.cli import _help
 
-    _help.print_kept(sys.argv[1:])  # `--help` drawn before by this code, for this terminal: printed, and exit
+        _help.print_kept(sys.argv[1:])  # `--help` drawn before by this code, for this terminal: printed, and exit
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 an unexpected error; 2 a wrong argument (unknown country, source, measure; bad "
