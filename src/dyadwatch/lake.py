@@ -251,7 +251,7 @@ def export(con, root: Path, names: Iterable[str] | None = None) -> list[LogEntry
     by_source: dict[str, dict[str, list[Path]]] = {}
     rows: dict[str, dict[str, int]] = {}
     for name in chosen:
-        cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.names)
+        cols = ", ".join(f'"{c}"' for c in TABLES[name].names)
         for (src,) in con.execute(f'SELECT DISTINCT source FROM "{name}" ORDER BY 1').fetchall():
             part = stage(root, name, src, "export")
             target = str(part / "data.parquet").replace("'", "''")

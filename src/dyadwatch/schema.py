@@ -119,7 +119,7 @@ def check_columns(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     for name, cols in have.items():
         if name not in TABLES:
             continue
-        want = TABLES[name].schema.names
+        want = TABLES[name].names
         if cols != want:
             missing = [c for c in want if c not in cols]
             extra = [c for c in cols if c not in want]

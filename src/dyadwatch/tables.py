@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -31,17 +34,31 @@ class Check:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A table: its columns as (name, Arrow type name: ``pa.<type>()``), unit of analysis, doc and checks.
+
+    Types are named, and ``schema`` builds the Arrow schema on first use: opening a warehouse or a lake checks
+    column names only, and does not load pyarrow (and numpy) for it.
+    """
+
     name: str
     unit: str
-    schema: pa.Schema
+    columns: tuple[tuple[str, str], ...]
     doc: str
     checks: dict[str, Check] = field(default_factory=dict)
 
+    @property
+    def names(self) -> list[str]:
+        return [c for c, _ in self.columns]
 
-def _spec(
-    name: str, unit: str, doc: str, *cols: tuple[str, pa.DataType], checks: dict[str, Check] | None = None
-) -> TableSpec:
-    return TableSpec(name, unit, pa.schema([("source", pa.string()), *cols]), doc, dict(checks or {}))
+    @cached_property
+    def schema(self) -> pa.Schema:
+        import pyarrow as pa
+
+        return pa.schema([(c, getattr(pa, t)()) for c, t in self.columns])
+
+
+def _spec(name: str, unit: str, doc: str, *cols: tuple[str, str], checks: dict[str, Check] | None = None) -> TableSpec:
+    return TableSpec(name, unit, (("source", S), *cols), doc, dict(checks or {}))
 
 
 def _years(first: int = 1800) -> Check:
@@ -58,7 +75,8 @@ _PERIOD = Check(pattern=r"\d{4}(-(0[1-9]|1[0-2]))?", why="a year YYYY or a month
 _GOLDSTEIN = Check(-10, 10, why="a Goldstein score from -10 to 10")
 
 
-S, I16, I32, I64, F64, B, D = pa.string(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
+# Arrow type names (``pyarrow.<name>()``)
+S, I8, I16, I32, I64, F64, B, D = "string", "int8", "int16", "int32", "int64", "float64", "bool_", "date32"
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -93,7 +111,7 @@ TABLES: dict[str, TableSpec] = {
             ("rcid", I32),
             ("iso3", S),
             ("cow", I16),
-            ("vote", pa.int8()),
+            ("vote", I8),
             checks={"vote": Check(allowed=(1, 2, 3, 8, 9), why="1 yes, 2 abstain, 3 no, 8 absent, 9 not a member")},
         ),
         _spec(
@@ -106,12 +124,12 @@ TABLES: dict[str, TableSpec] = {
             ("cow_a", I16),
             ("cow_b", I16),
             ("year", I16),
-            ("defense", pa.int8()),
-            ("offense", pa.int8()),
-            ("neutral", pa.int8()),
-            ("nonagg", pa.int8()),
-            ("consul", pa.int8()),
-            ("entente", pa.int8()),
+            ("defense", I8),
+            ("offense", I8),
+            ("neutral", I8),
+            ("nonagg", I8),
+            ("consul", I8),
+            ("entente", I8),
             checks={"year": _years(), **_OBLIGATIONS},
         ),
         _spec(
@@ -123,11 +141,11 @@ TABLES: dict[str, TableSpec] = {
             ("cow", I16),
             ("start", D),
             ("end", D),
-            ("defense", pa.int8()),
-            ("offense", pa.int8()),
-            ("neutral", pa.int8()),
-            ("nonagg", pa.int8()),
-            ("consul", pa.int8()),
+            ("defense", I8),
+            ("offense", I8),
+            ("neutral", I8),
+            ("nonagg", I8),
+            ("consul", I8),
             ("bilateral", B),
             checks={**{c: _FLAG for c in ("defense", "offense", "neutral", "nonagg", "consul")}},
         ),
@@ -178,7 +196,7 @@ TABLES: dict[str, TableSpec] = {
             ("freq", S),
             ("flow", S),
             ("hs_version", S),
-            ("hs_level", pa.int8()),
+            ("hs_level", I8),
             ("hs_code", S),
             ("value_usd", F64),
             ("quantity", F64),
@@ -198,7 +216,7 @@ TABLES: dict[str, TableSpec] = {
             "code",
             "Harmonized System nomenclature: code, level (2/4/6), section (I-XXI), description.",
             ("hs_code", S),
-            ("hs_level", pa.int8()),
+            ("hs_level", I8),
             ("section", S),
             ("parent", S),
             ("description", S),
@@ -301,7 +319,7 @@ TABLES: dict[str, TableSpec] = {
             ("cameo", S),
             ("root_code", S),
             ("is_root", B),
-            ("quad_class", pa.int8()),
+            ("quad_class", I8),
             ("goldstein", F64),
             ("mentions", I32),
             ("sources", I32),
@@ -323,7 +341,7 @@ TABLES: dict[str, TableSpec] = {
             "CAMEO event codes with their description and Goldstein conflict-cooperation weight (-10..10).",
             ("code", S),
             ("root_code", S),
-            ("level", pa.int8()),
+            ("level", I8),
             ("description", S),
             ("goldstein", F64),
             checks={"goldstein": _GOLDSTEIN},
@@ -376,7 +394,7 @@ TABLES: dict[str, TableSpec] = {
             ("resolution", S),
             ("draft", S),
             ("iso3", S),
-            ("vote", pa.int8()),
+            ("vote", I8),
             ("permanent", B),
         ),
         _spec(
@@ -415,8 +433,8 @@ TABLES: dict[str, TableSpec] = {
             ("code_a", I16),
             ("code_b", I16),
             ("year", I16),
-            ("microstate_a", pa.int8()),
-            ("microstate_b", pa.int8()),
+            ("microstate_a", I8),
+            ("microstate_b", I8),
         ),
         _spec(
             "mids",
@@ -429,24 +447,24 @@ TABLES: dict[str, TableSpec] = {
             ("cow_a", I16),
             ("cow_b", I16),
             ("year", I16),
-            ("onset", pa.int8()),
-            ("ongoing", pa.int8()),
-            ("sidea_a", pa.int8()),
-            ("sidea_b", pa.int8()),
-            ("fatality_a", pa.int8()),
-            ("fatality_b", pa.int8()),
-            ("hiact_a", pa.int8()),
-            ("hiact_b", pa.int8()),
-            ("hostlev_a", pa.int8()),
-            ("hostlev_b", pa.int8()),
-            ("orig_a", pa.int8()),
-            ("orig_b", pa.int8()),
-            ("revstate_a", pa.int8()),
-            ("revstate_b", pa.int8()),
-            ("fatality", pa.int8()),
-            ("hostlev", pa.int8()),
-            ("recip", pa.int8()),
-            ("stmon", pa.int8()),
+            ("onset", I8),
+            ("ongoing", I8),
+            ("sidea_a", I8),
+            ("sidea_b", I8),
+            ("fatality_a", I8),
+            ("fatality_b", I8),
+            ("hiact_a", I8),
+            ("hiact_b", I8),
+            ("hostlev_a", I8),
+            ("hostlev_b", I8),
+            ("orig_a", I8),
+            ("orig_b", I8),
+            ("revstate_a", I8),
+            ("revstate_b", I8),
+            ("fatality", I8),
+            ("hostlev", I8),
+            ("recip", I8),
+            ("stmon", I8),
         ),
         _spec(
             "rivalries",
@@ -461,11 +479,11 @@ TABLES: dict[str, TableSpec] = {
             ("start", I16),
             ("end", I16),
             ("region", S),
-            ("spatial", pa.int8()),
-            ("positional", pa.int8()),
-            ("ideological", pa.int8()),
-            ("interventionary", pa.int8()),
-            ("principal", pa.int8()),
+            ("spatial", I8),
+            ("positional", I8),
+            ("ideological", I8),
+            ("interventionary", I8),
+            ("principal", I8),
         ),
         _spec(
             "capabilities",

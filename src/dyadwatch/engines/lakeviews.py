@@ -47,7 +47,7 @@ class LakeStore(LakeBacked):
             if not listing:
                 continue
             # Exactly the canonical columns, in their order, whatever a writer added.
-            cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.names) if name in TABLES else "*"
+            cols = ", ".join(f'"{c}"' for c in TABLES[name].names) if name in TABLES else "*"
             self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT {cols} FROM read_parquet([{listing}])')
 
     def table(self, name: str) -> ir.Table:
