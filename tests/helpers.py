@@ -8,6 +8,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -84,6 +85,17 @@ class RCache:
             self.frames[key] = self.read_r(str(p))
             self.parses += 1
         return OrderedDict((name, df.copy()) for name, df in self.frames[key].items())
+
+
+def start_lake_ingest(source: str, files: list[Path], root: Path, **env: str) -> subprocess.Popen:
+    """``dyadwatch ingest SOURCE FILES --lake ROOT`` as a child process (this checkout's code; ``env`` added)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dyadwatch", "ingest", source, *map(str, files), "--lake", str(root)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def signal_lake_ingest(

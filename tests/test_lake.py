@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +27,8 @@ from dyadwatch.warehouse import Warehouse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from gdelt_generate import generate  # noqa: E402
+
+from helpers import kill_lake_ingest_before_commit, signal_lake_ingest, start_lake_ingest  # noqa: E402
 
 REAL = ["events/gdelt1_georgia_2012-08.csv", "events/gdelt1_georgia_2012-12.csv"]
 
@@ -315,16 +315,6 @@ def test_file_of_non_state_events_is_an_empty_part(tmp_path):
 # --- atomicity: kill -9 and Ctrl-C at random points -------------------------------------------------------
 
 
-def _start(files: list[Path], root: Path, **env: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "dyadwatch", "ingest", "gdelt", *map(str, files), "--lake", str(root)],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(synth, tmp_path):
     root = tmp_path / "lake"
     lake_ingest.ingest(root, gdelt, synth[:1])
@@ -333,38 +323,23 @@ def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(synth, tmp
     t0 = time.perf_counter()
     lake_ingest.ingest(tmp_path / "timing", gdelt, synth[1:])  # how long the killed ingest would take
     took = time.perf_counter() - t0 + 1.5  # plus the CLI's start-up
-    rng = random.Random(13)
-    outcomes = []
-    for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
-        p = _start(synth[1:], root)
-        time.sleep(rng.uniform(1.0, took))  # from the CLI's start: the signal handlers are set
-        p.send_signal(sig)
-        _, err = p.communicate(timeout=60)
-        after = _content(root)
-        if after != before:  # the signal came after the commit: the ingest landed whole
-            # The generated files repeat some ids across files: the count is the undisturbed run's, not a sum.
-            assert after[0]["gdelt"].rows == lake.current(tmp_path / "timing")["gdelt"].rows
-            outcomes.append("committed")
-            break
-        outcomes.append("unchanged")
-        if sig != signal.SIGKILL:
-            assert p.returncode == 130, err
-            assert "Interrupted; the lake is unchanged." in err
-    assert "unchanged" in outcomes
+
+    def landed(after) -> None:
+        # The generated files repeat some ids across files: the count is the undisturbed run's, not a sum.
+        assert after[0]["gdelt"].rows == lake.current(tmp_path / "timing")["gdelt"].rows
+
+    signal_lake_ingest(lambda: start_lake_ingest("gdelt", synth[1:], root), lambda: _content(root), took, landed)
     # With every part written and nothing committed (the pause before the commit): still nothing visible.
-    flag = tmp_path / "paused"
-    p = _start(synth[1:2], tmp_path / "lake2", DYADWATCH_TEST_PAUSE_IN_INGEST=str(flag))
-    for _ in range(600):
-        if flag.exists():
-            break
-        time.sleep(0.1)
-    assert flag.exists()
-    staged = list((tmp_path / "lake2" / "events").glob("source=gdelt/part=*/data.parquet"))
-    assert staged and staged[0].stat().st_size > 1_000_000
-    p.send_signal(signal.SIGKILL)
-    p.communicate(timeout=30)
-    assert lake.current(tmp_path / "lake2") == {} and lake.files(tmp_path / "lake2", "events") == []
-    assert lake.files(tmp_path / "lake2", lake.DYAD_MONTH) == []  # its staged aggregate is not live either
+    lake2 = tmp_path / "lake2"
+
+    def staged() -> None:
+        parts = list((lake2 / "events").glob("source=gdelt/part=*/data.parquet"))
+        assert parts and parts[0].stat().st_size > 1_000_000
+
+    kill_lake_ingest_before_commit(lambda **env: start_lake_ingest("gdelt", synth[1:2], lake2, **env),
+                                   tmp_path / "paused", staged)  # fmt: skip
+    assert lake.current(lake2) == {} and lake.files(lake2, "events") == []
+    assert lake.files(lake2, lake.DYAD_MONTH) == []  # its staged aggregate is not live either
     # The next ingest removes what the killed ones left and lands.
     res = lake_ingest.ingest(root, gdelt, synth[1:])
     assert res.skipped or lake.current(root)["gdelt"].rows["events"] > before[0]["gdelt"].rows["events"]

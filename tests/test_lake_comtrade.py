@@ -5,7 +5,6 @@ and atomicity under kill -9 and Ctrl-C."""
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import subprocess
 import sys
@@ -33,20 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from comtrade_generate import generate, rows, write  # noqa: E402
 
-from helpers import kill_lake_ingest_before_commit, signal_lake_ingest  # noqa: E402
+from helpers import kill_lake_ingest_before_commit, signal_lake_ingest, start_lake_ingest  # noqa: E402
+from shared_layout import FULL  # noqa: E402
 
 ORDER = "reporter, partner, period, flow, hs_code, file"
 HEADER = "freqCode,period,reporterCode,flowCode,partnerCode,partner2Code,classificationCode,cmdCode,customsCode,"
 HEADER += "motCode,qtyUnitAbbr,qty,primaryValue\n"
 GOOD = "A,2022,156,M,643,0,H6,270900,C00,0,kg,10,100.5\nA,2022,156,X,643,0,H6,TOTAL,C00,0,N/A,,200\n"
-REAL_FILES = [
-    "trade/comtrade_v1_china_imports_from_russia_2019.xlsx",
-    "trade/comtrade_reporter_codes.csv",
-    "trade/comtrade_partner_codes.csv",
-    "trade/comtrade_v1_reporterAreas.csv",
-    "trade/comtrade_v1_partnerAreas.csv",
-    "trade/harmonized_system.csv",
-]
+REAL_FILES = list(dict(FULL)["comtrade"])  # what the full-warehouse tests ingest for Comtrade
 
 
 def _rows(con, table: str = "trade_flows") -> pd.DataFrame:
@@ -302,13 +295,7 @@ def test_streamed_equals_the_loader_on_generated_rows(tmp_path_factory, n, seed,
 
 
 def _start(files: list[Path], root: Path, **env: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "dyadwatch", "ingest", "comtrade", *map(str, files), "--lake", str(root)],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_lake_ingest("comtrade", files, root, **env)
 
 
 def test_kill_and_interrupt_at_random_points_leave_the_lake_as_before(generated, tmp_path):

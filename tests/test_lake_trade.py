@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from baci_generate import generate  # noqa: E402
 
-from helpers import kill_lake_ingest_before_commit, signal_lake_ingest  # noqa: E402
+from helpers import kill_lake_ingest_before_commit, signal_lake_ingest, start_lake_ingest  # noqa: E402
 
 HEADER = "t,i,j,k,v,q\n"
 ROWS = (
@@ -268,13 +268,7 @@ def test_bad_input_named_by_line_and_nothing_committed(tmp_path, text, error, ma
 
 
 def _start(files: list[Path], root: Path, **env: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "dyadwatch", "ingest", "baci", *map(str, files), "--lake", str(root)],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_lake_ingest("baci", files, root, **env)
 
 
 def test_cli_ingest_and_trade_over_the_lake(generated, tmp_path):

@@ -48,7 +48,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dyadwatch import lake, lake_files, signals
+from dyadwatch import lake, lake_files, lake_trade_run, signals
 from dyadwatch.errors import DyadwatchError, InvalidValueError, SourceFormatError
 from dyadwatch.ingest import IngestResult, test_pause
 from dyadwatch.lake_files import File, q
@@ -75,7 +75,7 @@ def ingest(
     threads: int = 2,
 ) -> IngestResult:
     """Stream ``paths`` of ``source`` into the lake at ``root``: one part per file, one commit for all."""
-    from dyadwatch import lake_comtrade, lake_trade, lake_trade_run
+    from dyadwatch import lake_comtrade, lake_trade
 
     # Trade flows have readers of their own, driven alike by ``lake_trade_run``; the rest of this module is GDELT's.
     trade = {"baci": (lake_trade.read, lake_trade.is_codes), "comtrade": (lake_comtrade.read, lambda name: False)}
@@ -162,14 +162,7 @@ def _ingest(root, source, paths, force, allow_shrink, progress, memory_limit, th
 def _connect(scratch: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
     from dyadwatch.sources import gdelt
 
-    con = duckdb.connect(
-        config={
-            "memory_limit": memory_limit,
-            "threads": threads,
-            "preserve_insertion_order": False,  # lets COPY stream instead of buffering to keep row order
-            "temp_directory": str(scratch / "spill"),
-        }
-    )
+    con = lake_trade_run.connect(scratch, memory_limit, threads)
     mapping = _country_map(gdelt)
     con.execute("CREATE TEMP TABLE _cmap (code VARCHAR, iso3 VARCHAR)")
     con.executemany("INSERT INTO _cmap VALUES (?, ?)", list(mapping.items()))
