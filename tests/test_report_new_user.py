@@ -94,11 +94,11 @@ def test_south_africa_ideal_points_break_across_its_exclusion(small_wh):
 
 
 def test_currency_months_eleven_apart_are_not_joined():
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api
     from dyadwatch.report.sections import currency
 
     ctx = _ctx("CHN", "RUS")
-    f, _ = tp.currency_shares(ctx.wh, ["CHN", "RUS"])
+    f = api.currency(["CHN", "RUS"], wh=ctx.wh).data
     m = currency.monthly_data(f.assign(period=f.period.astype(str)))
     for metric, g in m.groupby("metric"):
         months = g.dropna(subset=["value"]).month
@@ -209,12 +209,12 @@ def test_no_raw_column_names_and_money_with_currency(reports):
 
 
 def test_concord_table_agrees_with_the_economy_section():
-    from dyadwatch import assess
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api, assess
 
     ctx = _ctx("CHN", "RUS")
     row = assess.scorecard("CHN", "RUS", wh=ctx.wh).set_index("dimension").loc["trade dependence"]
-    df, basis = tp.load_trade(ctx.wh, "CHN", "RUS")
+    res = api.trade("CHN", "RUS", wh=ctx.wh)
+    df, basis = res.data, res.basis
     last = df.dropna(subset=["share_of_a_trade", "share_of_b_trade"]).iloc[-1]
     assert basis == "pack" and row.direction != "no data"
     assert int(row.year) == int(last.period)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dyadwatch import countries, sources
+from dyadwatch import api, countries, sources
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import PeriodError
 from dyadwatch.report.base import ReportContext
@@ -168,7 +168,7 @@ def test_region_trend_against_cow(db, shared):
     with Warehouse(db, read_only=True) as wh:
         df = trade_region.region(wh, "CHN", "RUS", ["KAZ"], year_from=2000, year_to=2014)
         tr = trade_region.region_trend(df).iloc[0]
-        cur = trade_region.currency_shares(wh, ["RUS"])
+        cur = api.currency(["RUS"], wh=wh).data
     assert tr.share_change_a_pp == pytest.approx(100 * (share(710, 2014) - share(710, 2000)))
     assert tr.share_change_b_pp == pytest.approx(100 * (share(365, 2014) - share(365, 2000)))
     assert set(cur.metric) >= {"cny_share_ru_export_settlements", "cny_share_moex_fx_spot"}

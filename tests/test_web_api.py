@@ -285,10 +285,11 @@ def test_new_family_endpoints_equal_the_cli_on_the_pack(client, capsys, url, cli
 
 
 def test_currency_is_the_reports_currency_facts(client):
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api
     from dyadwatch.report.sections.currency import about_dyad
 
-    rows, basis = tp.currency_shares(as_store(None), ["CHN", "RUS"])
+    res = api.currency(["CHN", "RUS"], wh=as_store(None))
+    rows, basis = res.data, res.basis
     want = about_dyad(rows, {"CHN", "RUS"}, True)
     got = api_csv(client, "/api/currency?a=CHN&b=RUS")
     assert basis == "pack" and len(got) == len(want) > 5

@@ -455,11 +455,10 @@ def _need(wh, table: str, hint: str) -> str | None:
 
 def _trade_row(a, b, wh, band) -> dict:
     # The same figures the report's Economy section shows: the warehouse's trade, else the pack's COW trade.
-    from dyadwatch.api import as_store
-    from dyadwatch.indicators import trade_pack
+    from dyadwatch import api
 
     try:
-        df, _ = trade_pack.load_trade(as_store(wh), a, b)
+        df = api.trade(a, b, wh=wh).data
     except DyadwatchError as e:
         return _no_row("trade dependence", str(e))
     df = df[df.period.str.len() == 4]
@@ -477,13 +476,11 @@ def _trade_row(a, b, wh, band) -> dict:
 
 def _energy_row(a, b, wh, band) -> dict:
     # The same figures the report's Energy section shows: the warehouse's crude flows, else the pack's.
-    from dyadwatch.api import as_store
-    from dyadwatch.indicators import trade_pack
+    from dyadwatch import api
 
-    store = as_store(wh)
     for imp, org in ((a, b), (b, a)):
         try:
-            df, _ = trade_pack.load_crude(store, imp, org, freq="A")
+            df = api.energy_crude(imp, org, freq="A", wh=wh).data
         except DyadwatchError:
             continue
         s = df.set_index("period").share_value

@@ -58,9 +58,9 @@ def bibtex(name: str) -> str:
 
 def facts_entries(store) -> list[dict[str, str]]:
     """One entry per publisher and page of the published facts the store holds (the warehouse's or the pack's)."""
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch.indicators import trade_tables as tt
 
-    df, _ = tp.load_facts(store)
+    df = tt.facts(store)
     out = []
     for (pub, url), g in df.groupby(["publisher", "url"], dropna=False, sort=True):
         metrics = sorted(set(g.metric))

@@ -65,10 +65,10 @@ def fact_period_spellings(period: str) -> list[str]:
 def _facts_frame(ctx: Context) -> pd.DataFrame:
     """The facts table: the warehouse's when it has one, else the embedded pack's (transcribed with citations)."""
     if "facts_frame" not in ctx.cache:
-        from dyadwatch.indicators.trade_pack import load_facts
+        from dyadwatch import api
 
         try:
-            ctx.cache["facts_frame"] = load_facts(ctx.wh)[0]
+            ctx.cache["facts_frame"] = api.facts(wh=ctx.wh).data
         except NoDataError as e:
             raise NotCheckable(
                 "table 'facts' is empty (ingest the published figures: `dyadwatch ingest facts reference_facts.csv`)"

@@ -48,12 +48,12 @@ TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "growth", "s
 
 
 def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None, year_to=None) -> pd.DataFrame:
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api
 
     key = ("trade", a, b, period, year_from, year_to)
     if key in ctx.cache:
         return ctx.cache[key]
-    if tp._has_trade(ctx.wh):
+    if api.basis_for(ctx.wh, "trade") != "pack":
         fn = ctx.indicator("trade", "trade")
         ctx.cache[key] = _call(fn, ctx.wh, a, b, period, year_from=year_from, year_to=year_to)
         return ctx.cache[key]
@@ -63,7 +63,7 @@ def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None
         raise NotCheckable(f"{why} (annual); ingest {_TRADE_FIX}")
     yf, yt = (int(period), int(period)) if period else (year_from, year_to)
     try:
-        df, _ = tp.load_trade(ctx.wh, a, b, year_from=yf, year_to=yt)
+        df = api.trade(a, b, year_from=yf, year_to=yt, wh=ctx.wh).data
     except DyadwatchError as e:
         raise NotCheckable(f"{why}; ingest {_TRADE_FIX}") from e
     ctx.cache[key] = df
@@ -200,15 +200,14 @@ def _energy(ctx: Context, name: str):
     ("importer", "origin", "commodity", "scale"),
 )
 def energy_imports(ctx: Context, p: Params) -> Measured:
-    from dyadwatch import countries
+    from dyadwatch import api, countries
     from dyadwatch.indicators import energy as en
-    from dyadwatch.indicators import trade_pack as tp
 
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     com, m = p.get("commodity", "crude_oil"), p.measure or "value"
     label = _label(p.period)
     commodity = en.COMMODITIES.get(com, com)
-    in_wh = tp._has_commodity(ctx.wh, commodity)
+    in_wh = api.basis_for(ctx.wh, commodity) != "pack"
     if in_wh:
         df = _call(_energy(ctx, "origin_shares"), ctx.wh, com, imp, p.period)
         src, where = _sources(ctx.wh, "energy_flows"), ""
@@ -216,9 +215,9 @@ def energy_imports(ctx: Context, p: Params) -> Measured:
         # The pack keeps shares and unit values per month and full year (no values or volumes, no ranges).
         freq = "A" if len(label) == 4 else "M"
         if commodity == "pipeline_gas":
-            df = _call(tp.load_gas, ctx.wh, imp, freq)[0]
+            df = _call(api.energy_gas, imp, freq=freq, wh=ctx.wh).data
         else:
-            df = _call(tp.load_crude, ctx.wh, imp, org, freq=freq)[0].assign(origin=org)
+            df = _call(api.energy_crude, imp, org, freq=freq, wh=ctx.wh).data.assign(origin=org)
         src, where = [_ENERGY_SOURCE.get(commodity, com)], " [embedded pack]"
     row = df[(df.origin == org) & (df.period == label)] if m in df.columns else df.iloc[0:0]
     v = num(row[m].iloc[0]) if not row.empty else None
@@ -235,10 +234,11 @@ _ENERGY_SOURCE = {"crude_oil": "china_crude", "pipeline_gas": "china_gas"}
 
 def _crude(ctx: Context, imp: str, org: str) -> tuple[pd.DataFrame, list[str], str]:
     """Monthly crude figures for (importer, origin): warehouse else pack; with sources and a formula tag."""
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api
 
-    df, basis = _call(tp.load_crude, ctx.wh, imp, org)
-    if basis == "pack":
+    res = _call(api.energy_crude, imp, org, wh=ctx.wh)
+    df = res.data
+    if res.basis == "pack":
         return df, ["china_crude"], " [embedded pack]"
     return df, _sources(ctx.wh, "energy_flows"), ""
 
@@ -298,13 +298,13 @@ def crude_first_month(ctx: Context, p: Params) -> Measured:
     ("importer", "origin", "start", "end", "benchmark", "scale"),
 )
 def crude_gains(ctx: Context, p: Params) -> Measured:
-    from dyadwatch import countries
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api, countries
 
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     bm = p.get("benchmark", "average")
-    df, basis = _call(tp.load_gains, ctx.wh, imp, org, str(p.get("start")), str(p.get("end")), benchmark=bm)
-    src, tag = (["china_crude"], " [embedded pack]") if basis == "pack" else (_sources(ctx.wh, "energy_flows"), "")
+    res = _call(api.crude_gains, imp, org, str(p.get("start")), str(p.get("end")), benchmark=bm, wh=ctx.wh)
+    df = res.data
+    src, tag = (["china_crude"], " [embedded pack]") if res.basis == "pack" else (_sources(ctx.wh, "energy_flows"), "")
     if df.gain.isna().any():
         raise NotCheckable(f"unit values for months {df.period[df.gain.isna()].tolist()}")
     scale = float(p.get("scale", 1))
@@ -319,9 +319,9 @@ def crude_gains(ctx: Context, p: Params) -> Measured:
     ("name", "status", "agg"),
 )
 def pipeline_capacity(ctx: Context, p: Params) -> Measured:
-    from dyadwatch.indicators import trade_pack as tp
+    from dyadwatch import api
 
-    df, _ = _call(tp.load_pipelines, ctx.wh, str(p.get("name")))
+    df = _call(api.pipelines, str(p.get("name")), wh=ctx.wh).data
     if p.get("status"):
         df = df[df.status == p.get("status")]
     df = df[df.capacity_bcm_y.notna()]

@@ -10,12 +10,8 @@ from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
 
 countries = lazy("dyadwatch.countries")  # `--help` does not pay for the crosswalk
 
-en = lazy("dyadwatch.indicators.energy")
-tr = lazy("dyadwatch.indicators.trade")
-warehouse = lazy("dyadwatch.warehouse")
 tc = lazy("dyadwatch.indicators.trade_composition")
 trg = lazy("dyadwatch.indicators.trade_region")
-tp = lazy("dyadwatch.indicators.trade_pack")
 api = lazy("dyadwatch.api")
 
 PeriodOpt = Annotated[
@@ -41,26 +37,6 @@ def _iso(x: str) -> str:
     return countries.resolve_input(x).iso3
 
 
-def _open(db):
-    """The store: the warehouse (if any) before the embedded pack."""
-    return api.open_store(db)
-
-
-def _in_period(df, period: str | None, column: str = "period"):
-    """Rows of a pack table inside ``period`` (a year, a month or a year-to-date range)."""
-    p = tr.parse_period(period)
-    if p is None:
-        return df
-    year = df[column].astype(str).str[:4].astype(int)
-    keep = year == p.year
-    if p.m_from is not None:
-        month = df[column].astype(str).str[5:7]
-        if (month == "").all():
-            raise tr.PeriodError(f"Period {period!r}: the embedded pack holds whole years here; ingest monthly flows.")
-        keep &= month.astype(int).between(p.m_from, p.m_to)
-    return df[keep]
-
-
 def trade(
     a: Annotated[str, typer.Argument(help="First state (name, ISO2/ISO3 or COW code).")],
     b: Annotated[str, typer.Argument(help="Second state.", callback=other_state)],
@@ -81,26 +57,9 @@ def trade(
     `--period 2023-01..2023-08` gives January–August with growth against January–August a year earlier.
     """
     ia, ib = _iso(a), _iso(b)
-    wh = _open(db)
-    if not tp._has_trade(wh):  # no trade ingested: COW trade (to 2014) from the embedded pack
-        with wh:
-            df, _ = tp.load_trade(wh, ia, ib, year_from=year_from, year_to=year_to)
-        df = _in_period(df, period)
-        emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=[tp.pack_note(["cow_trade"])], dyad=(ia, ib))
-        return
-    with wh:
-        df = tr.trade(
-            wh,
-            ia,
-            ib,
-            period,
-            year_from=year_from,
-            year_to=year_to,
-            source=source,
-            cif_margin=tr.CIF_MARGIN if cif_margin is None else cif_margin,
-        )
-        notes = tr.coverage_notes(df, ia, ib) + tr.reporting_notes(wh, df, ia, ib)
-    emit(df, fmt, title=f"Trade, {ia} with {ib}", notes=notes, dyad=(ia, ib))
+    res = api.trade(ia, ib, period=period, year_from=year_from, year_to=year_to, source=source,
+                    cif_margin=cif_margin, db=db)  # fmt: skip
+    emit(res.data, fmt, title=f"Trade, {ia} with {ib}", notes=res.notes, dyad=(ia, ib))
 
 
 def composition(
@@ -146,22 +105,12 @@ def region(
     """
     ia, ib = _iso(a), _iso(b)
     sts = [_iso(s) for s in states.split(",") if s.strip()]
-    wh = _open(db)
-    try:
-        if tp._has_trade(wh):
-            df = trg.region(wh, ia, ib, sts, period, year_from=year_from, year_to=year_to)
-            basis = []
-        else:  # COW trade (to 2014) from the embedded pack
-            df, _ = tp.load_region(wh, ia, ib, sts, year_from=year_from, year_to=year_to)
-            df = _in_period(df, period)
-            basis = [tp.pack_note(["cow_trade"])]
-        if trend:
-            df = trg.region_trend(df)
-        facts, _ = tp.facts_for(wh, sts)
-    finally:
-        wh.close()
+    with api.open_store(db) as store:
+        res = api.region(ia, ib, sts, period=period, year_from=year_from, year_to=year_to, wh=store)
+        facts = api.facts(sts, wh=store).data
+    df = trg.region_trend(res.data) if trend else res.data
     notes = [f"Published: {r.metric} {r.period} = {r.value} {r.unit} ({r.publisher})" for r in facts.itertuples()]
-    notes += basis
+    notes += res.notes
     if "share_a" in df.columns and df.share_a.isna().all():
         notes.append("Shares are empty where the states' total trade is not in the warehouse (no data, not zero).")
     emit(df, fmt, title=f"{ia} and {ib} in {', '.join(sts)}", notes=notes, dyad=(ia, ib))
@@ -186,28 +135,18 @@ def crude(
     Example: `dyadwatch energy crude --importer CHN --origin RUS --period 2022`
     """
     ii, io = _iso(importer), _iso(origin)
-    wh = _open(db)
-    basis = [] if tp._has_commodity(wh, "crude_oil") else [tp.pack_note(["china_crude"])]
-    try:
-        if gains_from and gains_to:
-            bench = benchmark[0] if benchmark else "others"
-            bench = bench if bench in ("average", "others") else _iso(bench)
-            df, _ = tp.load_gains(wh, ii, io, gains_from, gains_to, benchmark=bench)
-            emit(df, fmt, title=f"Implied gains of {ii} on crude from {io}",
-                 notes=[f"Total: {df.gain.sum() / 1e9:.2f} bn USD over {len(df)} months.", *basis])  # fmt: skip
-            return
-        bms = tuple(_iso(x) for x in benchmark or ())
-        if basis:  # the embedded pack: every period, then the one asked for
-            df = _in_period(tp.load_crude(wh, ii, io, benchmarks=bms, freq="A" if annual else "M")[0], period)
-        else:
-            df = en.crude(wh, ii, io, period, benchmarks=bms, freq="A" if annual else "M")
-    finally:
-        wh.close()
+    if gains_from and gains_to:
+        bench = benchmark[0] if benchmark else "others"
+        res = api.crude_gains(ii, io, gains_from, gains_to, benchmark=bench, db=db)
+        total = f"Total: {res.data.gain.sum() / 1e9:.2f} bn USD over {len(res.data)} months."
+        emit(res.data, fmt, title=f"Implied gains of {ii} on crude from {io}", notes=[total, *res.notes])
+        return
+    res = api.energy_crude(ii, io, period=period, benchmarks=tuple(benchmark or ()), freq="A" if annual else "M", db=db)
     emit(
-        df,
+        res.data,
         fmt,
         title=f"Crude imports of {ii} from {io}",
-        notes=["Volumes in tonnes, values in USD (UN Comtrade, China's reports).", *basis],
+        notes=["Volumes in tonnes, values in USD (UN Comtrade, China's reports).", *res.notes],
         dyad=(ii, io),
     )
 
@@ -224,9 +163,8 @@ def gas(
 
     Example: `dyadwatch energy gas --importer CHN --period 2023-01..2023-08`
     """
-    with api.open_store(db) as wh:
-        df = en.gas(wh, _iso(importer), period, freq="M" if monthly else "A")
-    emit(df, fmt, title=f"Pipeline gas imports of {importer} by origin", notes=["Shares by value."])
+    res = api.energy_gas(_iso(importer), period=period, freq="M" if monthly else "A", db=db)
+    emit(res.data, fmt, title=f"Pipeline gas imports of {importer} by origin", notes=["Shares by value.", *res.notes])
 
 
 @energy_app.command("pipelines")
@@ -243,15 +181,14 @@ def pipelines(
 
     Example: `dyadwatch energy pipelines --country Russia`
     """
-    with api.open_store(db) as wh:
-        if compare:
-            df = en.article_comparisons(wh)
-        else:
-            df = en.pipelines(wh, country=country, name=name)
-            df = df[["name", "countries", "capacity_bcm_y", "status", "start_year", "owner", "source"]]
+    if compare:
+        res = api.pipeline_comparisons(db=db)
+    else:
+        res = api.pipelines(name, country=country, db=db)
+        res.data = res.data[["name", "countries", "capacity_bcm_y", "status", "start_year", "owner", "source"]]
     emit(
-        df,
+        res.data,
         fmt,
         title="Pipelines (Global Energy Monitor)",
-        notes=["start_year 'no data': missing or corrupt in the tracker."],
+        notes=["start_year 'no data': missing or corrupt in the tracker.", *res.notes],
     )

@@ -16,7 +16,7 @@ from dyadwatch.errors import NoDataError
 from dyadwatch.indicators.trade import CIF_MARGIN, Period, trade
 
 if TYPE_CHECKING:
-    from dyadwatch.store import PathStore, Store
+    from dyadwatch.store import PathStore
 
 
 def region(
@@ -30,7 +30,7 @@ def region(
     still show who trades more with S. ``basis_a``/``basis_b`` say reported or mirror.
     ``trade_fn`` (default :func:`trade.trade`, same signature) lets the embedded pack stand in for ``wh``.
     """
-    # ``trade`` needs a store: ``wh`` is None only with a ``trade_fn`` that ignores it (``trade_pack.load_region``).
+    # ``trade`` needs a store: ``wh`` is None only with a ``trade_fn`` that ignores it (``api.region`` on the pack).
     trade_fn = trade_fn or cast("Callable[..., pd.DataFrame]", trade)
     frames = []
     for s in states:
@@ -62,13 +62,6 @@ def region(
     cols = ["state", "period", "turnover_a", "turnover_b", "share_a", "share_b", "a_minus_b_share", "basis_a",
             "basis_b", "source_a", "source_b"]  # fmt: skip
     return out[cols].sort_values(["state", "period"]).reset_index(drop=True)
-
-
-def facts_for(wh: Store, entities: list[str], prefix: str | None = None) -> pd.DataFrame:
-    """Published facts about any of ``entities`` (optionally metrics starting with ``prefix``)."""
-    if not wh.has("facts"):
-        return pd.DataFrame(columns=["metric", "entity_a", "entity_b", "period", "value", "unit", "publisher", "url"])
-    return filter_facts(wh.table("facts").to_pandas(), entities, prefix)
 
 
 def filter_facts(df: pd.DataFrame, entities: list[str], prefix: str | None = None) -> pd.DataFrame:
@@ -105,11 +98,6 @@ def region_trend(df: pd.DataFrame) -> pd.DataFrame:
 
 
 CURRENCY_METRICS = r"settlements|fx"
-
-
-def currency_shares(wh: Store, entities: list[str]) -> pd.DataFrame:
-    """Published settlement-currency and exchange-turnover shares (facts) about ``entities``, by period."""
-    return currency_rows(facts_for(wh, entities))
 
 
 def currency_rows(f: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from dyadwatch.report.base import ARTICLE_DYAD
 from dyadwatch.web.frame import Frame
 
 if TYPE_CHECKING:
-    from dyadwatch.api import ChainStore
+    from dyadwatch.store import ChainStore
 
 ARMS_VIEWS = ("year", "category", "systems")
 EVENT_PERIODS = ("day", "month", "quarter", "year")

@@ -6,9 +6,8 @@ material, or show a Central Asian state trading with itself).
 
 from __future__ import annotations
 
-from dyadwatch import countries
+from dyadwatch import api, countries
 from dyadwatch.errors import NoDataError
-from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ARTICLE_TITLE, ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
@@ -26,11 +25,12 @@ def render(ctx: ReportContext) -> Section | None:
     a, b = ctx.a.iso3, ctx.b.iso3
     try:
         # The warehouse's trade when it has any, else the embedded pack's COW figures (to 2014).
-        df, basis = tp.load_region(wh, a, b, STATES, year_from=ctx.year_from or 1992, year_to=ctx.year_to)
+        res = api.region(a, b, STATES, year_from=ctx.year_from or 1992, year_to=ctx.year_to, wh=wh)
     except NoDataError:
         ctx.lack("Central Asia's trade with China and Russia", "dyadwatch ingest cow_trade cow_trade_ndy.rda "
                  "cow_trade_sy.rda")  # fmt: skip
         return None
+    df, basis = res.data, res.basis
     used = sorted({s for c in ("source_a", "source_b") for v in df[c].dropna() for s in str(v).split(",")})
     long = df.melt(id_vars=["state", "period"], value_vars=["turnover_a", "turnover_b"], var_name="partner",
                    value_name="turnover").dropna()  # fmt: skip
@@ -71,14 +71,15 @@ def render(ctx: ReportContext) -> Section | None:
     if gaps:
         notes.append(f"No trade data for {', '.join(gaps)}.")
     if basis == "pack":
-        notes.insert(0, tp.pack_note(used))
+        notes.insert(0, api.pack_note(used))
         ctx.basis_notes.append(notes[0])
     if df.share_a.isna().all():
         notes.append(
             "The states' total trade is not in the warehouse after COW's last year (2014), so shares are "
             "not computed for later years; turnovers come from partners' reports where the state is silent."
         )
-    facts, fbasis = tp.facts_for(wh, STATES)
+    f = api.facts(STATES, wh=wh)
+    facts, fbasis = f.data, f.basis
     facts = facts[facts.entity_a.isin([a, b]) | facts.entity_b.isin([a, b])]  # the region with one of the two
     if not facts.empty:
         used.append("facts")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dyadwatch import api
 from dyadwatch.errors import NoDataError
-from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc
 from dyadwatch.report.gaps import with_gaps
@@ -44,7 +44,8 @@ def monthly_data(f: pd.DataFrame) -> pd.DataFrame:
 
 def render(ctx: ReportContext) -> Section | None:
     try:
-        f, basis = tp.currency_shares(ctx.wh, [ctx.a.iso3, ctx.b.iso3])
+        res = api.currency([ctx.a.iso3, ctx.b.iso3], wh=ctx.wh)
+        f, basis = res.data, res.basis
     except NoDataError:
         ctx.lack("Currency shares (published figures)", "dyadwatch ingest facts reference_facts.csv")
         return None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dyadwatch import api
 from dyadwatch.errors import NoDataError
-from dyadwatch.indicators import trade as tr
 from dyadwatch.indicators import trade_composition as tc
-from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
@@ -22,11 +21,11 @@ def render(ctx: ReportContext) -> Section | None:
         # The warehouse's flows when it holds trade data, else the embedded pack's COW figures (to 2014).
         # From 1946 unless asked otherwise, like the other sections: COW's shares before then swing wildly
         # (Russia's 1920 total trade was tiny, so China's share of it is ~100%) and flatten the modern lines.
-        df, basis = tp.load_trade(wh, a, b, year_from=ctx.year_from or 1946, year_to=ctx.year_to)
+        res = api.trade(a, b, year_from=ctx.year_from or 1946, year_to=ctx.year_to, wh=wh)
     except NoDataError:
         ctx.lack("Trade (COW, Comtrade)", "dyadwatch ingest cow_trade cow_trade_ndy.rda cow_trade_sy.rda")
         return None
-    used = sorted({s for v in df.source.dropna() for s in v.split(",")})
+    df, basis, used = res.data, res.basis, list(res.sources)
     with_turnover = df.dropna(subset=["turnover"])
     for s in used:
         mine = with_turnover[with_turnover.source.fillna("").str.contains(s)]
@@ -69,11 +68,7 @@ def render(ctx: ReportContext) -> Section | None:
               "rank": f"{b}'s rank among {a}'s partners", "basis": "basis (reported or mirror)"}  # fmt: skip
     parts.append(table_html(show, caption="Latest periods", fmt="{:,.2f}", labels=labels,
                             pct=("growth", "share_of_a_trade", "share_of_b_trade")))  # fmt: skip
-    notes = tr.coverage_notes(df, a, b)
-    if basis == "pack":
-        notes.insert(0, tp.pack_note(used))
-    else:
-        notes += tr.reporting_notes(wh, df, a, b)
+    notes = list(res.notes)
     if df.share_of_b_trade.isna().all():
         notes.append(f"{b}'s total trade is not in the warehouse for these periods, so its share cannot be computed.")
     comp = _composition(wh, a, b) if wh.has("trade_flows") else None
@@ -88,7 +83,8 @@ def render(ctx: ReportContext) -> Section | None:
             .properties(width=600, height=240)
         )  # fmt: skip
         parts.append(chart(bar))
-    facts, fbasis = tp.facts_for(wh, [a, b])
+    f = api.facts([a, b], wh=wh)
+    facts, fbasis = f.data, f.basis
     facts = facts[facts.entity_a.isin([a, b]) & facts.entity_b.isin([a, b])]
     if not facts.empty:
         used.append("facts")

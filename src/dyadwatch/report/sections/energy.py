@@ -5,8 +5,8 @@ From the warehouse when it holds the energy files, else from the embedded pack (
 
 from __future__ import annotations
 
+from dyadwatch import api
 from dyadwatch.errors import NoDataError
-from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ARTICLE_TITLE, ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
@@ -21,12 +21,13 @@ def render(ctx: ReportContext) -> Section | None:
     # Importer/origin: the energy files are China's imports, so the importer is whichever side has them.
     for imp, org in ((ctx.a.iso3, ctx.b.iso3), (ctx.b.iso3, ctx.a.iso3)):
         try:
-            m, basis = tp.load_crude(wh, imp, org)
+            res = api.energy_crude(imp, org, wh=wh)
         except NoDataError:
             continue
+        m = res.data
         used.append("china_crude")
         ctx.cover("china_crude", m.period.min(), m.period.max())
-        if basis == "pack":
+        if res.basis == "pack":
             pack_used.append("china_crude")
         long = m[["period", "share_value", "discount"]].melt(id_vars=["period"], var_name="measure")
         long["measure"] = long.measure.map({"share_value": f"{org}'s share of the imports (value)",
@@ -46,7 +47,7 @@ def render(ctx: ReportContext) -> Section | None:
             "1 − the origin's unit value (USD per tonne) / the average unit value of all origins.</p>"
         )
         try:
-            g, _ = tp.load_gains(wh, imp, org, "2022-04", m.period.max(), benchmark="others")
+            g = api.crude_gains(imp, org, "2022-04", m.period.max(), benchmark="others", wh=wh).data
             parts.append(f"<p>Implied gains for {esc(imp)} from 2022-04 to {esc(g.period.max())}, against the "
                          "average unit value of all other origins: "
                          f"<strong>{g.gain.sum() / 1e9:.1f} bn USD</strong>.</p>")  # fmt: skip
@@ -55,14 +56,15 @@ def render(ctx: ReportContext) -> Section | None:
         break
     for imp, org in ((ctx.a.iso3, ctx.b.iso3), (ctx.b.iso3, ctx.a.iso3)):
         try:
-            gs, basis = tp.load_gas(wh, imp)
+            res = api.energy_gas(imp, wh=wh)
         except NoDataError:
             continue
+        gs = res.data
         if org not in set(gs.origin):
             continue
         used.append("china_gas")
         ctx.cover("china_gas", gs.period.min(), gs.period.max())
-        if basis == "pack":
+        if res.basis == "pack":
             pack_used.append("china_gas")
         c = (
             alt.Chart(gs, title=f"{imp}'s pipeline-gas imports by origin (share by value)")
@@ -78,10 +80,11 @@ def render(ctx: ReportContext) -> Section | None:
     # The pipelines the article compares (Power of Siberia, Nord Stream …): the article's own comparison, so it
     # belongs in the China–Russia report only, and says whose comparison it is.
     if ctx.is_article_dyad():
-        comp, basis = tp.load_comparisons(wh)
+        res = api.pipeline_comparisons(wh=wh)
+        comp = res.data
         if comp.source.notna().any():
             used.append("gem")
-            if basis == "pack":
+            if res.basis == "pack":
                 pack_used.append("gem")
             parts.append(table_html(comp[["pipeline", "capacity_bcm_y", "status", "article_bcm_y", "note"]],
                                     caption=f"Pipeline capacities compared in “{ARTICLE_TITLE}” (bcm/year), "
@@ -92,7 +95,7 @@ def render(ctx: ReportContext) -> Section | None:
                      "dyadwatch ingest china_crude FILE; dyadwatch ingest china_gas FILE")  # fmt: skip
         return None  # the energy files are China's imports: other pairs have no energy section
     if pack_used:
-        note = tp.pack_note(pack_used)
+        note = api.pack_note(pack_used)
         ctx.basis_notes.append(note)
         parts.append(f"<p class='note'>{esc(note)}</p>")
     return Section(TITLE, "".join(parts), sources=used)

@@ -1,26 +1,30 @@
 """Words: the normative vocabulary of the two against a reference country, KWIC, and speech similarity.
 
-From the warehouse when it holds speeches; otherwise, for two focus countries,
-from the embedded pack (``indicators/rhetoric_pack.py``: concept counts,
-similarities and ranks, collocate scores computed from the UN General Debate
-Corpus). Keyword-in-context lines quote the speeches, so only the warehouse
-path shows them.
+From ``api.rhetoric``: the warehouse's speeches when it holds them; otherwise, for
+two focus countries, the embedded pack's derived tables (``indicators/speech_tables.py``:
+concept counts, similarities and ranks, collocate scores computed from the UN
+General Debate Corpus). Keyword-in-context lines quote the speeches, so only the
+warehouse shows them.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
+from dyadwatch import api
 from dyadwatch.errors import NoDataError
 from dyadwatch.report.altair_spec import alt
-from dyadwatch.report.base import ReportContext, Section, YearSpan, chart, esc, table_html
+from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
 
 ORDER = 54
 TITLE = "Words: concepts and speech similarity"
 CONCEPTS_SHOWN = ("democracy", "human_rights", "sovereignty", "hegemony", "multipolarity", "cold_war_mentality")
 PERIOD = 5  # years pooled per point of the concepts-over-time chart: one speech a year is a noisy rate
-UNGDC = "ungdc"
+UNGD = "ungd"  # the kind of speech: UN General Debate
+PACK_REFERENCE = "USA"  # the pack's collocates compare each focus country with the USA
 
 
 def reference_for(a: str, b: str) -> str:
@@ -31,102 +35,66 @@ def reference_for(a: str, b: str) -> str:
 def render(ctx: ReportContext) -> Section | None:
     a, b = ctx.a.iso3, ctx.b.iso3
     ref = reference_for(a, b)
-    wh = ctx.wh
-    if wh.sources_of("speeches"):
-        return _render(ctx, ref, _Warehouse(wh, ctx), wh.sources_of("speeches"))
-    if all(c in wh.focus for c in (a, b, ref)):
+    try:
+        rates = _words(ctx, [a, b, ref], "rates")
+    except NoDataError:  # no speeches ingested, and a state the pack does not cover
+        rates = None
+    if rates is None or rates.data.empty:
+        what = "" if rates is None else " of these states in the years asked for"
+        ctx.lack(f"Words (UN General Debate speeches{what})", "dyadwatch ingest ungdc UNGDC_FOLDER")
+        return None
+    if rates.basis == "pack":
         ctx.basis_notes.append(
             "Words: dyadwatch's embedded pack (concept counts, similarities and collocate scores computed from "
             "the UN General Debate Corpus); ingest the corpus (`dyadwatch ingest ungdc UNGDC_FOLDER`) for "
             "keyword-in-context lines and other countries."
         )
-        return _render(ctx, ref, _Pack(wh, ctx), [UNGDC])
-    ctx.lack("Words (UN General Debate speeches)", "dyadwatch ingest ungdc UNGDC_FOLDER")
-    return None
+    return _render(ctx, ref, rates)
 
 
-class _Warehouse:
-    """The section's figures computed from the ingested speeches."""
+def _words(ctx: ReportContext, states: list[str], view: str, **kw: Any) -> api.Result:
+    """``api.rhetoric`` on the report's store, UN General Debate speeches, the report's years."""
+    span = {"year_from": ctx.year_from, "year_to": ctx.year_to} | kw
+    return api.rhetoric(states, view, kind=UNGD, wh=ctx.wh, **span)
 
-    basis = "warehouse"
 
-    def __init__(self, wh, ctx: ReportContext):
-        self.wh = wh
-        self.span: YearSpan = {"year_from": ctx.year_from, "year_to": ctx.year_to}
-
-    def rates(self, iso3s: list[str]) -> pd.DataFrame:
-        from dyadwatch.indicators import rhetoric as rh
-
-        return rh.rates(self.wh, iso3s, **self.span, kinds=["ungd"])
-
-    def similarity(self, a: str, b: str) -> pd.DataFrame:
-        from dyadwatch.indicators import textsim
-
-        return textsim.dyad_similarity(self.wh, a, b, **self.span)
-
-    def collocates(self, a: str, b: str, ref: str) -> list[str]:
-        from dyadwatch.indicators import rhetoric as rh
-
+def _collocates(ctx: ReportContext, basis: str, ref: str) -> list[str]:
+    a, b = ctx.a.iso3, ctx.b.iso3
+    if basis != "pack":
         try:
-            col = rh.collocates(self.wh, [a, b], ref, "democracy", n=8, **self.span, kinds=["ungd"])
+            col = _words(ctx, [a, b], "collocates", terms=["democracy"], reference=ref, n=8).data
         except NoDataError as e:
             return [f"<p class='note'>{esc(e)}</p>"]
         return [_collocate_table(col, f"Words near “democracy”: {a}+{b} (z > 0) versus {ref} (z < 0)")]
+    out = []
+    for x in (a, b):  # the pack holds each focus country against the USA since 1992, not the pair pooled
+        if x == PACK_REFERENCE:
+            continue
+        try:
+            col = api.rhetoric([x], "collocates", terms=["democracy"], wh=ctx.wh).data
+        except NoDataError as e:
+            out.append(f"<p class='note'>{esc(e)}</p>")
+            continue
+        since = int(col.year_from.iloc[0])
+        cap = f"Words near “democracy”: {x} (z > 0) versus {PACK_REFERENCE} (z < 0), speeches since {since}"
+        out.append(_collocate_table(col, cap))
+    return out
 
-    def kwic(self, a: str, b: str, labels: dict[str, str]) -> list[str]:
-        from dyadwatch.indicators import rhetoric as rh
 
-        out = []
-        for term in ("democracy", "hegemony"):
-            k = rh.kwic(self.wh, [a, b], term, **self.span, kinds=["ungd"])
-            if not k.empty:
-                latest = k.groupby("iso3", group_keys=False).tail(3)  # the latest uses of each side
-                out.append(table_html(latest, caption=f"“{labels[term]}” in context (latest uses of each)"))
-        return out
-
-
-class _Pack:
-    """The same figures from the embedded pack (focus countries only)."""
-
-    basis = "pack"
-
-    def __init__(self, store, ctx: ReportContext):
-        self.store = store
-        self.span: YearSpan = {"year_from": ctx.year_from, "year_to": ctx.year_to}
-
-    def rates(self, iso3s: list[str]) -> pd.DataFrame:
-        from dyadwatch.indicators import rhetoric_pack as rp
-
-        return rp.rates(self.store, iso3s, **self.span)
-
-    def similarity(self, a: str, b: str) -> pd.DataFrame:
-        from dyadwatch.indicators import rhetoric_pack as rp
-
-        return rp.dyad_similarity(self.store, a, b, **self.span)
-
-    def collocates(self, a: str, b: str, ref: str) -> list[str]:
-        from dyadwatch.indicators import rhetoric_pack as rp
-
-        out = []
-        for x in (a, b):  # the pack holds each focus country against the USA, not the pair pooled
-            if x == rp.REFERENCE:
-                continue
-            try:
-                col = rp.collocates(self.store, x, "democracy")
-            except NoDataError as e:
-                out.append(f"<p class='note'>{esc(e)}</p>")
-                continue
-            since = int(col.year_from.iloc[0])
-            cap = f"Words near “democracy”: {x} (z > 0) versus {rp.REFERENCE} (z < 0), speeches since {since}"
-            out.append(_collocate_table(col, cap))
-        return out
-
-    def kwic(self, a: str, b: str, labels: dict[str, str]) -> list[str]:
+def _kwic(ctx: ReportContext, basis: str, labels: dict[str, str]) -> list[str]:
+    if basis == "pack":
         return [
             "<p class='note'>Keyword-in-context lines quote the speeches, which the embedded pack does not hold: "
             "ingest the corpus (<code>dyadwatch ingest ungdc UNGDC_FOLDER</code>) to read how each side uses "
             "“democracy” and “hegemony”.</p>"
         ]
+    out = []
+    for term in ("democracy", "hegemony"):
+        k = _words(ctx, [ctx.a.iso3, ctx.b.iso3], "kwic", terms=[term]).data
+        if not k.empty:
+            latest = k.groupby("iso3", group_keys=False).tail(3)  # the latest uses of each side
+            out.append(table_html(latest, caption=f"“{labels[term]}” in context (latest uses of each)"))
+    return out
 
 
 def _collocate_table(col: pd.DataFrame, caption: str) -> str:
@@ -182,10 +150,10 @@ def _concepts_over_time(df: pd.DataFrame, labels: dict[str, str]):
     )
 
 
-def _similarity(src, ctx: ReportContext) -> list[str]:
+def _similarity(ctx: ReportContext) -> list[str]:
     a, b = ctx.a, ctx.b
     try:
-        sim = src.similarity(a.iso3, b.iso3)
+        sim = _words(ctx, [a.iso3, b.iso3], "similarity").data
     except NoDataError as e:
         return [f"<p class='note'>{esc(e)}</p>"]
     long = pd.concat(
@@ -233,15 +201,11 @@ def _similarity(src, ctx: ReportContext) -> list[str]:
     return out
 
 
-def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section | None:
+def _render(ctx: ReportContext, ref: str, rates: api.Result) -> Section | None:
     from dyadwatch.indicators import rhetoric as rh
 
     a, b = ctx.a.iso3, ctx.b.iso3
-    df = src.rates([a, b, ref])
-    if df.empty:
-        ctx.lack("Words (UN General Debate speeches of these states in the years asked for)",
-                 "dyadwatch ingest ungdc UNGDC_FOLDER")  # fmt: skip
-        return None
+    df, sources = rates.data, rates.sources
     for s in sources:
         ctx.cover(s, df.year.min(), df.year.max())
     labels = {k: c.label for k, c in rh.lexicon().concepts.items()}
@@ -250,7 +214,7 @@ def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section | 
     years = f"{int(common.year.min())}–{int(common.year.max())}"
     n_years = common.year.nunique()
     parts = []
-    if src.basis == "pack":
+    if rates.basis == "pack":
         parts.append(
             "<p class='note'>Basis: dyadwatch's embedded pack — concept counts, speech similarities and collocate "
             "scores computed from the UN General Debate Corpus for the focus countries (no speech text).</p>"
@@ -267,7 +231,7 @@ def _render(ctx: ReportContext, ref: str, src, sources: list[str]) -> Section | 
         ),
         chart(_concepts_over_time(df, labels)),
     ]
-    parts += src.kwic(a, b, labels)
-    parts += src.collocates(a, b, ref)
-    parts += _similarity(src, ctx)
+    parts += _kwic(ctx, rates.basis, labels)
+    parts += _collocates(ctx, rates.basis, ref)
+    parts += _similarity(ctx)
     return Section(TITLE, "".join(parts), sources=sources)

@@ -1,8 +1,9 @@
-"""The Words section on a fresh machine: UNGDC figures for the focus countries in the embedded pack.
+"""The derived speech tables: UNGDC figures for the focus countries, how each is built and how it is read.
 
-The pack holds numbers computed from the UN General Debate Corpus, never speech
-text or sentences (keyword-in-context lines quote speeches, so they stay on the
-warehouse path):
+They hold numbers computed from the UN General Debate Corpus, never speech text
+or sentences (keyword-in-context lines quote speeches, so they need the corpus
+itself). The embedded pack is exactly these tables; ``api.answer`` chooses them
+when no store holds the speeches:
 
 * ``speech_concepts``: per focus country and year, the words spoken and each
   lexicon concept's count — the inputs of ``rhetoric.rates`` (rates are count ×
@@ -126,7 +127,7 @@ def build_collocates(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)[cols].round({"log_odds": 4, "z": 4})
 
 
-# ---------------------------------------------------------------- load (from the pack)
+# ---------------------------------------------------------------- readers
 
 
 def _concepts(store: Store, iso3s: Sequence[str]) -> pd.DataFrame:

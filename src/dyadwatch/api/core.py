@@ -1,9 +1,10 @@
-"""The Python API behind the CLI, the report and the dashboard: one ``Result`` shape from one store.
+"""The store a request reads, the one choice between the user's data and the embedded pack, and ``Result``.
 
-``open_store`` is the only place that chooses where data comes from: the user's warehouse (when the file
-exists) chained before dyadwatch's embedded pack (``store.ChainStore``: each table from the first store that
-holds it). Every function here resolves countries, opens the store (or takes the caller's), calls one
-indicator function and says the basis — warehouse or pack — of what it returns.
+``open_store`` opens the user's warehouse (when the file exists) chained before dyadwatch's embedded pack
+(``store.ChainStore``: each table from the first store that holds it). ``answer`` is the one place that
+chooses, for a request, between computing from the user's canonical tables and reading the derived tables
+(the pack's). Every API function resolves countries, opens the store (or takes the caller's), calls one
+indicator function (or ``answer`` with two) and says the basis — warehouse or pack — of what it returns.
 """
 
 from __future__ import annotations
@@ -128,6 +129,54 @@ def run(db: str | Path | None, wh: Store | None, fn: Callable[[ChainStore], T]) 
         return fn(store)
 
 
+# What a request is computed from when the user's data holds it (else the derived tables answer): the pack
+# holds derived tables only, so a store that holds one of these is the user's.
+INPUTS: dict[str, Callable[[Store], bool]] = {
+    "trade": lambda s: s.has("trade_flows") or s.has("trade_dyad_year", "cow_trade"),
+    "crude_oil": lambda s: _holds_commodity(s, "crude_oil"),
+    "pipeline_gas": lambda s: _holds_commodity(s, "pipeline_gas"),
+    "pipelines": lambda s: s.has("pipelines"),
+    "speeches": lambda s: s.has("speeches"),
+}
+
+
+def _holds_commodity(s: Store, commodity: str) -> bool:
+    if not s.has("energy_flows"):
+        return False
+    t = s.table("energy_flows")
+    return bool(t.filter(t.commodity == commodity).count().to_pandas())
+
+
+def basis_for(store: ChainStore, inputs: str) -> str:
+    """The basis ``answer`` gives a request computed from ``inputs`` (a key of ``INPUTS``): that of the first
+    of the user's stores that holds them, else "pack"."""
+    held = INPUTS[inputs]
+    return next((s.basis for s in store.stores if s.basis != "pack" and held(s)), "pack")
+
+
+def answer(
+    store: ChainStore, inputs: str, own: Callable[[ChainStore], T], derived: Callable[[ChainStore], T]
+) -> tuple[T, str]:
+    """The one choice between the user's data and dyadwatch's embedded pack, for a request.
+
+    ``own`` computes the answer from canonical tables; it runs when one of the user's stores holds the
+    request's ``inputs`` (``basis_for``), and the basis is that store's ("warehouse", "lake" …). Otherwise
+    ``derived`` reads the derived tables (the pack's: focus states only), basis "pack". What only raw rows
+    can answer (keyword-in-context lines, another benchmark) raises ``NeedsIngestError`` there.
+    """
+    basis = basis_for(store, inputs)
+    return (derived(store) if basis == "pack" else own(store)), basis
+
+
+def pack_note(source_names: list[str]) -> str:
+    """The sentence shown beside figures from the pack: which sources, with their citations."""
+    return (
+        "Basis: dyadwatch's embedded pack — figures computed from "
+        + pack_store().citations(source_names)
+        + ". No warehouse holds these data; ingest the files (`dyadwatch ingest …`) to use your own."
+    )
+
+
 def _dyad(
     a: str, b: str, year_from: int | None = None, year_to: int | None = None
 ) -> tuple[countries.Country, countries.Country]:
@@ -207,58 +256,6 @@ def alliances(
         return Result(df, basis, sorted(df["source"].unique().tolist()))
 
     return run(db, wh, go)
-
-
-def trade(
-    a: str,
-    b: str,
-    *,
-    db: str | Path | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """The dyad's trade per period (USD; see ``indicators.trade.trade``): the warehouse's flows when it holds
-    trade data, else COW trade v4 (to 2014) from the embedded pack for focus dyads."""
-    from dyadwatch.indicators import trade_pack as tp
-
-    ca, cb = _dyad(a, b, year_from, year_to)
-    df, basis = run(db, wh, lambda s: tp.load_trade(s, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to))
-    srcs = sorted({s for v in df.source.dropna() for s in str(v).split(",")})
-    return Result(df, basis, srcs)
-
-
-def energy_crude(
-    importer: str,
-    origin: str,
-    *,
-    db: str | Path | None = None,
-    benchmarks: tuple[str, ...] = (),
-    freq: str = "M",
-    wh: Store | None = None,
-) -> Result:
-    """One origin's crude in the importer's imports per month (freq M) or full year (A): shares, unit value,
-    discounts (see ``indicators.energy.crude``); from the warehouse, else the embedded pack."""
-    from dyadwatch.indicators import trade_pack as tp
-
-    ci, co = _dyad(importer, origin)
-    bms = tuple(countries.resolve_input(x).iso3 for x in benchmarks)
-
-    def go(store: ChainStore) -> Result:
-        df, basis = tp.load_crude(store, ci.iso3, co.iso3, benchmarks=bms, freq=freq)
-        srcs = ["china_crude"] if basis == "pack" else sorted(store.sources_of("energy_flows"))
-        return Result(df, basis, srcs)
-
-    return run(db, wh, go)
-
-
-def facts(entities: list[str], *, db: str | Path | None = None, wh: Store | None = None) -> Result:
-    """Published facts about any of ``entities`` (as their publishers give them), from the warehouse or the pack."""
-    from dyadwatch.indicators import trade_pack as tp
-
-    iso = [countries.resolve_input(e).iso3 for e in entities]
-    df, basis = run(db, wh, lambda s: tp.facts_for(s, iso))
-    return Result(df, basis, ["facts"])
 
 
 def neighbours(
@@ -399,30 +396,6 @@ def arms(
     return run(db, wh, go)
 
 
-def region(
-    a: str,
-    b: str,
-    states: list[str],
-    *,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    db: str | Path | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """For each of ``states``: a's and b's turnover with it and shares of its trade, per year."""
-    from dyadwatch.indicators import trade_pack as tp
-
-    ca, cb = _dyad(a, b)
-    iso = [countries.resolve_input(s).iso3 for s in states]
-
-    def go(store: ChainStore) -> Result:
-        df, basis = tp.load_region(store, ca.iso3, cb.iso3, iso, year_from=year_from, year_to=year_to)
-        srcs = sorted({s for v in df["source"].dropna() for s in str(v).split(",")} if "source" in df else set())
-        return Result(df, basis, srcs or ["cow_trade"])
-
-    return run(db, wh, go)
-
-
 def composition(
     a: str,
     b: str,
@@ -446,86 +419,6 @@ def composition(
                       {"hhi": h, "hhi_normalised": hn, "codes": len(df)})  # fmt: skip
 
     return run(db, wh, go)
-
-
-def energy_gas(importer: str, *, freq: str = "A", db: str | Path | None = None, wh: Store | None = None) -> Result:
-    """Pipeline-gas imports of ``importer`` by origin with shares by value, per year (A) or month (M)."""
-    from dyadwatch.indicators import trade_pack as tp
-
-    imp = countries.resolve_input(importer).iso3
-
-    def go(store: ChainStore) -> Result:
-        df, basis = tp.load_gas(store, imp, freq)
-        return Result(df, basis, ["china_gas"] if basis == "pack" else store.sources_of("energy_flows"))
-
-    return run(db, wh, go)
-
-
-def pipelines(name: str | None = None, *, db: str | Path | None = None, wh: Store | None = None) -> Result:
-    """The pipeline registry (capacity bcm/y, status, start year), optionally names containing ``name``."""
-    from dyadwatch.indicators import trade_pack as tp
-
-    def go(store: ChainStore) -> Result:
-        df, basis = tp.load_pipelines(store, name)
-        return Result(df, basis, ["gem"])
-
-    return run(db, wh, go)
-
-
-def rhetoric_rates(
-    a: str,
-    b: str,
-    *,
-    terms: list[str] | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    db: str | Path | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """How often each side uses the lexicon's concepts per 10,000 words of its UN General Debate speeches."""
-    from dyadwatch.indicators import rhetoric as rh
-    from dyadwatch.indicators import rhetoric_pack as rp
-
-    ca, cb = _dyad(a, b)
-    span = {"year_from": year_from, "year_to": year_to}
-
-    def go(store: ChainStore) -> Result:
-        if store.has("speeches"):
-            df = rh.rates(store, [ca.iso3, cb.iso3], terms=terms, kinds=None, **span)
-        else:
-            df = rp.rates(store, [ca.iso3, cb.iso3], terms=terms, **span)
-        basis = store.basis_of("speeches") if store.has("speeches") else store.basis_of("speech_concepts")
-        return Result(df, basis, ["ungdc"], [f"Lexicon version {rh.lexicon().version}."])
-
-    return run(db, wh, go)
-
-
-def speech_similarity(
-    a: str,
-    b: str,
-    *,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    db: str | Path | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """TF-IDF cosine similarity of the two sides' General Debate speeches per year, and each side's rank."""
-    from dyadwatch.indicators import rhetoric_pack as rp
-    from dyadwatch.indicators import textsim
-
-    ca, cb = _dyad(a, b)
-
-    def go(store: ChainStore) -> Result:
-        if store.has("speeches"):
-            df = textsim.dyad_similarity(store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
-            return Result(df, store.basis_of("speeches"), store.sources_of("speeches"))
-        df = rp.dyad_similarity(store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
-        return Result(df, store.basis_of("speech_similarity"), ["ungdc"])
-
-    return run(db, wh, go)
-
-
-# ------------------------------------------------------------------ panels (issue 10)
 
 
 def panel(

@@ -1,18 +1,20 @@
-"""Trade, energy and published facts from the warehouse, else from the embedded pack.
+"""The derived trade, energy and facts tables: how each is built and how it is read.
 
-The pack tables declared here hold figures dyadwatch computed (COW trade shares,
-asymmetry and ranks for the focus dyads; China's crude and pipeline-gas import
-shares, unit values and discounts; the pipeline registry rows the energy section
-shows) and published facts transcribed with their citation. Each ``load_*``
-function returns ``(frame, basis)`` with basis ``"warehouse"`` when the
-warehouse holds the data and ``"pack"`` otherwise, in the warehouse function's
-columns, so report sections and claims read the same frame either way.
+``derived.DERIVED`` declares them: COW trade shares, asymmetry and ranks of the
+focus dyads (``trade_cow``); China's crude and pipeline-gas import shares, unit
+values, discounts and gains (``energy_crude``, ``energy_gas``); the pipeline
+registry rows the energy section shows; the published facts with their citation.
+The ``build_*`` functions make them from canonical tables (the embedded pack is
+exactly their output for the focus states); the readers below give them in the
+columns of the indicator computed from the canonical tables (``trade.trade``,
+``energy.crude`` …), so a caller reads the same frame either way. Which of the two
+answers a request is chosen in one place, ``api.answer``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,11 +22,10 @@ import pandas as pd
 from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
-from dyadwatch.indicators import trade_region as trg
-from dyadwatch.store import derived_spec, pack_store
+from dyadwatch.store import derived_spec
 
 if TYPE_CHECKING:
-    from dyadwatch.store import ChainStore, PackStore, PathStore, Store
+    from dyadwatch.store import PathStore, Store
 
 COW_FILES = ("trade/cow_trade_ndy.rda", "trade/cow_trade_sy.rda")
 CRUDE_FILE = "energy/china_crude_imports_by_origin_monthly_2020_2023.csv"
@@ -130,33 +131,10 @@ def build_facts(wh: Store, focus: Sequence[str] | None) -> pd.DataFrame:
     return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS]
 
 
-# --------------------------------------------------------------------------- basis note
+# --------------------------------------------------------------------------- readers
 
 
-def pack_note(source_names: list[str]) -> str:
-    """The sentence a section shows when its figures come from the pack: which sources, with their citations."""
-    return (
-        "Basis: dyadwatch's embedded pack — figures computed from "
-        + pack_store().citations(source_names)
-        + ". No warehouse holds "
-        "these data; ingest the files (`dyadwatch ingest …`) to use your own."
-    )
-
-
-# --------------------------------------------------------------------------- trade
-
-
-def _has_cow(wh: Store) -> bool:
-    return wh.has("trade_dyad_year", "cow_trade")
-
-
-def _has_trade(wh: Store) -> bool:
-    return wh.has("trade_flows") or _has_cow(wh)
-
-
-def cow_dyad_from_pack(
-    store: Store, a: str, b: str, year_from: int | None = None, year_to: int | None = None
-) -> pd.DataFrame:
+def cow_dyad(store: Store, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
     """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
     # The whole series once per dyad and store (a report's claims and Central Asia table ask for it ~30 times).
     d = store.cached(("cow_dyad_from_pack", a, b), lambda: _cow_dyad_series(store, a, b), persist=True)
@@ -193,72 +171,23 @@ def _cow_dyad_series(store: Store, a: str, b: str) -> pd.DataFrame:
     return d
 
 
-def load_trade(
-    wh: PathStore, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None
-) -> tuple[pd.DataFrame, str]:
-    """:func:`trade.trade` (USD) from the warehouse when it holds trade data, else COW trade from the pack."""
-    if _has_trade(wh):
-        return tr.trade(wh, a, b, year_from=year_from, year_to=year_to), "warehouse"
-    df = cow_dyad_from_pack(wh, a, b, year_from, year_to)
+def trade(store: Store, a: str, b: str, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
+    """:func:`trade.trade`'s frame (USD) from ``trade_cow``."""
+    df = cow_dyad(store, a, b, year_from, year_to)
     for c in ("exports_a_to_b", "imports_a_from_b", "turnover"):
         df[c] = df[c] * 1e6  # one unit per column, as trade.trade gives it
     df["unit"] = "USD"
-    return df, "pack"
+    return df
 
 
-def load_region(
-    wh: ChainStore, a: str, b: str, states: list[str], *, year_from: int | None = None, year_to: int | None = None
-) -> tuple[pd.DataFrame, str]:
-    """:func:`trade_region.region` from the warehouse, else from the pack's COW trade (to 2014)."""
-    if _has_trade(wh):
-        return trg.region(wh, a, b, states, year_from=year_from, year_to=year_to), "warehouse"
-    # Not None: every chain ``api`` opens ends with the embedded pack (a bare pack is never a ChainStore here).
-    cast("PackStore", wh.pack).require(a, b, *states)
-
-    def from_pack(
-        _wh: object, s: str, who: str, _period: object, *, year_from: int | None = None,
-        year_to: int | None = None, **_kw: object,
-    ) -> pd.DataFrame:  # fmt: skip
-        return load_trade(wh, s, who, year_from=year_from, year_to=year_to)[0]
-
-    return trg.region(None, a, b, states, year_from=year_from, year_to=year_to, trade_fn=from_pack), "pack"
+def facts(store: Store) -> pd.DataFrame:
+    """The published facts, ordered by metric and period (built from the ``facts`` table wherever it is)."""
+    df = store.derived("published_facts")
+    df["period"] = df.period.astype(str)  # the pack's years alone would read as integers
+    return df[FACT_COLUMNS]
 
 
-# --------------------------------------------------------------------------- facts
-
-
-def load_facts(wh: Store) -> tuple[pd.DataFrame, str]:
-    """The whole facts table: the warehouse's when it has one, else the pack's."""
-    if wh.has("facts"):
-        return wh.table("facts").order_by(["metric", "period"]).to_pandas()[FACT_COLUMNS], "warehouse"
-    df = wh.derived("published_facts").copy()
-    df["period"] = df.period.astype(str)
-    return df[FACT_COLUMNS], "pack"
-
-
-def facts_for(wh: Store, entities: list[str], prefix: str | None = None) -> tuple[pd.DataFrame, str]:
-    """:func:`trade_region.facts_for` with the pack fallback."""
-    df, basis = load_facts(wh)
-    return trg.filter_facts(df, entities, prefix), basis
-
-
-def currency_shares(wh: Store, entities: list[str]) -> tuple[pd.DataFrame, str]:
-    """:func:`trade_region.currency_shares` with the pack fallback."""
-    df, basis = facts_for(wh, entities)
-    return trg.currency_rows(df), basis
-
-
-# --------------------------------------------------------------------------- energy
-
-
-def _has_commodity(wh: Store, commodity: str) -> bool:
-    if not wh.has("energy_flows"):
-        return False
-    t = wh.table("energy_flows")
-    return bool(t.filter(t.commodity == commodity).count().to_pandas())
-
-
-def _energy_pack(store: Store, name: str, importer: str, freq: str) -> pd.DataFrame:
+def _energy(store: Store, name: str, importer: str, freq: str) -> pd.DataFrame:
     p = store.derived(name).copy()
     p["period"] = p.period.astype(str)  # years alone would read as integers
     p = p[(p.importer == importer) & (p.freq == freq)]
@@ -267,13 +196,11 @@ def _energy_pack(store: Store, name: str, importer: str, freq: str) -> pd.DataFr
     return p
 
 
-def load_crude(
-    wh: PathStore, importer: str, origin: str, *, benchmarks: tuple[str, ...] = (), freq: str = "M"
-) -> tuple[pd.DataFrame, str]:
-    """:func:`energy.crude` (every period) from the warehouse, else from the pack (its origins only)."""
-    if _has_commodity(wh, "crude_oil"):
-        return en.crude(wh, importer, origin, None, benchmarks=benchmarks, freq=freq), "warehouse"
-    p = _energy_pack(wh, "energy_crude", importer, freq)
+def crude(
+    store: Store, importer: str, origin: str, *, benchmarks: tuple[str, ...] = (), freq: str = "M"
+) -> pd.DataFrame:
+    """:func:`energy.crude` from ``energy_crude`` (its origins only)."""
+    p = _energy(store, "energy_crude", importer, freq)
     out = p[p.origin == origin].drop(columns=["importer", "origin", "freq"]).set_index("period")
     if out.empty:
         raise NoDataError(
@@ -286,18 +213,14 @@ def load_crude(
             raise NoDataError(f"The embedded pack has no crude unit values for the benchmark origin {bm}.")
         out[f"unit_value_{bm}"] = buv
         out[f"discount_vs_{bm}"] = 1 - out.unit_value / buv
-    return out.reset_index(), "pack"
+    return out.reset_index()
 
 
-def load_gains(
-    wh: PathStore, importer: str, origin: str, start: str, end: str, *, benchmark: str = "others"
-) -> tuple[pd.DataFrame, str]:
-    """:func:`energy.gains` from the warehouse, else the pack's monthly gains (benchmark average or others)."""
-    if _has_commodity(wh, "crude_oil"):
-        return en.gains(wh, importer, origin, start, end, benchmark=benchmark), "warehouse"
+def gains(store: Store, importer: str, origin: str, start: str, end: str, *, benchmark: str = "others") -> pd.DataFrame:
+    """:func:`energy.gains` from ``energy_crude``'s monthly gains (benchmark average or others)."""
     if benchmark not in ("average", "others"):
         raise NoDataError(f"The embedded pack holds gains against the average and the other origins, not {benchmark}.")
-    m, _ = load_crude(wh, importer, origin)
+    m = crude(store, importer, origin)
     m = m[(m.period >= start) & (m.period <= end)].copy()
     if m.empty:
         raise NoDataError(f"No months between {start} and {end} in the embedded pack.")
@@ -305,29 +228,35 @@ def load_gains(
     m["gain"] = m[f"gain_vs_{benchmark}"]
     m["cumulative_gain"] = m.gain.cumsum()
     m["benchmark"] = benchmark
-    return m[["period", "unit_value", "benchmark", "benchmark_unit_value", "gain", "cumulative_gain"]], "pack"
+    return m[["period", "unit_value", "benchmark", "benchmark_unit_value", "gain", "cumulative_gain"]]
 
 
-def load_gas(wh: PathStore, importer: str, freq: str = "A") -> tuple[pd.DataFrame, str]:
-    """:func:`energy.gas` (shares by origin) from the warehouse, else from the pack."""
-    if _has_commodity(wh, "pipeline_gas"):
-        return en.gas(wh, importer, None, freq=freq), "warehouse"
-    p = _energy_pack(wh, "energy_gas", importer, freq)
+def gas(store: Store, importer: str, freq: str = "A") -> pd.DataFrame:
+    """:func:`energy.gas` (shares by origin) from ``energy_gas``."""
+    p = _energy(store, "energy_gas", importer, freq)
     p = p.sort_values(["period", "share_value"], ascending=[True, False], kind="stable")  # energy.gas's order
-    return p.drop(columns=["importer", "freq"]).reset_index(drop=True), "pack"
+    # energy.gas's columns (the pack holds no volumes or unit values: the file derives them from values)
+    return p[["period", "origin", "value", "share_volume", "share_value"]].reset_index(drop=True)
 
 
-def load_pipelines(wh: PathStore, name: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The pipeline registry (optionally names containing ``name``) from the warehouse, else from the pack."""
-    if wh.has("pipelines"):
-        return en.pipelines(wh, None, name), "warehouse"
-    df = wh.derived("pipeline_registry")
+def pipelines(store: Store, name: str | None = None) -> pd.DataFrame:
+    """The ``pipeline_registry`` rows (optionally names containing ``name``)."""
+    df = store.derived("pipeline_registry")
     if name:
         df = df[df.name.str.lower().str.contains(name.lower(), regex=False)]
-    return df.reset_index(drop=True), "pack"
+    return df.reset_index(drop=True)
 
 
-def load_comparisons(wh: PathStore) -> tuple[pd.DataFrame, str]:
-    """:func:`energy.article_comparisons` over the warehouse's registry, else the pack's."""
-    reg, basis = load_pipelines(wh)
-    return en.comparisons(reg), basis
+def in_period(df: pd.DataFrame, period: str | None, column: str = "period") -> pd.DataFrame:
+    """Rows of a derived table inside ``period`` (a year, a month or a year-to-date range; None: every row)."""
+    p = tr.parse_period(period)
+    if p is None:
+        return df
+    year = df[column].astype(str).str[:4].astype(int)
+    keep = year == p.year
+    if p.m_from is not None:
+        month = df[column].astype(str).str[5:7]
+        if (month == "").all():
+            raise tr.PeriodError(f"Period {period!r}: the embedded pack holds whole years here; ingest monthly flows.")
+        keep &= month.astype(int).between(p.m_from, p.m_to)
+    return df[keep].reset_index(drop=True)

@@ -15,7 +15,7 @@ from dyadwatch.api import as_store
 from dyadwatch.derived import DERIVED
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import rhetoric as rh
-from dyadwatch.indicators import rhetoric_pack as rp
+from dyadwatch.indicators import speech_tables as rp
 from dyadwatch.indicators import textsim
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import words as section

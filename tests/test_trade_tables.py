@@ -17,8 +17,8 @@ from dyadwatch.derived import DERIVED
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
-from dyadwatch.indicators import trade_pack as tp
 from dyadwatch.indicators import trade_region as trg
+from dyadwatch.indicators import trade_tables as tt
 from dyadwatch.report.base import ReportContext
 from dyadwatch.report.sections import central_asia, currency, economy, energy
 from dyadwatch.store import pack_dir
@@ -35,7 +35,7 @@ def econ_wh(tmp_path_factory, shared):
     """A warehouse with the pack's economic inputs ingested from the real files."""
     path = tmp_path_factory.mktemp("econ") / "econ.duckdb"
     with Warehouse(path) as wh:
-        econ = [t for t in DERIVED.values() if "trade_pack:" in t.build]
+        econ = [t for t in DERIVED.values() if "trade_tables:" in t.build]
         for name, files in ((n, f) for t in econ for n, f in t.inputs.items()):
             wh.ingest(sources.get(name), [shared / f for f in files])
     wh = Warehouse(path, read_only=True)
@@ -56,12 +56,12 @@ def test_pack_tables_are_declared_and_small():
 @pytest.mark.parametrize(("a", "b"), [("CHN", "RUS"), ("RUS", "CHN"), ("KAZ", "CHN"), ("USA", "GBR"), ("UZB", "RUS")])
 def test_cow_pack_equals_warehouse(econ_wh, a, b):
     want = tr.cow_dyad(econ_wh, a, b, 1950, 2014)
-    got = tp.cow_dyad_from_pack(P, a, b, 1950, 2014)
+    got = tt.cow_dyad(P, a, b, 1950, 2014)
     assert len(got) > 10
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
     # the report's function (USD) too
-    w, basis_w = tp.load_trade(econ_wh, a, b, year_from=1990)
-    p, basis_p = tp.load_trade(P, a, b, year_from=1990)
+    rw, rp = (api.trade(a, b, year_from=1990, wh=x) for x in (econ_wh, P))
+    (w, basis_w), (p, basis_p) = (rw.data, rw.basis), (rp.data, rp.basis)
     assert (basis_w, basis_p) == ("warehouse", "pack")
     pd.testing.assert_frame_equal(p, w, check_exact=False, rtol=1e-9, check_dtype=False)
 
@@ -75,7 +75,7 @@ def test_cow_pack_matches_the_raw_file(shared):
     rus_imports_from_chn = r.flow1 if r.ccode1 == rus else r.flow2
     s = sy[sy.year == 2010].set_index("ccode")
     total_rus = s.loc[rus, "imports"] + s.loc[rus, "exports"]
-    row = tp.cow_dyad_from_pack(P, "CHN", "RUS", 2010, 2010).iloc[0]
+    row = tt.cow_dyad(P, "CHN", "RUS", 2010, 2010).iloc[0]
     assert row.exports_a_to_b == pytest.approx(rus_imports_from_chn)
     assert row.turnover == pytest.approx(r.flow1 + r.flow2)
     assert row.share_of_b_trade == pytest.approx((r.flow1 + r.flow2) / total_rus)
@@ -87,13 +87,13 @@ def test_pack_dyad_is_the_mirror_of_its_reverse(a, b):
     """A's view of B and B's view of A: flows and shares swap, turnover equal, asymmetry reciprocal."""
     if a == b:
         with pytest.raises(NoDataError):
-            tp.cow_dyad_from_pack(P, a, b)
+            tt.cow_dyad(P, a, b)
         return
     try:
-        ab = tp.cow_dyad_from_pack(P, a, b).set_index("period")
+        ab = tt.cow_dyad(P, a, b).set_index("period")
     except NoDataError:
         return
-    ba = tp.cow_dyad_from_pack(P, b, a).set_index("period")
+    ba = tt.cow_dyad(P, b, a).set_index("period")
     assert list(ab.index) == list(ba.index)
     np.testing.assert_allclose(ab.exports_a_to_b, ba.imports_a_from_b)
     np.testing.assert_allclose(ab.turnover, ba.turnover)
@@ -106,7 +106,8 @@ def test_pack_dyad_is_the_mirror_of_its_reverse(a, b):
 @pytest.mark.slow
 def test_region_pack_equals_warehouse(econ_wh):
     want = trg.region(econ_wh, "CHN", "RUS", CA, year_from=1992)
-    got, basis = tp.load_region(P, "CHN", "RUS", CA, year_from=1992)
+    res = api.region("CHN", "RUS", CA, year_from=1992, wh=P)
+    got, basis = res.data, res.basis
     assert basis == "pack" and set(got.state) == set(CA) and got.period.max() == "2014"
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
 
@@ -114,40 +115,40 @@ def test_region_pack_equals_warehouse(econ_wh):
 def test_crude_pack_equals_warehouse(econ_wh):
     for freq in ("M", "A"):
         want = en.crude(econ_wh, "CHN", "RUS", None, benchmarks=("SAU",), freq=freq)
-        got, basis = tp.load_crude(P, "CHN", "RUS", benchmarks=("SAU",), freq=freq)
+        res = api.energy_crude("CHN", "RUS", benchmarks=("SAU",), freq=freq, wh=P)
+        got, basis = res.data, res.basis
         assert basis == "pack"
         cols = [c for c in want.columns if c not in ("volume", "value")]  # the pack holds no values or volumes
         pd.testing.assert_frame_equal(got[cols], want[cols], check_exact=False, rtol=1e-9, check_dtype=False)
     want = en.gains(econ_wh, "CHN", "RUS", "2022-04", "2023-08", benchmark="others")
-    got, _ = tp.load_gains(P, "CHN", "RUS", "2022-04", "2023-08", benchmark="others")
+    got = api.crude_gains("CHN", "RUS", "2022-04", "2023-08", benchmark="others", wh=P).data
     assert got.gain.sum() == pytest.approx(want.gain.sum(), rel=1e-9) and len(got) == 17
     # annual gains are the sum of the year's months
-    a = tp.load_crude(P, "CHN", "RUS", freq="A")[0].set_index("period")
-    m = tp.load_crude(P, "CHN", "RUS")[0]
+    a = api.energy_crude("CHN", "RUS", freq="A", wh=P).data.set_index("period")
+    m = api.energy_crude("CHN", "RUS", wh=P).data
     assert a.loc["2022", "gain_vs_others"] == pytest.approx(m[m.period.str.startswith("2022")].gain_vs_others.sum())
     with pytest.raises(NoDataError, match="ingest china_crude"):
-        tp.load_crude(P, "CHN", "FJI")
+        api.energy_crude("CHN", "FJI", wh=P)
 
 
 def test_gas_pipelines_facts_pack_equal_warehouse(econ_wh):
     want = en.gas(econ_wh, "CHN")
-    got, _ = tp.load_gas(P, "CHN")
+    got = api.energy_gas("CHN", wh=P).data
     pd.testing.assert_frame_equal(
         got[["period", "origin", "share_value", "value"]], want[["period", "origin", "share_value", "value"]],
         check_exact=False, rtol=1e-9, check_dtype=False,
     )  # fmt: skip
-    m, _ = tp.load_gas(P, "CHN", "M")
+    m = api.energy_gas("CHN", freq="M", wh=P).data
     assert m.value.isna().all() and m.period.str.fullmatch(r"\d{4}-\d{2}").all()
     pd.testing.assert_frame_equal(
-        tp.load_comparisons(P)[0], en.article_comparisons(econ_wh), check_dtype=False, check_exact=False
+        api.pipeline_comparisons(wh=P).data, en.article_comparisons(econ_wh), check_dtype=False, check_exact=False
     )
-    pw = en.pipelines(econ_wh)[tp.PIPE_COLUMNS].reset_index(drop=True)
-    pd.testing.assert_frame_equal(tp.load_pipelines(P)[0], pw, check_dtype=False)
-    fw, bw = tp.facts_for(econ_wh, ["RUS"])
-    fp, bp = tp.facts_for(P, ["RUS"])
+    pw = en.pipelines(econ_wh)[tt.PIPE_COLUMNS].reset_index(drop=True)
+    pd.testing.assert_frame_equal(api.pipelines(wh=P).data, pw, check_dtype=False)
+    (fw, bw), (fp, bp) = ((r.data, r.basis) for r in (api.facts(["RUS"], wh=x) for x in (econ_wh, P)))
     assert (bw, bp) == ("warehouse", "pack")
     pd.testing.assert_frame_equal(fp.fillna(""), fw.fillna(""), check_dtype=False)
-    cur, _ = tp.currency_shares(P, ["CHN", "RUS"])
+    cur = api.currency(["CHN", "RUS"], wh=P).data
     assert set(cur.metric) >= {"cny_share_moex_fx_spot", "cny_share_ru_export_settlements"}
 
 
@@ -163,7 +164,7 @@ def test_sections_render_from_the_pack_alone():
     assert "cn ru trade turnover" in eco.html and {"cow_trade", "facts"} <= set(eco.sources)
     ene = energy.render(ctx)
     assert ene.html.count("<svg") == 2 and "embedded pack" in ene.html and "UN Comtrade" in ene.html
-    gains = tp.load_gains(P, "CHN", "RUS", "2022-04", "2023-12")[0].gain.sum() / 1e9
+    gains = api.crude_gains("CHN", "RUS", "2022-04", "2023-12", wh=P).data.gain.sum() / 1e9
     assert f"{gains:.1f} bn USD" in ene.html
     assert "Power of Siberia" in ene.html and {"china_crude", "china_gas", "gem"} <= set(ene.sources)
     cur = currency.render(ctx)
