@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dyadwatch import pack, sources
+from dyadwatch import api, pack, sources
 from dyadwatch.api import as_store
 from dyadwatch.errors import SourceFormatError
 from dyadwatch.indicators import regimes
@@ -60,7 +60,8 @@ def test_pack_table_equals_a_rebuild(regimes_wh):
 
 
 def test_load_scores_falls_back_to_the_pack():
-    df, basis = regimes.load_scores(["CHN", "RUS"], wh=as_store(None))
+    res = api.regimes(["CHN", "RUS"], wh=as_store(None))
+    df, basis = res.data, res.basis
     assert basis == "pack" and set(df.iso3) == {"CHN", "RUS"} and df.year.max() >= 2019
 
 

@@ -79,7 +79,7 @@ def test_vote_percentile_equals_an_independent_rank(full_wh):
     s = pd.Series(kappa[iu], index=pd.MultiIndex.from_arrays([np.array(states)[iu[0]], np.array(states)[iu[1]]]))
     s = s[np.isfinite(s)]
     pct = (s <= s[("CHN", "RUS")]).mean() * 100
-    df, _, _ = assess._votes_wh(full_wh, "CHN", "RUS", ["kappa", "agreement"])
+    df, _ = assess._votes_wh(full_wh, "CHN", "RUS", ["kappa", "agreement"])
     got = float(df.set_index("year").loc[2015, "kappa_pct"])
     assert got == pytest.approx(pct, abs=0.5)
 

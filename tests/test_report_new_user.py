@@ -82,10 +82,10 @@ def test_with_gaps_never_joins_across_a_missing_year(years, state):
 
 
 def test_south_africa_ideal_points_break_across_its_exclusion(small_wh):
-    from dyadwatch.indicators import idealpoints as ip
+    from dyadwatch import api
     from dyadwatch.report.sections import votes
 
-    df = ip.points(small_wh, states=["ZAF", "NGA", "USA"])[0]
+    df = api.idealpoints(states=["ZAF", "NGA", "USA"], wh=small_wh).data
     data = votes.idealpoints_data(df, {"ZAF": "South Africa", "NGA": "Nigeria", "USA": "United States"})
     zaf = data[data.state == "South Africa"]
     stretches = runs(zaf, "year", "ideal_point")
@@ -239,10 +239,10 @@ def test_css_never_breaks_inside_a_word():
 
 
 def test_ideal_points_chart_has_a_legend_of_named_states(small_wh):
-    from dyadwatch.indicators import idealpoints as ip
+    from dyadwatch import api
     from dyadwatch.report.sections import votes
 
-    df = ip.points(small_wh, states=["CHN", "RUS", "USA"])[0]
+    df = api.idealpoints(states=["CHN", "RUS", "USA"], wh=small_wh).data
     from dyadwatch.report.altair_spec import replay
 
     chart = votes.idealpoints_chart(df, {"CHN": "China", "RUS": "Russia", "USA": "United States"})

@@ -86,7 +86,7 @@ def test_regimes_and_facts_equal_the_library(client):
     from dyadwatch import api
     from dyadwatch.indicators import regimes
 
-    df, _ = regimes.load_scores(["CHN", "RUS"], wh=as_store(None))
+    df = api.regimes(["CHN", "RUS"], wh=as_store(None)).data
     want = regimes.dyad(df, "CHN", "RUS")
     got = api_csv(client, "/api/regimes?a=CHN&b=RUS")
     assert got[["a", "b", "a_cow", "b_cow"]].drop_duplicates().values.tolist() == [["CHN", "RUS", 710, 365]]

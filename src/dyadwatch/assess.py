@@ -101,16 +101,14 @@ def _votes(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
     cfg = config()["votes"]
     names = [cfg["measure"], cfg["fallback_measure"]]
     with api.using(db, wh) as store:
-        if store.has("votes"):
-            return _votes_wh(store.store_of("votes"), a, b, names)
-        p = store.derived("vote_measures", (a, b))
-    lo, hi = sorted([a, b])
-    rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
-    keep = ["year", "n", *[c for c in p.columns if c.split("_pct")[0] in names and c in p]]
-    return rows[[c for c in keep if c in rows]].reset_index(drop=True), ",".join(sorted(set(rows.source))), "pack"
+        (df, src), basis = api.answer(
+            store, "votes", lambda s: _votes_wh(s.store_of("votes"), a, b, names),
+            lambda s: _votes_derived(s, a, b, names),
+        )  # fmt: skip
+    return df, src, basis
 
 
-def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str, str]:
+def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str]:
     from dyadwatch.indicators import votes as iv
     from dyadwatch.indicators import votes_panel as vp
 
@@ -119,14 +117,23 @@ def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str, 
     panel = vp.all_dyads_percentiles(wh, names, source=src)
     rows = vp.dyad_rows(panel, a, b)
     cols = ["year", "n", *names, *[f"{m}_pct" for m in names]]
-    return rows[[c for c in cols if c in rows]].reset_index(drop=True), src, "warehouse"
+    return rows[[c for c in cols if c in rows]].reset_index(drop=True), src
+
+
+def _votes_derived(store, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str]:
+    p = store.derived("vote_measures", (a, b))
+    lo, hi = sorted([a, b])
+    rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
+    keep = ["year", "n", *[c for c in p.columns if c.split("_pct")[0] in names and c in p]]
+    return rows[[c for c in keep if c in rows]].reset_index(drop=True), ",".join(sorted(set(rows.source)))
 
 
 def _regimes(a: str, b: str, wh) -> tuple[pd.DataFrame, str]:
+    from dyadwatch import api
     from dyadwatch.indicators import regimes
 
-    df, basis = regimes.load_scores([a, b], wh=wh)
-    return regimes.dyad(df, a, b), basis
+    res = api.regimes([a, b], wh=wh)
+    return regimes.dyad(res.data, a, b), res.basis
 
 
 # --------------------------------------------------------------------- verdict

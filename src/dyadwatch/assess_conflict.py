@@ -172,6 +172,7 @@ def igo_line(ig: pd.DataFrame, year: int):
 
 def apply(a: str, b: str, year: int, verdict: str, evidence: list, sources: set, notes: list, wh) -> str:
     """Add the conflict and power evidence to ``evidence`` and return the verdict these rules leave."""
+    from dyadwatch import api
     from dyadwatch.indicators import conflict
 
     in_force = fatal = False
@@ -184,18 +185,18 @@ def apply(a: str, b: str, year: int, verdict: str, evidence: list, sources: set,
         notes.append(f"Strategic rivalries: {e}")
     try:
         mids, _ = conflict.dyad_mids(wh, a, b)
-        lines, fatal = mid_lines(mids, conflict.mid_coverage(wh), year)
+        lines, fatal = mid_lines(mids, api.dispute_coverage(wh=wh).data, year)
         evidence += lines
         sources.update({ln.source for ln in lines})
     except DyadwatchError as e:
         notes.append(f"Militarized disputes: {e}")
-    for fn, args in ((conflict.dyad_power, (wh, a, b)), (conflict.dyad_igos, (wh, a, b))):
+    for what in ("power", "igos"):
         try:
-            df, _ = fn(*args)
+            df = api.power(a, b, wh=wh).data if what == "power" else conflict.dyad_igos(wh, a, b)[0]
         except DyadwatchError as e:
             notes.append(str(e))
             continue
-        line = power_line(df, a, b, year) if fn is conflict.dyad_power else igo_line(df, year)
+        line = power_line(df, a, b, year) if what == "power" else igo_line(df, year)
         if line:
             evidence.append(line)
             sources.update(s.strip() for s in line.source.split(","))

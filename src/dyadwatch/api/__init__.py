@@ -8,23 +8,18 @@ and the pack answers a request is chosen in one place, ``answer``.
 from dyadwatch.api.core import (
     INPUTS,
     Result,
-    alliances,
     answer,
     arms,
     as_store,
     basis_for,
     composition,
     events,
-    idealpoints,
-    matrix,
-    neighbours,
     open_store,
     open_warehouse,
     pack_note,
     panel,
     run,
     using,
-    votes,
 )
 from dyadwatch.api.economy import (
     crude_gains,
@@ -37,11 +32,23 @@ from dyadwatch.api.economy import (
     region,
     trade,
 )
+from dyadwatch.api.politics import (
+    alliances,
+    dispute_coverage,
+    idealpoints,
+    matrix,
+    neighbours,
+    power,
+    regimes,
+    vote_issues,
+    votes,
+)
 from dyadwatch.api.words import rhetoric, rhetoric_rates, speech_similarity
 
 __all__ = [
     "INPUTS", "Result", "alliances", "answer", "arms", "as_store", "basis_for", "composition", "crude_gains",
-    "currency", "energy_crude", "energy_gas", "events", "facts", "idealpoints", "matrix", "neighbours",
-    "open_store", "open_warehouse", "pack_note", "panel", "pipeline_comparisons", "pipelines", "region",
-    "rhetoric", "rhetoric_rates", "run", "speech_similarity", "trade", "using", "votes",
+    "currency", "dispute_coverage", "energy_crude", "energy_gas", "events", "facts", "idealpoints", "matrix",
+    "neighbours", "open_store", "open_warehouse", "pack_note", "panel", "pipeline_comparisons", "pipelines",
+    "power", "regimes", "region", "rhetoric", "rhetoric_rates", "run", "speech_similarity", "trade", "using",
+    "vote_issues", "votes",
 ]  # fmt: skip

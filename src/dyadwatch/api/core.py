@@ -137,6 +137,12 @@ INPUTS: dict[str, Callable[[Store], bool]] = {
     "pipeline_gas": lambda s: _holds_commodity(s, "pipeline_gas"),
     "pipelines": lambda s: s.has("pipelines"),
     "speeches": lambda s: s.has("speeches"),
+    "votes": lambda s: s.has("votes"),
+    "alliances": lambda s: s.has("alliance_dyad_year"),
+    "ideal_points": lambda s: "idealpoints" in s.sources_of("ideal_points"),
+    "regimes": lambda s: s.has("regimes"),
+    "power": lambda s: s.has("capabilities") or s.has("economy_state_year"),
+    "mids": lambda s: s.has("mids"),
 }
 
 
@@ -190,140 +196,6 @@ def _dyad(
 def _years_of(df: pd.DataFrame) -> tuple[int, int] | None:
     col = df["year"] if "year" in df else df["period"].astype(str).str[:4].astype(int) if "period" in df else None
     return (int(col.min()), int(col.max())) if col is not None and len(col) else None
-
-
-def votes(
-    a: str,
-    b: str,
-    *,
-    db: str | Path | None = None,
-    source: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    wh: Store | None = None,
-    measure: str | list[str] | None = "agreement",
-    issue: str | None = None,
-    important: bool = False,
-    match: str | None = None,
-    ci: float | None = None,
-    seed: int = 0,
-    percentile: bool = False,
-) -> Result:
-    """UNGA voting similarity per year for the dyad: columns year, n and the chosen measures
-    (``measure="all"`` for every one; see ``indicators.votes_measures``), ``<m>_lo``/``<m>_hi``
-    with ``ci``, ``<m>_pct`` (percentile among all dyads that year) with ``percentile``."""
-    from dyadwatch.indicators import votes as iv
-
-    ca, cb = _dyad(a, b, year_from, year_to)
-    notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
-
-    def go(store: ChainStore) -> Result:
-        kw: dict[str, Any] = dict(measure=measure, source=source, issue=issue, important=important, match=match)
-        df, basis, src = iv.dyad(
-            store, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to, ci=ci, seed=seed, percentile=percentile,
-            **kw,
-        )  # fmt: skip
-        if df.empty and (year_from is not None or year_to is not None):
-            full = iv.dyad(store, ca.iso3, cb.iso3, **kw)[0]
-            what = f"UNGA votes shared by {ca.iso3} and {cb.iso3} ({', '.join(src) or 'no source'})"
-            validate_args.window_has_rows(df, what, year_from, year_to, _years_of(full))
-        return Result(df, basis, src, notes)
-
-    return run(db, wh, go)
-
-
-def alliances(
-    a: str,
-    b: str,
-    *,
-    db: str | Path | None = None,
-    source: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """Alliance obligations of a towards b per year (defense, offense, neutral, nonagg, consul, entente)."""
-    from dyadwatch.indicators import alliances as ia
-
-    ca, cb = _dyad(a, b, year_from, year_to)
-
-    def go(store: ChainStore) -> Result:
-        df, basis = ia.dyad(store, ca.iso3, cb.iso3, source=source, year_from=year_from, year_to=year_to)
-        if df.empty:
-            full = ia.dyad(store, ca.iso3, cb.iso3, source=source)[0]
-            what = f"alliance data for {ca.iso3} and {cb.iso3} ({', '.join(sorted(set(full['source'])))})"
-            validate_args.window_has_rows(df, what, year_from, year_to, _years_of(full))
-        return Result(df, basis, sorted(df["source"].unique().tolist()))
-
-    return run(db, wh, go)
-
-
-def neighbours(
-    state: str,
-    year: int | None = None,
-    *,
-    measure: str = "agreement",
-    top: int = 10,
-    min_n: int = 10,
-    source: str | None = None,
-    db: str | Path | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """The states that voted most like ``state`` in a year (default: the latest)."""
-    from dyadwatch.indicators import votes_panel as vp
-
-    c = countries.resolve_input(state)
-
-    def go(store: ChainStore) -> Result:
-        df, basis, src = vp.neighbours_of(store, c.iso3, year, measure=measure, top=top, min_n=min_n, source=source)
-        return Result(df, basis, src)
-
-    return run(db, wh, go)
-
-
-def matrix(
-    year: int,
-    *,
-    measure: str = "agreement",
-    states: list[str] | None = None,
-    source: str | None = None,
-    db: str | Path | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """The clustered similarity matrix of all (or the given) states in ``year`` (pack: focus states only)."""
-    from dyadwatch.indicators import votes_panel as vp
-
-    iso = [countries.resolve_input(s).iso3 for s in states] if states else None
-
-    def go(store: ChainStore) -> Result:
-        df, basis, src, notes = vp.matrix_of(store, year, measure=measure, states=iso, source=source)
-        return Result(df, basis, src, notes)
-
-    return run(db, wh, go)
-
-
-def idealpoints(
-    *,
-    estimate: bool = False,
-    states: list[str] | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    source: str | None = None,
-    db: str | Path | None = None,
-    wh: Store | None = None,
-) -> Result:
-    """UNGA ideal points per state and year: published (Bailey–Strezhnev–Voeten) or estimated from the votes."""
-    from dyadwatch.indicators import idealpoints as ip
-
-    iso = [countries.resolve_input(s).iso3 for s in states] if states else None
-
-    def go(store: ChainStore) -> Result:
-        df, basis, src, notes = ip.points(
-            store, estimate=estimate, states=iso, year_from=year_from, year_to=year_to, source=source
-        )
-        return Result(df, basis, src, notes)
-
-    return run(db, wh, go)
 
 
 def events(

@@ -317,10 +317,11 @@ def unga_vote_share(ctx: Context, p: Params) -> Measured:
 
 
 def _regimes(ctx: Context, states: list[str], year: int | None) -> tuple[pd.DataFrame, str]:
-    from dyadwatch.indicators import regimes
+    from dyadwatch import api
 
     try:
-        df, basis = regimes.load_scores(states, wh=ctx.wh)
+        res = api.regimes(states, wh=ctx.wh)
+        df, basis = res.data, res.basis
     except DyadwatchError as e:
         raise NotCheckable(f"regime scores for {', '.join(states)} ({e})") from e
     return (df if year is None else df[df.year == year]), basis

@@ -16,6 +16,8 @@ _MEASURES = ("disputes", "onset", "hostlev", "fatal")
     ("source",),
 )
 def mid_dyad_year(ctx: Context, p: Params) -> Measured:
+    from dyadwatch import api
+    from dyadwatch.errors import DyadwatchError
     from dyadwatch.indicators import conflict
 
     a, b = dyad_of(p)
@@ -26,8 +28,8 @@ def mid_dyad_year(ctx: Context, p: Params) -> Measured:
     source = p.get("source") or conflict.MID_SOURCES[0]
     try:
         df, basis = conflict.dyad_mids(ctx.wh, a, b)
-        cov = conflict.mid_coverage(ctx.wh).set_index("source")
-    except Exception as e:  # no data in store or pack
+        cov = api.dispute_coverage(wh=ctx.wh).data.set_index("source")
+    except DyadwatchError as e:  # no data in store or pack
         raise NotCheckable(f"militarized disputes for {a}–{b} ({e})") from e
     if source not in cov.index or not (cov.loc[source].lo <= year <= cov.loc[source].hi):
         raise NotCheckable(f"{source} does not cover {year}")

@@ -121,7 +121,7 @@ def _all_dyads(a, b, out, measure, issue, important, match, year_from, year_to, 
     output.format_of(out)  # before the work: a wrong extension fails at once
     store = api.open_store(db)
     wh = store.store_of("votes")  # the warehouse, or the store of --engine (a lake, Spark)
-    if not store.has("votes") or wh is None or wh.basis == "pack":
+    if api.basis_for(store, "votes") == "pack":
         raise NoDataError(
             "--all-dyads computes from the roll calls, which the embedded pack does not hold. Fix: "
             "`dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`."

@@ -123,7 +123,7 @@ def igo_years(
     return df.sort_values(["iso3_a", "iso3_b", "year"]).reset_index(drop=True)
 
 
-# ------------------------------------------------------- store, else the embedded pack
+# ------------------------------------------------------- the dyad's rows of the derived tables
 
 
 def _load(derived: str, store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
@@ -148,30 +148,21 @@ def dyad_igos(store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     return _load("conflict_igos", store, a, b)
 
 
-def mid_coverage(store: Store) -> pd.DataFrame:
-    """Per dispute source: first and last year (the same for every dyad: once per store and ingest)."""
-
-    def build() -> pd.DataFrame:
-        if store.has("mids"):
-            return coverage(store, "mids")
-        cov = store.derived("conflict_coverage")
-        return cov[cov.table == "mids"][["source", "lo", "hi"]].reset_index(drop=True)
-
-    return store.cached(("mid_coverage",), build).copy()
+def mid_coverage_derived(store: Store) -> pd.DataFrame:
+    """:func:`coverage` of the disputes from the derived ``conflict_coverage`` table."""
+    cov = store.derived("conflict_coverage")
+    return cov[cov.table == "mids"][["source", "lo", "hi"]].reset_index(drop=True)
 
 
-def dyad_power(store: Store, a: str, b: str) -> tuple[pd.DataFrame, str]:
-    """Per year: both sides' CINC and GDP, ``cinc_ratio`` and ``gdp_ratio`` (a over b); NULL where one lacks it."""
-    if store.has("capabilities") or store.has("economy_state_year"):
-        df, basis = power_years(store, [a, b]), store.basis_of("capabilities")
-    else:
-        df, basis = store.derived("conflict_power", (a, b)), store.basis_of("conflict_power")
+def dyad_power(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Per year, from :func:`power_years` rows: both sides' CINC and GDP, ``cinc_ratio`` and ``gdp_ratio`` (a over
+    b); NULL where one lacks it."""
     cols = ["year", "cinc", "milex", "ln_gdp"]
     wa, wb = df.loc[df.iso3 == a, cols], df.loc[df.iso3 == b, cols]
     out = wa.merge(wb, on="year", how="outer", suffixes=("_a", "_b"), sort=True)
     out["cinc_ratio"] = out.cinc_a / out.cinc_b.where(out.cinc_b > 0)
     out["gdp_ratio"] = np.exp(out.ln_gdp_a - out.ln_gdp_b)
-    return out, basis
+    return out
 
 
 # -------------------------------------------------------------------- embedded pack

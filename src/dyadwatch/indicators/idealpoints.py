@@ -233,42 +233,48 @@ def distance(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return out.rename_axis("year").reset_index()
 
 
-def points(
+def estimated(
     store: PathStore,
     *,
-    estimate: bool = False,
     states: list[str] | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     source: str | None = None,
-) -> tuple[pd.DataFrame, str, list[str], list[str]]:
-    """Ideal points: published (the store's ``ideal_points``, else the derived focus table) or estimated from the
-    raw votes. Returns (frame, basis, sources, notes)."""
-    iso = states
-    if estimate:
-        if not store.has("votes"):
-            raise NeedsIngestError(
-                "--estimate fits the model to the raw votes, which the embedded pack does not hold. "
-                "Fix: `dyadwatch ingest voeten UNVotesPublished.RData` (or the unvotes files)."
-            )
-        df = _estimate_fn(store, source=source, year_from=year_from, year_to=year_to)
-        src = sorted(df.pop("source").unique().tolist())
-        df = df[df.iso3.isin(iso)] if iso else df
-        note = "Own estimate: one-dimensional ordered logit per year; comparable within a year, not across years."
-        return df.reset_index(drop=True), store.basis_of("votes"), src, [note]
-    if "idealpoints" in store.sources_of("ideal_points"):
-        df = published(store, year_from=year_from, year_to=year_to)
-        df = df[df.iso3.isin(iso)] if iso else df
-        return df.reset_index(drop=True), store.basis_of("ideal_points"), ["idealpoints"], []
-    df = store.derived("idealpoints", iso)
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Ideal points estimated from the raw votes (:func:`estimate`); (frame, sources, notes)."""
+    df = estimate(store, source=source, year_from=year_from, year_to=year_to)
+    src = sorted(df.pop("source").unique().tolist())
+    df = df[df.iso3.isin(states)] if states else df
+    note = "Own estimate: one-dimensional ordered logit per year; comparable within a year, not across years."
+    return df.reset_index(drop=True), src, [note]
+
+
+def published_points(
+    store: PathStore, *, states: list[str] | None = None, year_from: int | None = None, year_to: int | None = None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The published ideal points (the store's ``ideal_points``); (frame, sources, notes)."""
+    df = published(store, year_from=year_from, year_to=year_to)
+    df = df[df.iso3.isin(states)] if states else df
+    return df.reset_index(drop=True), ["idealpoints"], []
+
+
+def points_derived(
+    store: PathStore, *, states: list[str] | None = None, year_from: int | None = None, year_to: int | None = None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """:func:`published_points` from the derived ``idealpoints`` table (the focus states)."""
+    df = store.derived("idealpoints", states)
     if year_from is not None:
         df = df[df.year >= year_from]
     if year_to is not None:
         df = df[df.year <= year_to]
-    return df.drop(columns=["source"]).reset_index(drop=True), store.basis_of("idealpoints"), ["idealpoints"], []
+    return df.drop(columns=["source"]).reset_index(drop=True), ["idealpoints"], []
 
 
-_estimate_fn = estimate  # the parameter named `estimate` above shadows the function
+def no_votes(store: PathStore, **_: object) -> tuple[pd.DataFrame, list[str], list[str]]:
+    raise NeedsIngestError(
+        "--estimate fits the model to the raw votes, which the embedded pack does not hold. "
+        "Fix: `dyadwatch ingest voeten UNVotesPublished.RData` (or the unvotes files)."
+    )
 
 
 def build_pack(wh: PathStore, focus: Sequence[str]) -> pd.DataFrame:

@@ -46,18 +46,16 @@ def scores(wh: PathStore, states: list[str], year_from: int | None = None, year_
     return df.reset_index(drop=True)
 
 
-def load_scores(
-    states: list[str], *, wh: PathStore, year_from: int | None = None, year_to: int | None = None
-) -> tuple[pd.DataFrame, str]:
-    """Scores from the store's ``regimes`` table, else the derived focus table; returns (frame, basis)."""
-    if wh.has("regimes"):
-        return scores(wh, states, year_from, year_to), wh.basis_of("regimes")
+def scores_derived(
+    wh: PathStore, states: list[str], year_from: int | None = None, year_to: int | None = None
+) -> pd.DataFrame:
+    """:func:`scores` from the derived ``regime_scores`` table (the focus states)."""
     df = wh.derived("regime_scores", states)
     if year_from is not None:
         df = df[df.year >= year_from]
     if year_to is not None:
         df = df[df.year <= year_to]
-    return df[["iso3", "year", *MEASURES]].reset_index(drop=True), wh.basis_of("regime_scores")
+    return df[["iso3", "year", *MEASURES]].reset_index(drop=True)
 
 
 def dyad(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:

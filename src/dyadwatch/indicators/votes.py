@@ -215,20 +215,35 @@ def dyad(
     ci: float | None = None,
     seed: int = 0,
     percentile: bool = False,
-) -> tuple[pd.DataFrame, str, list[str]]:
-    """The dyad's measures per year from the roll calls when the store holds them, else from the derived
-    ``votes`` table (focus dyads; no subsets; 95% intervals with seed 0). Returns (frame, basis, sources)."""
-    if store.has("votes"):
-        own = cast("Store", store.store_of("votes"))  # not None: a store holds "votes" (has, above)
-        src = pick_source(own, source)
-        df = measures(
-            own, a, b, measure=measure, source=src, year_from=year_from, year_to=year_to,
-            issue=issue, important=important, match=match, ci=ci, seed=seed,
-        )  # fmt: skip
-        if percentile:
-            df = add_percentiles(own, df, a, b, source=src, issue=issue, important=important, match=match)
-        return df, own.basis, [src]
-    if issue or important or match:
+) -> tuple[pd.DataFrame, list[str]]:
+    """The dyad's measures per year from the roll calls of the store that holds them; (frame, sources)."""
+    own = cast("Store", store.store_of("votes"))
+    src = pick_source(own, source)
+    df = measures(
+        own, a, b, measure=measure, source=src, year_from=year_from, year_to=year_to,
+        issue=issue, important=important, match=match, ci=ci, seed=seed,
+    )  # fmt: skip
+    if percentile:
+        df = add_percentiles(own, df, a, b, source=src, issue=issue, important=important, match=match)
+    return df, [src]
+
+
+def dyad_derived(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    measure: str | list[str] | None = "agreement",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    ci: float | None = None,
+    seed: int = 0,
+    percentile: bool = False,
+    **subset: Any,
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`dyad` from the derived ``vote_measures`` table (focus dyads; no subsets; 95% intervals with seed
+    0); (frame, sources). ``subset``: :func:`dyad`'s issue, important and match (refused) and source (one)."""
+    if any(subset.get(k) for k in ("issue", "important", "match")):
         raise NeedsIngestError(
             "Subsets (--issue, --important, --match) need the roll calls themselves, which the embedded pack "
             "does not hold. Fix: `dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda`."
@@ -252,7 +267,7 @@ def dyad(
         df = df[df.year >= year_from]
     if year_to is not None:
         df = df[df.year <= year_to]
-    return df.reset_index(drop=True), store.basis_of("vote_measures"), sorted(rows["source"].unique().tolist())
+    return df.reset_index(drop=True), sorted(rows["source"].unique().tolist())
 
 
 # ---- the embedded pack: computed figures for the focus countries (pack.FOCUS) ----

@@ -298,15 +298,21 @@ def neighbours_of(
     top: int = 10,
     min_n: int = 10,
     source: str | None = None,
-) -> tuple[pd.DataFrame, str, list[str]]:
-    """``neighbours`` for a state (default year: the latest); (frame, basis, sources)."""
+) -> tuple[pd.DataFrame, list[str]]:
+    """``neighbours`` of a state among all states (default year: the latest), from the roll calls; (frame,
+    sources)."""
     from dyadwatch.indicators.roll_calls import pick_source
 
-    if store.has("votes"):
-        src = pick_source(store, source)
-        panel = all_dyads(store, source=src, year_from=year, year_to=year) if year else all_dyads(store, source=src)
-        y = year or int(panel.year.max())
-        return neighbours(panel, iso3, y, measure=measure, top=top, min_n=min_n), store.basis_of("votes"), [src]
+    src = pick_source(store, source)
+    panel = all_dyads(store, source=src, year_from=year, year_to=year) if year else all_dyads(store, source=src)
+    y = year or int(panel.year.max())
+    return neighbours(panel, iso3, y, measure=measure, top=top, min_n=min_n), [src]
+
+
+def neighbours_derived(
+    store: Store, iso3: str, year: int | None = None, *, measure: str = "agreement", top: int = 10, **_: Any
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`neighbours_of` from the derived ``votes_neighbours`` table (the latest year, its measures)."""
     p = store.derived("votes_neighbours", (iso3,))
     full = store.derived("votes_neighbours")
     have = sorted(full.by.unique())
@@ -318,24 +324,32 @@ def neighbours_of(
         )
     rows = p[(p.iso3_focus == iso3) & (p.by == measure)].head(top)
     cols = ["rank", "year", "iso3", "n", *MEASURES]
-    return rows[cols].reset_index(drop=True), store.basis_of("votes_neighbours"), sorted(rows.source.unique())
+    return rows[cols].reset_index(drop=True), sorted(rows.source.unique())
 
 
 def matrix_of(
-    store: Store, year: int, *, measure: str = "agreement", states: list[str] | None = None, source: str | None = None
-) -> tuple[pd.DataFrame, str, list[str], list[str]]:
-    """The clustered similarity ``matrix`` for a year; (frame, basis, sources, notes). Pack: focus states only."""
+    store: Store,
+    year: int | None,
+    *,
+    measure: str = "agreement",
+    states: list[str] | None = None,
+    source: str | None = None,
+) -> tuple[pd.DataFrame, int, list[str], list[str]]:
+    """The clustered similarity ``matrix`` for a year (None: the latest) from the roll calls; (frame, year,
+    sources, notes)."""
     from dyadwatch.indicators.roll_calls import pick_source
 
-    if store.has("votes"):
-        src = pick_source(store, source)
-        panel = all_dyads(store, source=src, year_from=year, year_to=year)
-        return matrix(panel, year, measure=measure, states=states), store.basis_of("votes"), [src], []
+    src = pick_source(store, source)
+    panel = all_dyads(store, source=src, year_from=year, year_to=year) if year else all_dyads(store, source=src)
+    y = year or int(panel.year.max())
+    return matrix(panel, y, measure=measure, states=states), y, [src], []
+
+
+def matrix_derived(
+    store: Store, year: int | None, *, measure: str = "agreement", states: list[str] | None = None, **_: Any
+) -> tuple[pd.DataFrame, int, list[str], list[str]]:
+    """:func:`matrix_of` from the derived ``vote_measures`` table: the focus states only."""
     p = store.derived("vote_measures", states)
+    y = year or int(p.year.max())
     note = "The embedded pack covers the focus countries only; ingest the vote files for all states."
-    return (
-        matrix(p, year, measure=measure, states=states),
-        store.basis_of("vote_measures"),
-        sorted(p.source.unique()),
-        [note],
-    )
+    return matrix(p, y, measure=measure, states=states), y, sorted(p.source.unique()), [note]

@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dyadwatch import __version__, countries
+from dyadwatch import __version__, api, countries
 from dyadwatch.errors import DyadwatchError, NoDataError, UnknownCountryError
 from dyadwatch.tables import TABLES
 from dyadwatch.web.data_more import MoreFamilies
 from dyadwatch.web.frame import Frame
 
 if TYPE_CHECKING:
-    from dyadwatch.store import PackStore
+    from dyadwatch.store import ChainStore, PackStore
 
 VOTE_MEASURES = ("agreement", "agreement_half", "s_abs", "s_sq", "pi", "kappa", "pi_sq", "kappa_sq")
 TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "share_of_a_trade", "share_of_b_trade")
@@ -140,11 +140,12 @@ class WebStore(MoreFamilies):
         return Frame(ip.distance(f.data, ia, ib), f.basis, f.sources, f.notes)
 
     def regimes(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
-        """Both states' regime scores per year and their gaps (``indicators.regimes.load_scores`` and ``dyad``)."""
+        """Both states' regime scores per year and their gaps (``api.regimes`` and ``indicators.regimes.dyad``)."""
         from dyadwatch.indicators import regimes
 
         with self.lock:
-            df, basis = regimes.load_scores([a, b], wh=self.store)
+            res = api.regimes([a, b], wh=self.store)
+            df, basis = res.data, res.basis
         d = regimes.dyad(df, a, b)
         if year_from is not None:
             d = d[d.year >= year_from]
@@ -176,21 +177,21 @@ class WebStore(MoreFamilies):
         from dyadwatch.indicators import votes_panel as vp
 
         iso = countries.resolve(state).iso3
-        notes: list[str] = []
+
+        def own(s: ChainStore) -> tuple[pd.DataFrame, int, list[str], list[str]]:
+            src = iv.pick_source(s, None)
+            y = year if year is not None else int(vp.all_dyads(s, source=src, measures=["agreement"]).year.max())
+            return vp.all_dyads(s, source=src, year_from=y, year_to=y), y, [src], []
+
+        def derived(s: ChainStore) -> tuple[pd.DataFrame, int, list[str], list[str]]:
+            s.derived("vote_measures", (iso,))  # refuses a state the pack does not cover
+            panel = s.derived("vote_measures")
+            note = "The embedded pack holds the focus countries' dyads only: ranks are among them."
+            return panel, int(panel.year.max()) if year is None else year, sorted(panel.source.unique()), [note]
+
         with self.lock:
-            if self.store.has("votes"):
-                src = iv.pick_source(self.store, None)
-                if year is None:
-                    year = int(vp.all_dyads(self.store, source=src, measures=["agreement"]).year.max())
-                panel = vp.all_dyads(self.store, source=src, year_from=year, year_to=year)
-                basis, sources = "warehouse", [src]
-            else:
-                self.store.derived("vote_measures", (iso,))  # refuses a state the pack does not cover
-                panel = self.store.derived("vote_measures")
-                year = int(panel.year.max()) if year is None else year
-                basis, sources = "pack", sorted(panel.source.unique())
-                notes.append("The embedded pack holds the focus countries' dyads only: ranks are among them.")
-            ranked = vp.neighbours(panel, iso, year, measure=measure, top=10_000, min_n=10)
+            (panel, y, sources, notes), basis = api.answer(self.store, "votes", own, derived)
+            ranked = vp.neighbours(panel, iso, y, measure=measure, top=10_000, min_n=10)
         closest = ranked.head(top).assign(side="closest")
         farthest = ranked.iloc[::-1].head(top).assign(side="farthest")
         farthest = farthest[~farthest.iso3.isin(closest.iso3)] if len(ranked) <= 2 * top else farthest
@@ -204,28 +205,30 @@ class WebStore(MoreFamilies):
 
         iso = countries.resolve(state).iso3
         cols = list(ia.OBLIGATIONS)
+
+        def own(s: ChainStore) -> tuple[pd.DataFrame, int, str]:
+            src = ia.pick_source(s, None)
+            t = s.table("alliance_dyad_year")
+            t = t.filter((t.source == src) & (t.iso3_a == iso))
+            y = year if year is not None else int(t.year.max().to_pandas() or 0)
+            return t.filter(t.year == y).select("iso3_b", *cols).to_pandas(), y, src
+
+        def derived(s: ChainStore) -> tuple[pd.DataFrame, int, str]:
+            s.derived("alliance_panel", (iso,))  # refuses a state the pack does not cover
+            src = ia.SOURCE_PREFERENCE[0]
+            p = s.derived("alliance_panel")
+            p = p[(p.source == src) & (p.iso3_a == iso)]
+            y = year if year is not None else int(p.year.max())
+            return p[p.year == y][["iso3_b", *cols]], y, src
+
         with self.lock:
-            if self.store.has("alliance_dyad_year"):
-                src = ia.pick_source(self.store, None)
-                t = self.store.table("alliance_dyad_year")
-                t = t.filter((t.source == src) & (t.iso3_a == iso))
-                y = year if year is not None else int(t.year.max().to_pandas() or 0)
-                rows = t.filter(t.year == y).select("iso3_b", *cols).to_pandas()
-                basis = "warehouse"
-            else:
-                self.store.derived("alliance_panel", (iso,))  # refuses a state the pack does not cover
-                src = ia.SOURCE_PREFERENCE[0]
-                p = self.store.derived("alliance_panel")
-                p = p[(p.source == src) & (p.iso3_a == iso)]
-                y = year if year is not None else int(p.year.max())
-                rows = p[p.year == y][["iso3_b", *cols]]
-                basis = "pack"
+            (rows, y, src), basis = api.answer(self.store, "alliances", own, derived)
         flags = rows[cols].apply(pd.to_numeric, errors="coerce")
         rows = rows[(flags.fillna(0).max(axis=1) > 0).to_numpy()].copy()
         rows.insert(0, "year", y)
         rows.insert(2, "name", [countries.resolve(x).name for x in rows.iso3_b])
         rows["ties"] = [", ".join(ia.LABELS[c] for c in cols if r[c] == 1) for _, r in rows.iterrows()]
-        notes = [] if basis == "warehouse" else ["The embedded pack holds the focus countries' dyads only."]
+        notes = [] if basis != "pack" else ["The embedded pack holds the focus countries' dyads only."]
         return Frame(rows.rename(columns={"iso3_b": "iso3"}).reset_index(drop=True), basis, [src], notes)
 
     def compare(self, dyads: list[tuple[str, str]], indicator: str, *, year_from: int | None = None,

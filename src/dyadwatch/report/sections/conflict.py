@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dyadwatch import api
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.indicators import conflict
 from dyadwatch.report.altair_spec import alt
@@ -60,8 +61,8 @@ def render(ctx: ReportContext) -> Section | None:
     try:
         riv, basis = conflict.dyad_rivalries(ctx.wh, a, b)
         mids, _ = conflict.dyad_mids(ctx.wh, a, b)
-        cov = conflict.mid_coverage(ctx.wh)
-        pw, _ = conflict.dyad_power(ctx.wh, a, b)
+        cov = api.dispute_coverage(wh=ctx.wh).data
+        pw = api.power(a, b, wh=ctx.wh).data
     except DyadwatchError:
         # Nothing about this dyad: said once, in the report's "missing data" box (issue 14, item 14).
         ctx.lack("Conflict and power (rivalries, disputes, capabilities)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dyadwatch import assess
+from dyadwatch import api, assess
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.indicators import regimes
 from dyadwatch.report.altair_spec import alt
@@ -31,10 +31,11 @@ def render(ctx: ReportContext) -> Section | None:
     a, b = ctx.a.iso3, ctx.b.iso3
     refs = [tuple(d) for d in assess.config()["reference_dyads"]]
     states = sorted({a, b, *[s for d in refs for s in d]})
-    if not ctx.wh.has("regimes"):
+    if api.basis_for(ctx.wh, "regimes") == "pack":  # the pack covers the focus states only
         states = [s for s in states if s in ctx.wh.focus]
     try:
-        df, basis = regimes.load_scores(states, wh=ctx.wh)
+        res = api.regimes(states, wh=ctx.wh)
+        df, basis = res.data, res.basis
     except DyadwatchError:
         ctx.lack("Political systems (V-Dem, Polity)", "dyadwatch ingest democracy ccode_democracy.rda")
         return None

@@ -32,10 +32,6 @@ LABEL = {
 CI = iv.PACK_CI
 
 
-def _has_votes(ctx: ReportContext) -> bool:
-    return bool(ctx.wh.sources_of("votes"))
-
-
 INGEST = "dyadwatch ingest unvotes un_votes.rda un_roll_calls.rda un_roll_call_issues.rda"
 
 
@@ -141,7 +137,7 @@ def _panel(ctx: ReportContext, basis: str) -> tuple[pd.DataFrame | None, str]:
     """All dyad-years (warehouse) or the focus dyads of the pack, for neighbours and the matrix."""
     from dyadwatch.indicators import votes_panel as vp
 
-    if basis != "pack" and _has_votes(ctx):
+    if basis != "pack":  # the user's roll calls: every dyad-year
         return vp.all_dyads(ctx.wh), "all states"
     return None, "pack"
 
@@ -187,8 +183,9 @@ def _idealpoints(ctx: ReportContext) -> tuple[str, list[str]]:
     states = list(dict.fromkeys([ctx.a.iso3, ctx.b.iso3, "USA"]))
     head = "<h3>Ideal points</h3>"
     try:
-        own = [s for s in states if ctx.wh.has("ideal_points") or s in ctx.wh.focus]
-        df = ip.points(ctx.wh, states=own)[0]
+        if api.basis_for(ctx.wh, "ideal_points") == "pack":  # the pack covers the focus states only
+            states = [s for s in states if s in ctx.wh.focus]
+        df = api.idealpoints(states=states, wh=ctx.wh).data
     except NoDataError as e:
         return head + f"<p>No ideal points: {esc(e)}</p>", []
     if ctx.year_from is not None:
@@ -239,12 +236,7 @@ def idealpoints_chart(df: pd.DataFrame, names: dict[str, str]):
 
 def _issues(ctx: ReportContext, basis: str) -> str:
     head = "<h3>By issue area</h3>"
-    if basis != "pack" and _has_votes(ctx):
-        df = iv.issue_breakdown(ctx.wh, ctx.a.iso3, ctx.b.iso3)
-    else:
-        p = ctx.wh.derived("votes_issues", (ctx.a.iso3, ctx.b.iso3))
-        lo, hi = sorted([ctx.a.iso3, ctx.b.iso3])
-        df = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
+    df = api.vote_issues(ctx.a.iso3, ctx.b.iso3, wh=ctx.wh).data
     df = df[df.n > 0]
     if df.empty:
         return head + "<p>No issue-coded roll calls shared by the two states.</p>"
@@ -289,7 +281,7 @@ def _neighbours(ctx: ReportContext, panel, where: str) -> str:
             if panel is not None:
                 nb = vp.neighbours(panel, s.iso3, int(panel.year.max()), top=5)
             else:
-                nb = vp.neighbours_of(ctx.wh, s.iso3, top=5)[0]
+                nb = api.neighbours(s.iso3, top=5, wh=ctx.wh).data
         except NoDataError as e:
             blocks.append(f"<p>{esc(s.name)}: {esc(e)}</p>")
             continue
@@ -318,9 +310,8 @@ def _matrix(ctx: ReportContext, panel, where: str) -> str:
             year = int(panel.year.max())
             m = vp.matrix(panel, year, states=focus)
         else:
-            p = ctx.wh.derived("vote_measures")
-            year = int(p.year.max())
-            m = vp.matrix(p, year)
+            res = api.matrix(wh=ctx.wh)
+            m, year = res.data, res.coverage["year"]
     except NoDataError as e:
         return head + f"<p>{esc(e)}</p>"
     order = list(m.index)
