@@ -114,9 +114,12 @@ def signal_lake_ingest(
     before = content()
     rng = random.Random(seed)
     outcomes = []
-    for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
+    sigs = (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+    # Earliest first: the CLI sets its handlers as it starts importing (``cli/__init__``), and on a fast machine
+    # the whole child can end before ``took``, so the later points may all come after the commit.
+    for sig, delay in zip(sigs, sorted(rng.uniform(0.3, took) for _ in sigs), strict=True):
         p = start()
-        time.sleep(rng.uniform(1.0, took))  # from the CLI's start: the signal handlers are set
+        time.sleep(delay)
         p.send_signal(sig)
         _, err = p.communicate(timeout=60)
         after = content()

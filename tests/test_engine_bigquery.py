@@ -75,7 +75,6 @@ def _dataset_cases(s):
     pair = votes.dyad_votes_expr(s, "CHN", "RUS", "unvotes", 1990, 2019)
     return {
         "votes_agreement": votes.agreement_expr(s, "CHN", "RUS", "unvotes", 1990, 2019),
-        "votes_agreement_panel": votes.agreement_panel_expr(s, ["CHN", "RUS", "USA"], "unvotes"),
         "votes_measures_cells": votes._cells_expr(pair),
         "votes_measures_years": roll_calls_expr(s, "unvotes", 1990, 2019).select("year").distinct(),
         "votes_measures_cells_issue_nu": votes._cells_expr(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pyreadr
@@ -242,3 +244,32 @@ def test_api_trade_and_energy_fall_back_to_the_pack(fresh_machine, econ_wh):
     assert c.basis == "pack" and "discount_vs_SAU" in c.data.columns
     f = api.facts(["Kazakhstan"], db=None)
     assert f.basis == "pack" and "kz_cn_trade" in set(f.data.metric)
+
+
+def test_energy_gas_and_pipelines_answer_from_the_pack(capsys, fresh_machine):
+    """Both commands used to stop with exit 4 ("no energy flows") on a fresh machine, though the pack holds them."""
+    from helpers import run_cli
+
+    code, out, err = run_cli(capsys, "energy", "gas", "--format", "csv")
+    assert code == 0, err
+    got = pd.read_csv(io.StringIO(out))
+    assert {"TKM", "KAZ", "UZB"} <= set(got.origin) and (got.share_value.between(0, 1)).all()
+    assert "embedded pack" in err
+    code, out, err = run_cli(capsys, "energy", "pipelines", "--country", "Russia", "--format", "csv")
+    assert code == 0, err
+    got = pd.read_csv(io.StringIO(out))
+    assert len(got) and got.countries.str.contains("Russia").all() and (got.source == "gem").all()
+
+
+def test_one_choice_per_request(econ_wh):
+    """``api.answer`` decides per request: a warehouse holding trade and energy but no votes or speeches answers
+    trade and crude itself, and the pack answers votes and speeches, each result saying which."""
+    chain = as_store(econ_wh)
+    assert [api.basis_for(chain, k) for k in ("trade", "crude_oil", "pipelines", "votes", "speeches")] == [
+        "warehouse", "warehouse", "warehouse", "pack", "pack"]  # fmt: skip
+    assert api.trade("CHN", "RUS", wh=econ_wh).basis == "warehouse"
+    assert api.energy_gas("CHN", wh=econ_wh).basis == "warehouse"
+    assert api.votes("CHN", "RUS", wh=econ_wh).basis == "pack"
+    assert api.rhetoric(["CHN", "RUS"], "similarity", wh=econ_wh).basis == "pack"
+    with pytest.raises(NoDataError, match="quote the speeches"):
+        api.rhetoric(["CHN", "RUS"], "kwic", wh=econ_wh)

@@ -19,7 +19,7 @@ from pathlib import Path
 from dyadwatch import countries
 from dyadwatch.derived import DERIVED
 from dyadwatch.errors import SourceFormatError
-from dyadwatch.store import PackStore, _frame, build_function, pack_dir
+from dyadwatch.store import _frame, build_function, pack_dir
 from dyadwatch.store import manifest as store_manifest
 
 FOCUS = countries.group("focus")  # the focus states live in data/countries.yaml
@@ -104,8 +104,3 @@ def _digest(data_dir: Path, name: str, sha256: Callable[[Path], str]) -> str:
 
     lines = sorted(f"{f.relative_to(path)} {sha256(f)}" for f in path.rglob("*") if f.is_file())
     return f"{len(lines)} files, sha256 of their list {hashlib.sha256(chr(10).join(lines).encode()).hexdigest()}"
-
-
-def open_pack() -> PackStore:
-    """The embedded pack as a read-only store."""
-    return PackStore()

@@ -121,6 +121,15 @@ def restrict(df: pd.DataFrame, spec: DerivedSpec, states: Sequence[str] | None) 
     return df[mask].reset_index(drop=True)
 
 
+def in_years(df: pd.DataFrame, year_from: int | None, year_to: int | None) -> pd.DataFrame:
+    """Rows of ``df`` whose ``year`` lies in [year_from, year_to] (an open end where None)."""
+    if year_from is not None:
+        df = df[df.year >= year_from]
+    if year_to is not None:
+        df = df[df.year <= year_to]
+    return df
+
+
 def choose_source(
     have: Sequence[str], preference: tuple[str, ...], requested: str | None, table: str, where: str, hint: str
 ) -> str:

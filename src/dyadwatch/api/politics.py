@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dyadwatch import countries, validate_args
 from dyadwatch.api.core import Result, _dyad, _years_of, answer, run
@@ -41,9 +41,17 @@ def votes(
 
     kw: dict[str, Any] = dict(measure=measure, source=source, issue=issue, important=important, match=match)
 
+    def own(s: ChainStore, percentile: bool = False, **more: Any) -> tuple[pd.DataFrame, list[str]]:
+        w = cast("Store", s.store_of("votes"))  # the roll calls' store (a warehouse, a lake): held, by answer
+        src = iv.pick_source(w, source)
+        subset: dict[str, Any] = dict(issue=issue, important=important, match=match)
+        df = iv.measures(w, ca.iso3, cb.iso3, measure=measure, source=src, **subset, **more)
+        return (iv.add_percentiles(w, df, ca.iso3, cb.iso3, source=src, **subset) if percentile else df), [src]
+
     def measures(store: ChainStore, **more: Any) -> tuple[tuple[pd.DataFrame, list[str]], str]:
-        own = lambda s: iv.dyad(s, ca.iso3, cb.iso3, **kw, **more)  # noqa: E731
-        return answer(store, "votes", own, lambda s: iv.dyad_derived(s, ca.iso3, cb.iso3, **kw, **more))
+        return answer(
+            store, "votes", lambda s: own(s, **more), lambda s: iv.dyad_derived(s, ca.iso3, cb.iso3, **kw, **more)
+        )
 
     def go(store: ChainStore) -> Result:
         (df, src), basis = measures(

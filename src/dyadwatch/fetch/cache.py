@@ -77,11 +77,6 @@ class Cache:
         os.replace(tmp, meta)
         return entry
 
-    def forget(self, source: str, version: str, name: str) -> None:
-        path = self.path_for(source, version, name)
-        self._meta(path).unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
-
     def entries(self, source: str | None = None) -> list[Entry]:
         """Every verified file in the cache (optionally of one source), sorted."""
         if not self.root.exists():

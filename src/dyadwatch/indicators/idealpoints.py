@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NeedsIngestError, NoDataError
-from dyadwatch.store import kept
+from dyadwatch.store import in_years, kept
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -149,10 +149,7 @@ def estimate_frames(
     Columns iso3, year, ideal_point, n_votes (the yes/abstain/no votes the estimate rests on).
     """
     rc = roll_calls[["rcid", "year"]]
-    if year_from is not None:
-        rc = rc[rc.year >= year_from]
-    if year_to is not None:
-        rc = rc[rc.year <= year_to]
+    rc = in_years(rc, year_from, year_to)
     v = votes[votes.vote.isin([1, 2, 3])][["rcid", "iso3", "vote"]].merge(rc, on="rcid")
     if v.empty:
         raise NoDataError("No yes/abstain/no votes in the selected years.")
@@ -263,10 +260,7 @@ def points_derived(
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """:func:`published_points` from the derived ``idealpoints`` table (the focus states)."""
     df = store.derived("idealpoints", states)
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
+    df = in_years(df, year_from, year_to)
     return df.drop(columns=["source"]).reset_index(drop=True), ["idealpoints"], []
 
 

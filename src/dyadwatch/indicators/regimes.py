@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
-from dyadwatch.store import kept
+from dyadwatch.store import in_years, kept
 
 if TYPE_CHECKING:
     from dyadwatch.store import PathStore
@@ -51,10 +51,7 @@ def scores_derived(
 ) -> pd.DataFrame:
     """:func:`scores` from the derived ``regime_scores`` table (the focus states)."""
     df = wh.derived("regime_scores", states)
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
+    df = in_years(df, year_from, year_to)
     return df[["iso3", "year", *MEASURES]].reset_index(drop=True)
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import rhetoric as rh
 from dyadwatch.indicators import textsim
+from dyadwatch.store import in_years
 
 if TYPE_CHECKING:
     from dyadwatch.store import PathStore, Store
@@ -153,10 +154,7 @@ def rates(
     concepts = rh.lexicon().pick(terms)
     df = _concepts(store, iso3s)
     df = df[df.iso3.isin(list(iso3s))]
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
+    df = in_years(df, year_from, year_to)
     keys = [c.key for c in concepts]
     long = df.melt(id_vars=["iso3", "year", "words"], value_vars=keys, var_name="term", value_name="count")
     long["kind"] = KIND
@@ -178,10 +176,7 @@ def dyad_similarity(
     s = s[(s.iso3_a == lo) & (s.iso3_b == hi)].copy()
     if (a, b) != (lo, hi):
         s = s.rename(columns={"rank_b_for_a": "rank_a_for_b", "rank_a_for_b": "rank_b_for_a"})
-    if year_from is not None:
-        s = s[s.year >= year_from]
-    if year_to is not None:
-        s = s[s.year <= year_to]
+    s = in_years(s, year_from, year_to)
     if s.empty:
         raise NoDataError(f"No year in which both {a} and {b} have a {KIND!r} speech in the embedded pack.")
     p = store.derived("speech_peers", (a, b))

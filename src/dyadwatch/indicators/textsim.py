@@ -10,7 +10,7 @@ are joined. Years with fewer speakers (before 2010 the shared corpus holds only
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -121,11 +121,3 @@ def nearest(wh: PathStore, a: str, year: int, *, n: int = 10, kind: str = KIND) 
     m = _year_matrix(wh, kind, year, texts)
     s = m.loc[a].drop(a).sort_values(ascending=False).head(n)
     return pd.DataFrame({"rank": range(1, len(s) + 1), "iso3": s.index, "similarity": s.to_numpy()})
-
-
-def year_similarities(texts: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """Long form (a, b, similarity) for every unordered pair, from (iso3, text) pairs of one year."""
-    m = similarity_matrix(dict(texts))
-    iu = np.triu_indices(len(m), k=1)
-    keys = np.array(m.index)
-    return pd.DataFrame({"a": keys[iu[0]], "b": keys[iu[1]], "similarity": m.to_numpy()[iu]})

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from dyadwatch.errors import NoDataError, PeriodError
-from dyadwatch.store import kept
+from dyadwatch.store import in_years, kept
 from dyadwatch.units import DIRECTED, check_join, unit_of
 
 if TYPE_CHECKING:
@@ -193,10 +193,7 @@ def cow_dyad(wh: PathStore, a: str, b: str, year_from: int | None = None, year_t
     df = df.sort_values("year").reset_index(drop=True)
     prev = df.set_index("year").turnover
     df["growth"] = [_growth(t, prev.get(y - 1)) for y, t in zip(df.year, df.turnover, strict=True)]
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
+    df = in_years(df, year_from, year_to)
     df = df.reset_index(drop=True)
     df["period"] = df.year.astype(str)
     df["basis"] = df["basis_exports"] = df["basis_imports"] = "reported"

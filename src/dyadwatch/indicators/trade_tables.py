@@ -22,7 +22,7 @@ import pandas as pd
 from dyadwatch.errors import NeedsIngestError, NoDataError
 from dyadwatch.indicators import energy as en
 from dyadwatch.indicators import trade as tr
-from dyadwatch.store import derived_spec
+from dyadwatch.store import derived_spec, in_years
 
 if TYPE_CHECKING:
     from dyadwatch.store import PathStore, Store
@@ -138,10 +138,7 @@ def cow_dyad(store: Store, a: str, b: str, year_from: int | None = None, year_to
     """:func:`trade.cow_dyad` from the derived ``trade_cow`` table: one row per year in :data:`trade.OUT_COLUMNS`."""
     # The whole series once per dyad and store (a report's claims and Central Asia table ask for it ~30 times).
     d = store.cached(("cow_dyad_from_pack", a, b), lambda: _cow_dyad_series(store, a, b), persist=True)
-    if year_from is not None:
-        d = d[d.year >= year_from]
-    if year_to is not None:
-        d = d[d.year <= year_to]
+    d = in_years(d, year_from, year_to)
     if d.empty:
         raise NoDataError(f"The embedded pack has no COW trade between {a} and {b} in the selected years.")
     return d[tr.OUT_COLUMNS].reset_index(drop=True)  # selecting columns copies: callers never change the cached frame

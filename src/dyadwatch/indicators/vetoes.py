@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dyadwatch.errors import NoDataError
+from dyadwatch.store import in_years
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -65,10 +66,7 @@ def summary(store: Store, a: str, b: str, *, year_from: int | None = None, year_
         out[col] = counts.where(~covered, counts.fillna(0))
     if len(sc.columns) > 1:
         out = out.merge(sc, on="year", how="left")
-    if year_from is not None:
-        out = out[out.year >= year_from]
-    if year_to is not None:
-        out = out[out.year <= year_to]
+    out = in_years(out, year_from, year_to)
     return out.reset_index(drop=True)
 
 

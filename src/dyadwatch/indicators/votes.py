@@ -13,7 +13,7 @@ All dyads at once: ``votes_panel``; ideal points: ``idealpoints``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ from dyadwatch.indicators.roll_calls import (  # noqa: F401  (re-exported: the v
     pick_source,
     roll_calls_expr,
 )
-from dyadwatch.store import kept
+from dyadwatch.store import in_years, kept
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -78,39 +78,6 @@ def agreement_expr(
     years = rc.select("year").distinct()
     out = years.left_join(per_year, "year").select("year", n=ibis.coalesce(per_year.n, 0), agreement=per_year.agreement)
     return out.order_by("year")
-
-
-def agreement_panel(wh: Store, states: list[str], *, source: str | None = None) -> pd.DataFrame:
-    """Undirected dyad-years (iso3_a < iso3_b) among ``states``: every roll-call year, n and agreement."""
-    source = pick_source(wh, source)
-    df = agreement_panel_expr(wh, states, source).to_pandas()
-    df.insert(0, "source", source)
-    return df.astype({"year": int, "n": int})
-
-
-def agreement_panel_expr(wh: Store, states: list[str], source: str) -> ir.Table:
-    """The expression behind :func:`agreement_panel`, for a source already picked."""
-    import ibis
-
-    votes = votes_sources.rows(wh, "votes", source)
-    v = votes.filter(votes.iso3.isin(states) & votes.vote.isin([1, 2, 3]))
-    va = v.select(rcid="rcid", iso3_a="iso3", vote_a="vote")
-    vb = v.select(rcid="rcid", iso3_b="iso3", vote_b="vote")
-    pair = va.join(vb, (va.rcid == vb.rcid) & (va.iso3_a < vb.iso3_b))
-    rc = votes_sources.rows(wh, "roll_calls", source).select("rcid", "year")
-    pair = pair.join(rc, "rcid")
-    per = pair.group_by(["iso3_a", "iso3_b", "year"]).aggregate(
-        n=pair.rcid.count(), agreement=(pair.vote_a == pair.vote_b).cast("float64").mean()
-    )
-    years = rc.select("year").distinct()
-    names = ibis.memtable({"iso3": sorted(set(states))})
-    dyads = names.select(iso3_a="iso3").cross_join(names.select(iso3_b="iso3"))
-    dyads = dyads.filter(dyads.iso3_a < dyads.iso3_b)
-    grid = dyads.cross_join(years)
-    out = grid.left_join(per, ["iso3_a", "iso3_b", "year"]).select(
-        "iso3_a", "iso3_b", "year", n=ibis.coalesce(per.n, 0), agreement=per.agreement
-    )
-    return out.order_by(["iso3_a", "iso3_b", "year"])
 
 
 def _cells_expr(pair: ir.Table) -> ir.Table:
@@ -200,34 +167,6 @@ def add_percentiles(wh: Store, df: pd.DataFrame, a: str, b: str, *, source: str,
     return df.merge(pct[["year", *[f"{m}_pct" for m in names]]], on="year", how="left")
 
 
-def dyad(
-    store: Store,
-    a: str,
-    b: str,
-    *,
-    measure: str | list[str] | None = "agreement",
-    source: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    issue: str | None = None,
-    important: bool = False,
-    match: str | None = None,
-    ci: float | None = None,
-    seed: int = 0,
-    percentile: bool = False,
-) -> tuple[pd.DataFrame, list[str]]:
-    """The dyad's measures per year from the roll calls of the store that holds them; (frame, sources)."""
-    own = cast("Store", store.store_of("votes"))
-    src = pick_source(own, source)
-    df = measures(
-        own, a, b, measure=measure, source=src, year_from=year_from, year_to=year_to,
-        issue=issue, important=important, match=match, ci=ci, seed=seed,
-    )  # fmt: skip
-    if percentile:
-        df = add_percentiles(own, df, a, b, source=src, issue=issue, important=important, match=match)
-    return df, [src]
-
-
 def dyad_derived(
     store: Store,
     a: str,
@@ -241,8 +180,9 @@ def dyad_derived(
     percentile: bool = False,
     **subset: Any,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """:func:`dyad` from the derived ``vote_measures`` table (focus dyads; no subsets; 95% intervals with seed
-    0); (frame, sources). ``subset``: :func:`dyad`'s issue, important and match (refused) and source (one)."""
+    """:func:`measures` from the derived ``vote_measures`` table (focus dyads; no subsets; 95% intervals with seed
+    0; ``percentile`` as :func:`add_percentiles`); (frame, sources). ``subset``: issue, important and match are
+    refused, source is the table's."""
     if any(subset.get(k) for k in ("issue", "important", "match")):
         raise NeedsIngestError(
             "Subsets (--issue, --important, --match) need the roll calls themselves, which the embedded pack "
@@ -263,10 +203,7 @@ def dyad_derived(
     if percentile:
         cols += [f"{k}_pct" for k in names]
     df = rows[cols]
-    if year_from is not None:
-        df = df[df.year >= year_from]
-    if year_to is not None:
-        df = df[df.year <= year_to]
+    df = in_years(df, year_from, year_to)
     return df.reset_index(drop=True), sorted(rows["source"].unique().tolist())
 
 

@@ -14,7 +14,6 @@ a state's nearest voting neighbours, and a clustered similarity matrix.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -134,17 +133,6 @@ def all_dyads_percentiles(wh: Store, measures: list[str], *, source: str | None 
         persist=True,
     )
     return out
-
-
-def write_parquet(df: pd.DataFrame, path: Path) -> Path:
-    """Write the panel to Parquet (via pyarrow; the file's schema keeps NULLs as nulls)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
-    return path
 
 
 def with_percentiles(panel: pd.DataFrame, measures: list[str] | None = None) -> pd.DataFrame:

@@ -103,19 +103,6 @@ def rows(wh: Store, table: str, source: str) -> ir.Table:
     return out.mutate(source=ibis.literal(source))
 
 
-def check_ids(wh: Store, source: str) -> None:
-    """Fail if a roll-call id is used by both parts of a combined source."""
-    p = parts(source)
-    if p is None:
-        return
-    rc = wh.table("roll_calls")
-    a = rc.filter(rc.source == p[0]).select("rcid")
-    b = rc.filter((rc.source == p[1]) & (rc.year > cutover(wh, p[0]))).select("rcid")
-    n = a.semi_join(b, "rcid").count().to_pyarrow().as_py()
-    if n:
-        raise NoDataError(f"{n} roll-call ids are used by both {p[0]} and {p[1]}; they cannot be combined.")
-
-
 def coverage(wh: Store) -> pd.DataFrame:
     """Per year: roll calls of each vote source, undl roll calls matching an older one, the source used."""
     rc = wh.table("roll_calls").select("source", "rcid", "date", "year", "resolution").to_pandas()

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dyadwatch import countries
 from dyadwatch.errors import DyadwatchError, NoDataError, UnitOfAnalysisError
+from dyadwatch.store import in_years
 from dyadwatch.tables import spec
 
 SYSTEMS = ("cow", "gw")
@@ -163,10 +164,7 @@ def state_years(store, *, system: str = "cow", year_from: int | None = None, yea
             "No state list in the store. Fix: `dyadwatch ingest cow_states cow_states.rda cow_majors.rda`."
         )
     sy = member_years(store.table("state_system").to_pandas())
-    if year_from is not None:
-        sy = sy[sy.year >= year_from]
-    if year_to is not None:
-        sy = sy[sy.year <= year_to]
+    sy = in_years(sy, year_from, year_to)
     if states:
         sy = sy[sy.code.isin(states)]
     sy = sy.merge(code_map("cow"), on="code", how="left")

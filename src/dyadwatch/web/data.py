@@ -29,6 +29,7 @@ import pandas as pd
 
 from dyadwatch import __version__, api, countries
 from dyadwatch.errors import DyadwatchError, NoDataError, UnknownCountryError
+from dyadwatch.store import in_years
 from dyadwatch.tables import TABLES
 from dyadwatch.web.data_more import MoreFamilies
 from dyadwatch.web.frame import Frame
@@ -147,10 +148,7 @@ class WebStore(MoreFamilies):
             res = api.regimes([a, b], wh=self.store)
             df, basis = res.data, res.basis
         d = regimes.dyad(df, a, b)
-        if year_from is not None:
-            d = d[d.year >= year_from]
-        if year_to is not None:
-            d = d[d.year <= year_to]
+        d = in_years(d, year_from, year_to)
         return Frame(d.reset_index(drop=True), basis, ["democracy"])
 
     def neighbours(self, state: str, *, year: int | None = None, measure: str = "agreement", top: int = 10) -> Frame:

@@ -58,14 +58,16 @@ def render(ctx: ReportContext) -> Section | None:
                 pass
     dyad = f"{a.name}–{b.name}"
     parts = [_intro(main.data, dyad), _measures_chart(main.data, context, dyad), _plain_sentences()]
-    panel, where = _panel(ctx, main.basis)
-    parts.append(_percentile(ctx, panel, where, dyad))
+    # From the user's roll calls, every dyad-year (neighbours and the matrix among all states); the pack's focus
+    # dyads are read through api below.
+    panel = _all_dyads(ctx) if main.basis != "pack" else None
+    parts.append(_percentile(ctx, panel, dyad))
     ip_html, ip_src = _idealpoints(ctx)
     parts.append(ip_html)
     sources += ip_src
     parts.append(_issues(ctx, main.basis))
-    parts.append(_neighbours(ctx, panel, where))
-    parts.append(_matrix(ctx, panel, where))
+    parts.append(_neighbours(ctx, panel))
+    parts.append(_matrix(ctx, panel))
     notes = "".join(f"<p class='note'>{esc(n)}</p>" for n in main.notes)
     cols = ["year", "n", "agreement", "agreement_lo", "agreement_hi", "s_abs", "kappa", "kappa_lo", "kappa_hi"]
     table = table_html(
@@ -133,16 +135,13 @@ def _plain_sentences() -> str:
     )
 
 
-def _panel(ctx: ReportContext, basis: str) -> tuple[pd.DataFrame | None, str]:
-    """All dyad-years (warehouse) or the focus dyads of the pack, for neighbours and the matrix."""
+def _all_dyads(ctx: ReportContext) -> pd.DataFrame:
     from dyadwatch.indicators import votes_panel as vp
 
-    if basis != "pack":  # the user's roll calls: every dyad-year
-        return vp.all_dyads(ctx.wh), "all states"
-    return None, "pack"
+    return vp.all_dyads(ctx.wh)
 
 
-def _percentile(ctx: ReportContext, panel, where: str, dyad: str) -> str:
+def _percentile(ctx: ReportContext, panel, dyad: str) -> str:
     from dyadwatch.indicators import votes_panel as vp
 
     names = ["agreement", "kappa"]
@@ -271,7 +270,7 @@ def _issues(ctx: ReportContext, basis: str) -> str:
     return head + text + chart(c + labels)
 
 
-def _neighbours(ctx: ReportContext, panel, where: str) -> str:
+def _neighbours(ctx: ReportContext, panel) -> str:
     from dyadwatch.indicators import votes_panel as vp
 
     head = "<h3>Nearest voting neighbours</h3>"
@@ -300,7 +299,7 @@ def _neighbours(ctx: ReportContext, panel, where: str) -> str:
     )
 
 
-def _matrix(ctx: ReportContext, panel, where: str) -> str:
+def _matrix(ctx: ReportContext, panel) -> str:
     from dyadwatch.indicators import votes_panel as vp
 
     head = "<h3>Who votes with whom</h3>"
