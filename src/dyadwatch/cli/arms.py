@@ -48,20 +48,8 @@ def arms(
     Example: `dyadwatch arms RUS CHN --format csv`
     """
     from dyadwatch import api
-    from dyadwatch.indicators import arms as ia
 
     ca, cb = countries.resolve_input(a), countries.resolve_input(b)
-    with api.open_store(db) as wh:
-        if by == View.year:
-            df = ia.transfers(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
-        elif by == View.category:
-            df = ia.by_category(wh, ca.iso3, cb.iso3, year_from=year_from, year_to=year_to)
-        else:
-            df = ia.top_systems(wh, ca.iso3, cb.iso3, n=top, year_from=year_from, year_to=year_to)
-    emit(
-        df,
-        fmt,
-        title=f"Arms transfers {ca.name} → {cb.name} (SIPRI TIV, millions)",
-        notes=["Source: SIPRI Arms Transfers Database (© SIPRI). TIV measures military capability, not price."],
-        dyad=(ca.iso3, cb.iso3),
-    )
+    res = api.arms(ca.iso3, cb.iso3, by=by.value, top=top, year_from=year_from, year_to=year_to, db=db)
+    title = f"Arms transfers {ca.name} → {cb.name} (SIPRI TIV, millions)"
+    emit(res.data, fmt, title=title, notes=res.notes, dyad=(ca.iso3, cb.iso3))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from typing import Annotated
 
@@ -62,20 +61,9 @@ def events(
     Example: `dyadwatch events CHN RUS --weight articles --format csv`
     """
     from dyadwatch import api
-    from dyadwatch.indicators import events as ie
 
     ca, cb = countries.resolve_input(a), countries.resolve_input(b)
-    d0 = dt.date(year_from, 1, 1) if year_from else None
-    d1 = dt.date(year_to, 12, 31) if year_to else None
-    with api.open_store(db) as wh:
-        df = ie.dyad_events(
-            wh, ca.iso3, cb.iso3, period=period.value, weight=weight.value, direction=direction.value,
-            root_only=root_only, date_from=d0, date_to=d1,
-        )  # fmt: skip
-        sources = wh.sources_of("events")
-    cps = ie.dyad_change_points(df) if period != Period.day else []
-    notes = [
-        f"Source: {', '.join(sources)}; Goldstein weighted by {weight.value}.",
-        f"Change points in net cooperation: {', '.join(cps) if cps else 'none detected'}.",
-    ]
+    res = api.events(ca.iso3, cb.iso3, period=period.value, weight=weight.value, direction=direction.value,
+                     root_only=root_only, year_from=year_from, year_to=year_to, db=db)  # fmt: skip
+    df, notes = res.data, res.notes
     emit(df, fmt, title=f"Events between {ca.name} and {cb.name}", notes=notes, dyad=(ca.iso3, cb.iso3))

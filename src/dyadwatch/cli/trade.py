@@ -10,7 +10,6 @@ from dyadwatch.cli._common import DbOpt, Format, FormatOpt, FromOpt, ToOpt, emit
 
 countries = lazy("dyadwatch.countries")  # `--help` does not pay for the crosswalk
 
-tc = lazy("dyadwatch.indicators.trade_composition")
 trg = lazy("dyadwatch.indicators.trade_region")
 api = lazy("dyadwatch.api")
 
@@ -77,9 +76,8 @@ def composition(
     Example: `dyadwatch composition CHN RUS --period 2019 --flow M --level chapter`
     """
     ia, ib = _iso(a), _iso(b)
-    with api.open_store(db) as wh:
-        full = tc.composition(wh, ia, ib, period, level=level, flow=flow.upper())
-    h, hn = tc.hhi(full.value_usd)
+    res = api.composition(ia, ib, period, level=level, flow=flow, db=db)
+    full, h, hn = res.data, res.coverage["hhi"], res.coverage["hhi_normalised"]
     df = full.head(top) if top else full
     note = f"HHI {h:.3f} (normalised {hn:.3f}) over {len(full)} {level} codes; basis: {df.basis.iloc[0]}."
     emit(df, fmt, title=f"Composition, {ia} {'exports to' if flow.upper() == 'X' else 'imports from'} {ib}",

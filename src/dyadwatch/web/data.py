@@ -90,48 +90,25 @@ class WebStore(MoreFamilies):
 
     def votes(self, a: str, b: str, *, measure: str = "agreement", year_from: int | None = None,
               year_to: int | None = None, issue: str | None = None, important: bool = False) -> Frame:  # fmt: skip
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.votes(a, b, measure=measure, year_from=year_from, year_to=year_to, issue=issue,
-                            important=important, **self._kw())  # fmt: skip
-        return Frame.of(res)
+        return self._api(
+            "votes", a, b, measure=measure, year_from=year_from, year_to=year_to, issue=issue, important=important
+        )
 
     def alliances(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None,
                   source: str | None = None) -> Frame:  # fmt: skip
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.alliances(a, b, source=source, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("alliances", a, b, source=source, year_from=year_from, year_to=year_to)
 
     def trade(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.trade(a, b, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("trade", a, b, year_from=year_from, year_to=year_to)
 
     def energy_crude(self, importer: str, origin: str, *, freq: str = "M") -> Frame:
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.energy_crude(importer, origin, freq=freq, **self._kw())
-        return Frame.of(res)
+        return self._api("energy_crude", importer, origin, freq=freq)
 
     def facts(self, entities: list[str]) -> Frame:
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.facts(entities, **self._kw())
-        return Frame.of(res)
+        return self._api("facts", entities)
 
     def idealpoints(self, states: list[str], *, year_from: int | None = None, year_to: int | None = None) -> Frame:
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.idealpoints(states=states, year_from=year_from, year_to=year_to, **self._kw())
-        return Frame.of(res)
+        return self._api("idealpoints", states=states, year_from=year_from, year_to=year_to)
 
     def ideal_distance(self, a: str, b: str, *, year_from: int | None = None, year_to: int | None = None) -> Frame:
         from dyadwatch.indicators import idealpoints as ip
@@ -144,19 +121,12 @@ class WebStore(MoreFamilies):
         """Both states' regime scores per year and their gaps (``api.regimes`` and ``indicators.regimes.dyad``)."""
         from dyadwatch.indicators import regimes
 
-        with self.lock:
-            res = api.regimes([a, b], wh=self.store)
-            df, basis = res.data, res.basis
-        d = regimes.dyad(df, a, b)
-        d = in_years(d, year_from, year_to)
-        return Frame(d.reset_index(drop=True), basis, ["democracy"])
+        f = self._api("regimes", [a, b])
+        d = in_years(regimes.dyad(f.data, a, b), year_from, year_to)
+        return Frame(d.reset_index(drop=True), f.basis, ["democracy"])
 
     def neighbours(self, state: str, *, year: int | None = None, measure: str = "agreement", top: int = 10) -> Frame:
-        from dyadwatch import api
-
-        with self.lock:
-            res = api.neighbours(state, year, measure=measure, top=top, **self._kw())
-        return Frame.of(res)
+        return self._api("neighbours", state, year, measure=measure, top=top)
 
     def matrix(self, year: int, *, measure: str = "agreement", states: list[str] | None = None) -> Frame:
         from dyadwatch import api

@@ -68,16 +68,12 @@ class MoreFamilies:
     def currency(self, a: str, b: str) -> Frame:
         """The published currency shares the report's Currency section shows for the pair (``api.facts``, then
         the settlement and exchange-turnover share rows; for China–Russia the article's whole currency story)."""
-        from dyadwatch import api
-        from dyadwatch.indicators import trade_region as trg
         from dyadwatch.report.sections.currency import about_dyad
 
-        with self.lock:
-            res = api.facts([a, b], **self._kw())
+        res = self._api("currency", [a, b])
         if res.data.empty:  # nothing published about either state (the frame may lack the columns then)
-            return Frame(res.data, res.basis, list(res.sources), list(res.notes))
-        rows = trg.currency_rows(res.data)
-        rows = about_dyad(rows, {a, b}, {a, b} == ARTICLE_DYAD).reset_index(drop=True)
+            return res
+        rows = about_dyad(res.data, {a, b}, {a, b} == ARTICLE_DYAD).reset_index(drop=True)
         rows = rows.assign(period=rows.period.astype(str))
         notes = list(res.notes)
         if res.basis == "pack":

@@ -184,13 +184,9 @@ def _idealpoints(ctx: ReportContext) -> tuple[str, list[str]]:
     try:
         if api.basis_for(ctx.wh, "ideal_points") == "pack":  # the pack covers the focus states only
             states = [s for s in states if s in ctx.wh.focus]
-        df = api.idealpoints(states=states, wh=ctx.wh).data
+        df = api.idealpoints(states=states, year_from=ctx.year_from, year_to=ctx.year_to, wh=ctx.wh).data
     except NoDataError as e:
         return head + f"<p>No ideal points: {esc(e)}</p>", []
-    if ctx.year_from is not None:
-        df = df[df.year >= ctx.year_from]
-    if ctx.year_to is not None:
-        df = df[df.year <= ctx.year_to]
     if df.ideal_point.isna().all():
         return head + "<p>No published ideal points for these states in the period.</p>", []
     names = {ctx.a.iso3: ctx.a.name, ctx.b.iso3: ctx.b.name, "USA": "United States"}
