@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dyadwatch import assess
+from dyadwatch import api, assess
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ def test_vote_percentile_equals_an_independent_rank(full_wh):
     s = pd.Series(kappa[iu], index=pd.MultiIndex.from_arrays([np.array(states)[iu[0]], np.array(states)[iu[1]]]))
     s = s[np.isfinite(s)]
     pct = (s <= s[("CHN", "RUS")]).mean() * 100
-    df, _ = assess._votes_wh(full_wh, "CHN", "RUS", ["kappa", "agreement"])
+    df = api.votes("CHN", "RUS", measure=["kappa", "agreement"], percentile=True, wh=full_wh).data
     got = float(df.set_index("year").loc[2015, "kappa_pct"])
     assert got == pytest.approx(pct, abs=0.5)
 

@@ -100,32 +100,8 @@ def _votes(a: str, b: str, wh, db) -> tuple[pd.DataFrame, str, str]:
 
     cfg = config()["votes"]
     names = [cfg["measure"], cfg["fallback_measure"]]
-    with api.using(db, wh) as store:
-        (df, src), basis = api.answer(
-            store, "votes", lambda s: _votes_wh(s.store_of("votes"), a, b, names),
-            lambda s: _votes_derived(s, a, b, names),
-        )  # fmt: skip
-    return df, src, basis
-
-
-def _votes_wh(wh, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str]:
-    from dyadwatch.indicators import votes as iv
-    from dyadwatch.indicators import votes_panel as vp
-
-    src = iv.pick_source(wh)
-    # All dyads, all years: computed once per open warehouse and ingest (the dashboard keeps one open).
-    panel = vp.all_dyads_percentiles(wh, names, source=src)
-    rows = vp.dyad_rows(panel, a, b)
-    cols = ["year", "n", *names, *[f"{m}_pct" for m in names]]
-    return rows[[c for c in cols if c in rows]].reset_index(drop=True), src
-
-
-def _votes_derived(store, a: str, b: str, names: list[str]) -> tuple[pd.DataFrame, str]:
-    p = store.derived("vote_measures", (a, b))
-    lo, hi = sorted([a, b])
-    rows = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
-    keep = ["year", "n", *[c for c in p.columns if c.split("_pct")[0] in names and c in p]]
-    return rows[[c for c in keep if c in rows]].reset_index(drop=True), ",".join(sorted(set(rows.source)))
+    res = api.votes(a, b, measure=names, percentile=True, wh=wh, db=db)
+    return res.data, ",".join(res.sources), res.basis
 
 
 def _regimes(a: str, b: str, wh) -> tuple[pd.DataFrame, str]:

@@ -122,7 +122,13 @@ def currency(entities: list[str], *, db: str | Path | None = None, wh: Store | N
     from dyadwatch.indicators import trade_region as trg
 
     res = facts(entities, db=db, wh=wh)
-    return Result(trg.currency_rows(res.data), res.basis, res.sources)
+    notes = (
+        ["Basis: dyadwatch's embedded pack — these published figures are transcribed there with their publisher "
+         "and the page they were read from (the URLs are in the pack's facts table); ingest `dyadwatch ingest facts "
+         "FILE` to use your own."]
+        if res.basis == "pack" else []
+    )  # fmt: skip
+    return Result(trg.currency_rows(res.data), res.basis, res.sources, notes)
 
 
 def energy_crude(

@@ -6,7 +6,6 @@ register their functions here with :func:`metric`; the engine looks them up in :
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,17 +49,6 @@ class Context:
         if self.wh is None or not self.wh.has(table):
             raise NotCheckable(f"table {table!r} is empty ({fix})")
         return self.wh.table(table)
-
-    def indicator(self, module: str, name: str) -> Callable:
-        """``dyadwatch.indicators.<module>.<name>``, or NotCheckable naming it while it is not built."""
-        try:
-            mod = importlib.import_module(f"dyadwatch.indicators.{module}")
-        except ImportError as e:
-            raise NotCheckable(f"indicator module dyadwatch.indicators.{module} (not built yet)") from e
-        fn = getattr(mod, name, None)
-        if fn is None:
-            raise NotCheckable(f"indicator dyadwatch.indicators.{module}.{name} (not built yet)")
-        return fn
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,7 @@ def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None
     if key in ctx.cache:
         return ctx.cache[key]
     if api.basis_for(ctx.wh, "trade") != "pack":
-        fn = ctx.indicator("trade", "trade")
-        ctx.cache[key] = _call(fn, ctx.wh, a, b, period, year_from=year_from, year_to=year_to)
+        ctx.cache[key] = _call(api.trade, a, b, period=period, year_from=year_from, year_to=year_to, wh=ctx.wh).data
         return ctx.cache[key]
     # No trade in a warehouse: the embedded pack's COW figures (annual, focus dyads, to 2014).
     why = f"trade {a}–{b}{' in ' + period if period else ''}: the embedded pack holds COW trade to 2014 only"
@@ -173,8 +172,9 @@ def trade_hs(ctx: Context, p: Params) -> Measured:
     level = {2: "chapter", 4: "heading", 6: "hs6"}[len(codes[0])]
     if not wh.has("trade_flows"):
         raise NotCheckable(f"HS-level trade flows (table 'trade_flows' is empty; {_TRADE_FIX})")
-    comp = ctx.indicator("trade_composition", "composition")
-    df = _call(comp, wh, rep, par, p.period, level=level, flow=flow)
+    from dyadwatch.indicators.trade_composition import composition
+
+    df = _call(composition, wh, rep, par, p.period, level=level, flow=flow)
     sel = df[df.code.isin(codes)]
     col = "share" if p.get("share") else "value_usd"
     v = float(sel[col].sum())  # a code with no trade is absent from the table: it adds 0, which is what it is
@@ -187,10 +187,6 @@ def trade_hs(ctx: Context, p: Params) -> Measured:
 
 
 # ---------------------------------------------------------------------- energy
-
-
-def _energy(ctx: Context, name: str):
-    return ctx.indicator("energy", name)
 
 
 @metric(
@@ -209,8 +205,8 @@ def energy_imports(ctx: Context, p: Params) -> Measured:
     commodity = en.COMMODITIES.get(com, com)
     in_wh = api.basis_for(ctx.wh, commodity) != "pack"
     if in_wh:
-        df = _call(_energy(ctx, "origin_shares"), ctx.wh, com, imp, p.period)
-        src, where = _sources(ctx.wh, "energy_flows"), ""
+        df = _call(en.origin_shares, ctx.wh, com, imp, p.period)
+        src, where = ctx.wh.sources_of("energy_flows"), ""
     else:
         # The pack keeps shares and unit values per month and full year (no values or volumes, no ranges).
         freq = "A" if len(label) == 4 else "M"
@@ -240,11 +236,7 @@ def _crude(ctx: Context, imp: str, org: str) -> tuple[pd.DataFrame, list[str], s
     df = res.data
     if res.basis == "pack":
         return df, ["china_crude"], " [embedded pack]"
-    return df, _sources(ctx.wh, "energy_flows"), ""
-
-
-def _sources(wh, table: str) -> list[str]:
-    return wh.sources_of(table)
+    return df, ctx.wh.sources_of("energy_flows"), ""
 
 
 @metric(
@@ -304,7 +296,7 @@ def crude_gains(ctx: Context, p: Params) -> Measured:
     bm = p.get("benchmark", "average")
     res = _call(api.crude_gains, imp, org, str(p.get("start")), str(p.get("end")), benchmark=bm, wh=ctx.wh)
     df = res.data
-    src, tag = (["china_crude"], " [embedded pack]") if res.basis == "pack" else (_sources(ctx.wh, "energy_flows"), "")
+    src, tag = (["china_crude"], " [embedded pack]") if res.basis == "pack" else (ctx.wh.sources_of("energy_flows"), "")
     if df.gain.isna().any():
         raise NotCheckable(f"unit values for months {df.period[df.gain.isna()].tolist()}")
     scale = float(p.get("scale", 1))
@@ -346,10 +338,11 @@ def events_dyad(ctx: Context, p: Params) -> Measured:
     wh = _need_wh(ctx, "event data", "`dyadwatch ingest gdelt FILES` (GDELT 2.0 event files for the dyad)")
     a, b = dyad_of(p)
     m = p.measure or "net_cooperation"
-    fn = ctx.indicator("events", "dyad_events")
-    df = _call(fn, wh, a, b, period="year", weight=p.get("weight", "mentions"))
+    from dyadwatch.indicators.events import dyad_events
+
+    df = _call(dyad_events, wh, a, b, period="year", weight=p.get("weight", "mentions"))
     row = df[df.period == str(p.period)]
     v = num(row[m].iloc[0]) if not row.empty else None
     if v is None or (m != "events" and int(row.events.iloc[0]) == 0):
         raise NotCheckable(f"coded events between {a} and {b} in {p.period} (none in the ingested event files)")
-    return Measured(v, f"dyad_events({a}, {b}, year)[{p.period}].{m}", _sources(wh, "events"), "computed")
+    return Measured(v, f"dyad_events({a}, {b}, year)[{p.period}].{m}", wh.sources_of("events"), "computed")

@@ -162,8 +162,11 @@ def add_percentiles(wh: Store, df: pd.DataFrame, a: str, b: str, *, source: str,
     from dyadwatch.indicators import votes_panel as vp
 
     names = [m for m in vm.MEASURES if m in df]
-    panel = vp.panel_from_frames(*vp.load_frames(wh, source, **subset), names)
-    pct = vp.dyad_rows(vp.with_percentiles(panel, names), a, b)
+    if any(subset.values()):
+        pct = vp.with_percentiles(vp.panel_from_frames(*vp.load_frames(wh, source, **subset), names), names)
+    else:  # the whole panel's percentiles, kept: the verdict of every reference dyad reads them
+        pct = vp.all_dyads_percentiles(wh, names, source=source)
+    pct = vp.dyad_rows(pct, a, b)
     return df.merge(pct[["year", *[f"{m}_pct" for m in names]]], on="year", how="left")
 
 

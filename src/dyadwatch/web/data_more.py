@@ -66,8 +66,8 @@ class MoreFamilies:
         return self._api("speech_similarity", a, b, year_from=year_from, year_to=year_to)
 
     def currency(self, a: str, b: str) -> Frame:
-        """The published currency shares the report's Currency section shows for the pair (``api.facts``, then
-        the settlement and exchange-turnover share rows; for China–Russia the article's whole currency story)."""
+        """The published currency shares the report's Currency section shows for the pair (``api.currency``; for
+        China–Russia the article's whole currency story)."""
         from dyadwatch.report.sections.currency import about_dyad
 
         res = self._api("currency", [a, b])
@@ -75,10 +75,4 @@ class MoreFamilies:
             return res
         rows = about_dyad(res.data, {a, b}, {a, b} == ARTICLE_DYAD).reset_index(drop=True)
         rows = rows.assign(period=rows.period.astype(str))
-        notes = list(res.notes)
-        if res.basis == "pack":
-            notes.append(
-                "Basis: dyadwatch's embedded pack — these published figures are transcribed there with their "
-                "publisher and the page they were read from; ingest `dyadwatch ingest facts FILE` to use your own."
-            )
-        return Frame(rows, res.basis, list(res.sources), notes)
+        return Frame(rows, res.basis, list(res.sources), list(res.notes))

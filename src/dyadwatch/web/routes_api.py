@@ -121,7 +121,7 @@ def facts(request: Request, entity: Annotated[list[str], Query()], fmt: Fmt = "j
     return frame_response(_store(request).facts(iso), fmt, "facts-" + "-".join(iso))
 
 
-@router.get("/idealpoints", summary="indicators.idealpoints.idealpoints_result: published ideal points")
+@router.get("/idealpoints", summary="api.idealpoints: published ideal points")
 def idealpoints(request: Request, state: States = None, year_from: From = None, year_to: To = None,
                 fmt: Fmt = "json") -> Response:  # fmt: skip
     s = _store(request)
@@ -140,7 +140,7 @@ def ideal_distance(request: Request, a: A, b: B, year_from: From = None, year_to
                           f"ideal-distance-{ca.iso3}-{cb.iso3}", (ca.iso3, cb.iso3))  # fmt: skip
 
 
-@router.get("/regimes", summary="indicators.regimes.dyad: both states' regime scores per year and their gaps")
+@router.get("/regimes", summary="api.regimes: both states' regime scores per year and their gaps")
 def regimes(request: Request, a: A, b: B, year_from: From = None, year_to: To = None, fmt: Fmt = "json") -> Response:
     s = _store(request)
     ca, cb = params.state(a, "a"), params.state(b, "b")
@@ -150,7 +150,7 @@ def regimes(request: Request, a: A, b: B, year_from: From = None, year_to: To = 
     )
 
 
-@router.get("/neighbours", summary="indicators.votes_panel.neighbours_result: the states voting most alike")
+@router.get("/neighbours", summary="api.neighbours: the states voting most alike")
 def neighbours(request: Request, state: Annotated[str, Query(max_length=60)], year: Year = None,
                measure: Measure = "agreement", top: Annotated[int, Query(ge=1, le=200)] = 10,
                fmt: Fmt = "json") -> Response:  # fmt: skip
@@ -160,7 +160,7 @@ def neighbours(request: Request, state: Annotated[str, Query(max_length=60)], ye
     return frame_response(f, fmt, f"neighbours-{c.iso3}")
 
 
-@router.get("/matrix", summary="indicators.votes_panel.matrix_result: clustered similarity matrix of a year")
+@router.get("/matrix", summary="api.matrix: clustered similarity matrix of a year")
 def matrix(request: Request, year: Annotated[int, Query()], measure: Measure = "agreement", state: States = None,
            fmt: Fmt = "json") -> Response:  # fmt: skip
     s = _store(request)

@@ -45,11 +45,10 @@ def monthly_data(f: pd.DataFrame) -> pd.DataFrame:
 def render(ctx: ReportContext) -> Section | None:
     try:
         res = api.currency([ctx.a.iso3, ctx.b.iso3], wh=ctx.wh)
-        f, basis = res.data, res.basis
     except NoDataError:
         ctx.lack("Currency shares (published figures)", "dyadwatch ingest facts reference_facts.csv")
         return None
-    f = about_dyad(f, ctx.dyad, ctx.is_article_dyad())
+    f = about_dyad(res.data, ctx.dyad, ctx.is_article_dyad())
     if f.empty:
         return None  # nothing published about this pair's currencies: not a gap in the user's data
     f = f.assign(period=f.period.astype(str))
@@ -67,12 +66,7 @@ def render(ctx: ReportContext) -> Section | None:
         )  # fmt: skip
         parts.append(chart(c))
     parts.append(published_table(f, "As published (not computed by dyadwatch)"))
-    if basis == "pack":
-        note = (
-            "Basis: dyadwatch's embedded pack — these published figures are transcribed there with their "
-            "publisher and the page they were read from (the URLs are in the pack's facts table); ingest "
-            "`dyadwatch ingest facts FILE` to use your own."
-        )
+    for note in res.notes:  # the basis, when the pack's transcription answers
         ctx.basis_notes.append(note)
         parts.append(f"<p class='note'>{esc(note)}</p>")
     return Section(TITLE, "".join(parts), sources=["facts"])

@@ -12,6 +12,7 @@ from dyadwatch import api
 from dyadwatch.errors import NoDataError
 from dyadwatch.indicators import votes as iv
 from dyadwatch.indicators import votes_measures as vm
+from dyadwatch.indicators import votes_panel as vp
 from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
@@ -60,7 +61,7 @@ def render(ctx: ReportContext) -> Section | None:
     parts = [_intro(main.data, dyad), _measures_chart(main.data, context, dyad), _plain_sentences()]
     # From the user's roll calls, every dyad-year (neighbours and the matrix among all states); the pack's focus
     # dyads are read through api below.
-    panel = _all_dyads(ctx) if main.basis != "pack" else None
+    panel = vp.all_dyads(ctx.wh) if main.basis != "pack" else None
     parts.append(_percentile(ctx, panel, dyad))
     ip_html, ip_src = _idealpoints(ctx)
     parts.append(ip_html)
@@ -135,15 +136,7 @@ def _plain_sentences() -> str:
     )
 
 
-def _all_dyads(ctx: ReportContext) -> pd.DataFrame:
-    from dyadwatch.indicators import votes_panel as vp
-
-    return vp.all_dyads(ctx.wh)
-
-
 def _percentile(ctx: ReportContext, panel, dyad: str) -> str:
-    from dyadwatch.indicators import votes_panel as vp
-
     names = ["agreement", "kappa"]
     if panel is not None:
         df = vp.dyad_rows(vp.all_dyads_percentiles(ctx.wh, names), ctx.a.iso3, ctx.b.iso3)
@@ -267,8 +260,6 @@ def _issues(ctx: ReportContext, basis: str) -> str:
 
 
 def _neighbours(ctx: ReportContext, panel) -> str:
-    from dyadwatch.indicators import votes_panel as vp
-
     head = "<h3>Nearest voting neighbours</h3>"
     blocks = []
     for s in (ctx.a, ctx.b):
@@ -296,8 +287,6 @@ def _neighbours(ctx: ReportContext, panel) -> str:
 
 
 def _matrix(ctx: ReportContext, panel) -> str:
-    from dyadwatch.indicators import votes_panel as vp
-
     head = "<h3>Who votes with whom</h3>"
     focus = sorted(set(ctx.wh.focus) | {ctx.a.iso3, ctx.b.iso3})
     try:
