@@ -149,8 +149,14 @@ INPUTS: dict[str, Callable[[Store], bool]] = {
 def _holds_commodity(s: Store, commodity: str) -> bool:
     if not s.has("energy_flows"):
         return False
-    t = s.table("energy_flows")
-    return bool(t.filter(t.commodity == commodity).count().to_pandas())
+
+    def count() -> bool:
+        t = s.table("energy_flows")
+        return bool(t.filter(t.commodity == commodity).count().to_pandas())
+
+    # Asked by every energy request (a report's section, its verdict and claims ask a dozen times): a query once
+    # per store content.
+    return s.cached(("holds_commodity", commodity), count)
 
 
 def basis_for(store: ChainStore, inputs: str) -> str:

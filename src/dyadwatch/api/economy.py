@@ -239,7 +239,7 @@ def pipelines(
     def go(store: ChainStore) -> Result:
         df, basis = answer(store, "pipelines", lambda s: en.pipelines(s, country, name), derived)
         notes = [pack_note(["gem"])] if basis == "pack" else []
-        return Result(df, basis, ["gem"], notes)
+        return Result(df, basis, _sources(df, ["gem"]), notes)
 
     return run(db, wh, go)
 

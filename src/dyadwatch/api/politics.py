@@ -39,12 +39,12 @@ def votes(
     ca, cb = _dyad(a, b, year_from, year_to)
     notes = [n for n in (countries.un_seat_note(c.iso3, year_from) for c in (ca, cb)) if n]
 
-    kw: dict[str, Any] = dict(measure=measure, source=source, issue=issue, important=important, match=match)
+    subset: dict[str, Any] = dict(issue=issue, important=important, match=match)
+    kw: dict[str, Any] = dict(measure=measure, source=source, **subset)
 
     def own(s: ChainStore, percentile: bool = False, **more: Any) -> tuple[pd.DataFrame, list[str]]:
         w = cast("Store", s.store_of("votes"))  # the roll calls' store (a warehouse, a lake): held, by answer
         src = iv.pick_source(w, source)
-        subset: dict[str, Any] = dict(issue=issue, important=important, match=match)
         df = iv.measures(w, ca.iso3, cb.iso3, measure=measure, source=src, **subset, **more)
         return (iv.add_percentiles(w, df, ca.iso3, cb.iso3, source=src, **subset) if percentile else df), [src]
 
@@ -183,13 +183,18 @@ def vote_issues(a: str, b: str, *, db: str | Path | None = None, wh: Store | Non
     ca, cb = _dyad(a, b)
     lo, hi = sorted([ca.iso3, cb.iso3])
 
-    def derived(s: ChainStore) -> pd.DataFrame:
+    def own(s: ChainStore) -> tuple[pd.DataFrame, list[str]]:
+        src = iv.pick_source(s, None)
+        return iv.issue_breakdown(s, ca.iso3, cb.iso3, source=src), [src]
+
+    def derived(s: ChainStore) -> tuple[pd.DataFrame, list[str]]:
         p = s.derived("votes_issues", (lo, hi))
-        return p[(p.iso3_a == lo) & (p.iso3_b == hi)]
+        p = p[(p.iso3_a == lo) & (p.iso3_b == hi)]
+        return p, sorted(set(p.source))
 
     def go(store: ChainStore) -> Result:
-        df, basis = answer(store, "votes", lambda s: iv.issue_breakdown(s, ca.iso3, cb.iso3), derived)
-        return Result(df, basis, ["unvotes"])
+        (df, src), basis = answer(store, "votes", own, derived)
+        return Result(df, basis, src)
 
     return run(db, wh, go)
 
@@ -212,7 +217,7 @@ def regimes(
             store, "regimes", lambda s: rg.scores(s, iso, year_from, year_to),
             lambda s: rg.scores_derived(s, iso, year_from, year_to),
         )  # fmt: skip
-        return Result(df, basis, [rg.SOURCE])
+        return Result(df, basis, store.sources_of("regimes" if basis != "pack" else "regime_scores"))
 
     return run(db, wh, go)
 
@@ -228,7 +233,10 @@ def power(a: str, b: str, *, db: str | Path | None = None, wh: Store | None = No
             store, "power", lambda s: cf.power_years(s, [ca.iso3, cb.iso3]),
             lambda s: s.derived("conflict_power", (ca.iso3, cb.iso3)),
         )  # fmt: skip
-        return Result(cf.dyad_power(df, ca.iso3, cb.iso3), basis, ["cow_nmc", "sdp_gdp"])
+        tables = ("capabilities", "economy_state_year") if basis != "pack" else ("conflict_power",)
+        return Result(
+            cf.dyad_power(df, ca.iso3, cb.iso3), basis, sorted({x for t in tables for x in store.sources_of(t)})
+        )
 
     return run(db, wh, go)
 

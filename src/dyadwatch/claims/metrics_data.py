@@ -49,24 +49,26 @@ TRADE_MEASURES = ("turnover", "exports_a_to_b", "imports_a_from_b", "growth", "s
 
 def _trade_rows(ctx: Context, a: str, b: str, period: str | None, year_from=None, year_to=None) -> pd.DataFrame:
     from dyadwatch import api
+    from dyadwatch.indicators import trade as tr
+    from dyadwatch.indicators import trade_tables as tt
 
     key = ("trade", a, b, period, year_from, year_to)
     if key in ctx.cache:
         return ctx.cache[key]
-    if api.basis_for(ctx.wh, "trade") != "pack":
-        ctx.cache[key] = _call(api.trade, a, b, period=period, year_from=year_from, year_to=year_to, wh=ctx.wh).data
-        return ctx.cache[key]
-    # No trade in a warehouse: the embedded pack's COW figures (annual, focus dyads, to 2014).
-    why = f"trade {a}–{b}{' in ' + period if period else ''}: the embedded pack holds COW trade to 2014 only"
-    if period and not period.isdigit():
-        raise NotCheckable(f"{why} (annual); ingest {_TRADE_FIX}")
-    yf, yt = (int(period), int(period)) if period else (year_from, year_to)
-    try:
-        df = api.trade(a, b, year_from=yf, year_to=yt, wh=ctx.wh).data
-    except DyadwatchError as e:
-        raise NotCheckable(f"{why}; ingest {_TRADE_FIX}") from e
-    ctx.cache[key] = df
-    return df
+
+    def derived(s) -> pd.DataFrame:  # the embedded pack's COW figures: annual, focus dyads, to 2014
+        why = f"trade {a}–{b}{' in ' + period if period else ''}: the embedded pack holds COW trade to 2014 only"
+        if period and not period.isdigit():
+            raise NotCheckable(f"{why} (annual); ingest {_TRADE_FIX}")
+        yf, yt = (int(period), int(period)) if period else (year_from, year_to)
+        try:
+            return tt.trade(s, a, b, yf, yt)
+        except DyadwatchError as e:
+            raise NotCheckable(f"{why}; ingest {_TRADE_FIX}") from e
+
+    own = lambda s: _call(tr.trade, s, a, b, period, year_from=year_from, year_to=year_to)  # noqa: E731
+    ctx.cache[key] = api.answer(ctx.wh, "trade", own, derived)[0]
+    return ctx.cache[key]
 
 
 _NO_PERIOD = "the claim names no period (params.period)"
@@ -198,23 +200,27 @@ def trade_hs(ctx: Context, p: Params) -> Measured:
 def energy_imports(ctx: Context, p: Params) -> Measured:
     from dyadwatch import api, countries
     from dyadwatch.indicators import energy as en
+    from dyadwatch.indicators import trade_tables as tt
 
     imp, org = (countries.resolve(p.get(k)).iso3 for k in ("importer", "origin"))
     com, m = p.get("commodity", "crude_oil"), p.measure or "value"
     label = _label(p.period)
     commodity = en.COMMODITIES.get(com, com)
-    in_wh = api.basis_for(ctx.wh, commodity) != "pack"
-    if in_wh:
-        df = _call(en.origin_shares, ctx.wh, com, imp, p.period)
-        src, where = ctx.wh.sources_of("energy_flows"), ""
-    else:
+
+    def own(s) -> tuple[pd.DataFrame, list[str], str]:
+        return _call(en.origin_shares, s, com, imp, p.period), s.sources_of("energy_flows"), ""
+
+    def derived(s) -> tuple[pd.DataFrame, list[str], str]:
         # The pack keeps shares and unit values per month and full year (no values or volumes, no ranges).
         freq = "A" if len(label) == 4 else "M"
         if commodity == "pipeline_gas":
-            df = _call(api.energy_gas, imp, freq=freq, wh=ctx.wh).data
+            df = _call(tt.gas, s, imp, freq)
         else:
-            df = _call(api.energy_crude, imp, org, freq=freq, wh=ctx.wh).data.assign(origin=org)
-        src, where = [_ENERGY_SOURCE.get(commodity, com)], " [embedded pack]"
+            df = _call(tt.crude, s, imp, org, freq=freq).assign(origin=org)
+        return df, [_ENERGY_SOURCE.get(commodity, com)], " [embedded pack]"
+
+    (df, src, where), basis = api.answer(ctx.wh, commodity, own, derived)
+    in_wh = basis != "pack"
     row = df[(df.origin == org) & (df.period == label)] if m in df.columns else df.iloc[0:0]
     v = num(row[m].iloc[0]) if not row.empty else None
     if v is None:

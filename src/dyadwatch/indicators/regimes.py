@@ -27,7 +27,6 @@ POLITY_DEMOCRACY = 6
 POLITY_AUTOCRACY = -6
 # V-Dem's Regimes of the World put electoral democracies at polyarchy > 0.5 (Lührmann et al. 2018).
 POLYARCHY_DEMOCRACY = 0.5
-SOURCE = "democracy"
 
 
 @kept

@@ -123,7 +123,7 @@ class WebStore(MoreFamilies):
 
         f = self._api("regimes", [a, b])
         d = in_years(regimes.dyad(f.data, a, b), year_from, year_to)
-        return Frame(d.reset_index(drop=True), f.basis, ["democracy"])
+        return Frame(d.reset_index(drop=True), f.basis, f.sources)
 
     def neighbours(self, state: str, *, year: int | None = None, measure: str = "agreement", top: int = 10) -> Frame:
         return self._api("neighbours", state, year, measure=measure, top=top)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dyadwatch import api
 from dyadwatch.errors import NoDataError
+from dyadwatch.indicators.speech_tables import REFERENCE as PACK_REFERENCE  # the pack's collocates: each vs it
 from dyadwatch.report.altair_spec import alt
 from dyadwatch.report.base import ReportContext, Section, chart, esc, table_html
 from dyadwatch.report.gaps import with_gaps
@@ -24,7 +25,6 @@ TITLE = "Words: concepts and speech similarity"
 CONCEPTS_SHOWN = ("democracy", "human_rights", "sovereignty", "hegemony", "multipolarity", "cold_war_mentality")
 PERIOD = 5  # years pooled per point of the concepts-over-time chart: one speech a year is a noisy rate
 UNGD = "ungd"  # the kind of speech: UN General Debate
-PACK_REFERENCE = "USA"  # the pack's collocates compare each focus country with the USA
 
 
 def reference_for(a: str, b: str) -> str:
